@@ -1,0 +1,127 @@
+"""The JSON API at /api/v1/: each app adds a router in its `api.py`; errors are translated."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _t
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+from ninja.security import APIKeyHeader, HttpBearer, django_auth
+
+from frontline.api.services import api_token_user
+from frontline.core.errors import DomainError
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = api_token_user(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class TokenHeaderAuth(APIKeyHeader):
+    param_name = "X-Api-Token"
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        if not key:
+            return None
+        user = api_token_user(key)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="Frontline API",
+    version="1",
+    urls_namespace="api_v1",
+    auth=[TokenAuth(), TokenHeaderAuth(), django_auth],
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+    description="Frontline (疫线): checkpoints, health, rosters, supplies, service desk. "
+    "Authenticate with `Authorization: Bearer <token>` (tokens are made on the profile page or by "
+    "`manage.py create_api_token USERNAME`). Errors: 422 with `detail` items naming the field (`loc`) "
+    "and a message in the request's language (Accept-Language).",
+)
+
+# Pydantic's error types, in words users read (and translators see).
+PYDANTIC_MESSAGES = {
+    "missing": "This field is required.",
+    "string_too_short": "This field is too short.",
+    "string_too_long": "This field is too long.",
+    "int_parsing": "Enter a whole number.",
+    "float_parsing": "Enter a number.",
+    "decimal_parsing": "Enter a number.",
+    "date_from_datetime_parsing": "Enter a valid date.",
+    "date_parsing": "Enter a valid date.",
+    "datetime_parsing": "Enter a valid date and time.",
+    "datetime_from_date_parsing": "Enter a valid date and time.",
+    "uuid_parsing": "Enter a valid UUID.",
+    "enum": "Select a valid choice.",
+    "literal_error": "Select a valid choice.",
+    "greater_than_equal": "The value is too small.",
+    "less_than_equal": "The value is too large.",
+    "string_type": "Enter text.",
+    "bool_parsing": "Enter true or false.",
+    "list_type": "Enter a list.",
+    "json_invalid": "The request body is not valid JSON.",
+}
+
+
+def _translated(error: dict[str, Any]) -> str:
+    msg = PYDANTIC_MESSAGES.get(error.get("type", ""))
+    if msg:
+        return _t(msg)
+    text = str(error.get("msg", ""))
+    # A DomainError raised inside a schema validator arrives as "Value error, <message>".
+    return text.removeprefix("Value error, ")
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    detail = []
+    for error in exc.errors:
+        loc = [p for p in error.get("loc", []) if p not in ("body", "payload", "query", "path")]
+        detail.append({"loc": loc, "field": ".".join(str(p) for p in loc), "msg": _translated(error), "type": error.get("type")})
+    return api.create_response(request, {"code": "invalid", "detail": detail}, status=422)
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    body = exc.as_dict()
+    if exc.field:
+        body["detail"] = [{"loc": exc.field.split("."), "field": exc.field, "msg": str(exc), "type": exc.code}]
+    return api.create_response(request, body, status=exc.status)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"code": "not_found", "message": _t("Not found.")}, status=404)
+
+
+@api.exception_handler(PermissionDenied)
+def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return api.create_response(request, {"code": "forbidden", "message": _t("You may not do this.")}, status=403)
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(request, {"code": "unauthenticated", "message": _t("Log in or send an API token.")}, status=401)
+
+
+for app in settings.INSTALLED_APPS:
+    if not app.startswith("frontline.") or app == "frontline.api":
+        continue
+    try:
+        module = importlib.import_module(f"{app}.api")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"{app}.api":
+            raise
+        continue
+    api.add_router(getattr(module, "PREFIX", "/"), module.router)

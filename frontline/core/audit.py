@@ -1,0 +1,55 @@
+"""Write audit entries; every service that changes state calls `audit_record`."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import models
+
+from frontline.core.context import client_ip
+from frontline.core.models import AuditLog
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, (date, datetime, Decimal)):
+        return str(value)
+    if isinstance(value, (list, tuple, set)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value
+
+
+def audit_record(
+    *,
+    actor: Any,
+    action: str,
+    target: models.Model | None = None,
+    changes: dict[str, Any] | None = None,
+) -> AuditLog:
+    """Record that the actor did an action to a target. Callers pass sensitive values masked."""
+    real_actor = actor if getattr(actor, "pk", None) else None
+    return AuditLog.objects.create(
+        actor=real_actor,
+        actor_name=(actor.get_username() if real_actor else str(actor or "system"))[:150],
+        action=action,
+        target_type=target._meta.label_lower if target is not None else "",
+        target_id=str(target.pk) if target is not None else "",
+        target_repr=str(target)[:200] if target is not None else "",
+        changes=_plain(changes or {}),
+        ip=client_ip.get() or None,
+    )
+
+
+def diff(instance: models.Model, fields: dict[str, Any], *, sensitive: frozenset[str] = frozenset()) -> dict:
+    """Return {field: [old, new]} for the fields that change, masking sensitive ones."""
+    changes: dict[str, Any] = {}
+    for name, new in fields.items():
+        old = getattr(instance, name, None)
+        if old != new:
+            changes[name] = ["***", "***"] if name in sensitive else [_plain(old), _plain(new)]
+    return changes

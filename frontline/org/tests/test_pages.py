@@ -1,0 +1,57 @@
+"""Every organisation page answers its users, and refuses the roles that may not use it."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+LIST_PAGES = [
+    "org:staff_list", "org:contact_list", "org:group_list", "org:team_list", "org:unit_list",
+    "org:campaign_list", "org:community_list", "org:checkpoint_list", "org:user_list", "org:profile",
+    "core:audit_list", "core:inbox", "core:jobs", "org:staff_create", "org:checkpoint_create",
+    "org:community_create", "org:campaign_create", "org:team_create", "org:group_create", "org:unit_create",
+    "org:staff_import",
+]
+
+
+@pytest.mark.parametrize("name", LIST_PAGES)
+def test_office_staff_can_open_every_organisation_page(org, client_as, name):
+    response = client_as(org.office).get(reverse(name))
+    assert response.status_code == 200
+
+
+def test_detail_pages_open(org, client_as):
+    c = client_as(org.office)
+    for url in [
+        reverse("org:staff_detail", args=[org.staff[0].pk]),
+        reverse("org:community_detail", args=[org.community_a.pk]),
+        reverse("org:checkpoint_detail", args=[org.checkpoint_a.pk]),
+        reverse("org:campaign_detail", args=[org.campaign.pk]),
+        reverse("org:staff_edit", args=[org.staff[0].pk]),
+    ]:
+        assert c.get(url).status_code == 200, url
+
+
+def test_the_menu_shows_only_what_a_role_may_use(org, client_as):
+    office_page = client_as(org.office).get(reverse("org:profile")).content.decode()
+    duty_page = client_as(org.duty).get(reverse("org:profile")).content.decode()
+    assert reverse("core:audit_list") in office_page
+    assert reverse("core:audit_list") not in duty_page
+    assert reverse("org:user_list") not in duty_page
+
+
+def test_duty_staff_may_not_manage_staff(org, client_as):
+    c = client_as(org.duty)
+    assert c.get(reverse("org:staff_create")).status_code == 403
+    assert c.get(reverse("core:audit_list")).status_code == 403
+
+
+def test_anonymous_users_are_sent_to_log_in(client, org):
+    response = client.get(reverse("org:staff_list"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_the_log_in_page_is_chinese_by_default(client, db):
+    page = client.get(reverse("login")).content.decode()
+    assert 'lang="zh-CN"' in page
