@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext, gettext_noop
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import APIKeyHeader, HttpBearer, django_auth
@@ -52,32 +52,32 @@ api = NinjaAPI(
 
 # Pydantic's error types, in words users read (and translators see).
 PYDANTIC_MESSAGES = {
-    "missing": "This field is required.",
-    "string_too_short": "This field is too short.",
-    "string_too_long": "This field is too long.",
-    "int_parsing": "Enter a whole number.",
-    "float_parsing": "Enter a number.",
-    "decimal_parsing": "Enter a number.",
-    "date_from_datetime_parsing": "Enter a valid date.",
-    "date_parsing": "Enter a valid date.",
-    "datetime_parsing": "Enter a valid date and time.",
-    "datetime_from_date_parsing": "Enter a valid date and time.",
-    "uuid_parsing": "Enter a valid UUID.",
-    "enum": "Select a valid choice.",
-    "literal_error": "Select a valid choice.",
-    "greater_than_equal": "The value is too small.",
-    "less_than_equal": "The value is too large.",
-    "string_type": "Enter text.",
-    "bool_parsing": "Enter true or false.",
-    "list_type": "Enter a list.",
-    "json_invalid": "The request body is not valid JSON.",
+    "missing": gettext_noop("This field is required."),
+    "string_too_short": gettext_noop("This field is too short."),
+    "string_too_long": gettext_noop("This field is too long."),
+    "int_parsing": gettext_noop("Enter a whole number."),
+    "float_parsing": gettext_noop("Enter a number."),
+    "decimal_parsing": gettext_noop("Enter a number."),
+    "date_from_datetime_parsing": gettext_noop("Enter a valid date."),
+    "date_parsing": gettext_noop("Enter a valid date."),
+    "datetime_parsing": gettext_noop("Enter a valid date and time."),
+    "datetime_from_date_parsing": gettext_noop("Enter a valid date and time."),
+    "uuid_parsing": gettext_noop("Enter a valid UUID."),
+    "enum": gettext_noop("Select a valid choice."),
+    "literal_error": gettext_noop("Select a valid choice."),
+    "greater_than_equal": gettext_noop("The value is too small."),
+    "less_than_equal": gettext_noop("The value is too large."),
+    "string_type": gettext_noop("Enter text."),
+    "bool_parsing": gettext_noop("Enter true or false."),
+    "list_type": gettext_noop("Enter a list."),
+    "json_invalid": gettext_noop("The request body is not valid JSON."),
 }
 
 
 def _translated(error: dict[str, Any]) -> str:
     msg = PYDANTIC_MESSAGES.get(error.get("type", ""))
     if msg:
-        return _t(msg)
+        return gettext(msg)
     text = str(error.get("msg", ""))
     # A DomainError raised inside a schema validator arrives as "Value error, <message>".
     return text.removeprefix("Value error, ")
@@ -102,17 +102,17 @@ def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 
 @api.exception_handler(Http404)
 def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return api.create_response(request, {"code": "not_found", "message": _t("Not found.")}, status=404)
+    return api.create_response(request, {"code": "not_found", "message": gettext("Not found.")}, status=404)
 
 
 @api.exception_handler(PermissionDenied)
 def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    return api.create_response(request, {"code": "forbidden", "message": _t("You may not do this.")}, status=403)
+    return api.create_response(request, {"code": "forbidden", "message": gettext("You may not do this.")}, status=403)
 
 
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return api.create_response(request, {"code": "unauthenticated", "message": _t("Log in or send an API token.")}, status=401)
+    return api.create_response(request, {"code": "unauthenticated", "message": gettext("Log in or send an API token.")}, status=401)
 
 
 for app in settings.INSTALLED_APPS:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from django.db import transaction
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from frontline.core.audit import audit_record
@@ -69,24 +69,24 @@ def _parse_row(values: dict[str, Any], lk: _Lookups) -> dict[str, Any]:
 
     for header in REQUIRED:
         if not text(header):
-            reasons.append(_t("%(col)s: this field is required.") % {"col": header})
+            reasons.append(gettext("%(col)s: this field is required.") % {"col": header})
     data: dict[str, Any] = {"name": text(H_NAME)}
     sex = text(H_SEX)
     if sex:
         if sex in lk.sexes:
             data["sex"] = lk.sexes[sex]
         else:
-            reasons.append(_t("%(col)s: “%(value)s” is not 男 or 女.") % {"col": H_SEX, "value": sex})
+            reasons.append(gettext("%(col)s: “%(value)s” is not 男 or 女.") % {"col": H_SEX, "value": sex})
     unit = text(H_UNIT)
     if unit:
         if unit in lk.units:
             data["unit"] = lk.units[unit]
         else:
-            reasons.append(_t("%(col)s: no unit called “%(value)s”.") % {"col": H_UNIT, "value": unit})
+            reasons.append(gettext("%(col)s: no unit called “%(value)s”.") % {"col": H_UNIT, "value": unit})
     try:
         data["birth_date"] = cell_date(get.get(str(H_BIRTH)))
     except ValueError:
-        reasons.append(_t("%(col)s: “%(value)s” is not a date like 1980-05-31.") % {"col": H_BIRTH, "value": text(H_BIRTH)})
+        reasons.append(gettext("%(col)s: “%(value)s” is not a date like 1980-05-31.") % {"col": H_BIRTH, "value": text(H_BIRTH)})
     for header, key in ((H_PHONE, "phone"), (H_EMERGENCY_PHONE, "emergency_phone")):
         raw = text(header)
         if raw:
@@ -99,21 +99,21 @@ def _parse_row(values: dict[str, Any], lk: _Lookups) -> dict[str, Any]:
     if party in lk.party:
         data["party_status"] = lk.party[party]
     else:
-        reasons.append(_t("%(col)s: “%(value)s” is not a party status.") % {"col": H_PARTY, "value": party})
+        reasons.append(gettext("%(col)s: “%(value)s” is not a party status.") % {"col": H_PARTY, "value": party})
     military = text(H_MILITARY) or "0"
     if military.isdigit() and int(military) < 60:
         data["military_years"] = int(military)
     else:
-        reasons.append(_t("%(col)s: “%(value)s” is not a number of years.") % {"col": H_MILITARY, "value": military})
+        reasons.append(gettext("%(col)s: “%(value)s” is not a number of years.") % {"col": H_MILITARY, "value": military})
     for header, key, table in ((H_GROUPS, "groups", lk.groups), (H_TEAMS, "teams", lk.teams)):
         names = _split(text(header))
         unknown = [n for n in names if n not in table]
         if unknown:
-            reasons.append(_t("%(col)s: unknown %(names)s.") % {"col": header, "names": "、".join(unknown)})
+            reasons.append(gettext("%(col)s: unknown %(names)s.") % {"col": header, "names": "、".join(unknown)})
         data[key] = [table[n] for n in names if n in table]
     community = text(H_COMMUNITY)
     if community and community not in lk.communities:
-        reasons.append(_t("%(col)s: no community called “%(value)s”.") % {"col": H_COMMUNITY, "value": community})
+        reasons.append(gettext("%(col)s: no community called “%(value)s”.") % {"col": H_COMMUNITY, "value": community})
     data["home_community"] = lk.communities.get(community)
     data["emergency_contact"] = text(H_EMERGENCY)
     if reasons:

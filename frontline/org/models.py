@@ -200,9 +200,9 @@ class Staff(TimeStampedModel):
         MEMBER = "member", _("Party member")
         PROBATIONARY = "probationary", _("Probationary member")
         ACTIVIST = "activist", _("Activist")
-        NONE = "none", _("None")
+        NONE = "none", _("Non-member")
 
-    name = models.CharField(_("name"), max_length=50, db_index=True)
+    name = models.CharField(_("full name"), max_length=50, db_index=True)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     phone = EncryptedTextField(_("phone"), kind="phone")

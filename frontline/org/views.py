@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -43,7 +43,7 @@ def _form_page(request: HttpRequest, form: Any, title: Any, cancel_url: str = ""
 
 
 def yes_no(value: bool) -> str:
-    return _t("Yes") if value else _t("No")
+    return gettext("Yes") if value else gettext("No")
 
 
 # --- campaigns and batches -------------------------------------------------------------
@@ -119,7 +119,7 @@ def campaign_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         saved = call_service(form, services.campaign_save, actor=request.user, campaign=campaign, **form.cleaned_data)
         if saved:
-            messages.success(request, _t("Saved."))
+            messages.success(request, gettext("Saved."))
             return redirect("org:campaign_detail", pk=saved.pk)
     return _form_page(request, form, _("Edit campaign") if campaign else _("New campaign"))
 
@@ -133,7 +133,7 @@ def campaign_status(request: HttpRequest, pk: int) -> HttpResponse:
 
     try:
         services.campaign_set_status(actor=request.user, campaign=campaign, status=request.POST.get("status", ""))
-        messages.success(request, _t("Status changed."))
+        messages.success(request, gettext("Status changed."))
     except (DomainError, ValueError) as exc:
         messages.error(request, str(exc))
     return redirect("org:campaign_detail", pk=pk)
@@ -148,7 +148,7 @@ def batch_edit(request: HttpRequest, campaign_pk: int, pk: int | None = None) ->
     if request.method == "POST" and form.is_valid():
         saved = call_service(form, services.batch_save, actor=request.user, batch=batch, campaign=campaign, **form.cleaned_data)
         if saved:
-            messages.success(request, _t("Saved."))
+            messages.success(request, gettext("Saved."))
             return redirect("org:campaign_detail", pk=campaign.pk)
     return _form_page(request, form, _("Edit batch") if batch else _("New batch"), reverse("org:campaign_detail", args=[campaign.pk]))
 
@@ -181,7 +181,7 @@ def unit_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     form = UnitForm(request.POST or None, instance=unit)
     if request.method == "POST" and form.is_valid():
         if call_service(form, services.unit_save, actor=request.user, unit=unit, **form.cleaned_data):
-            messages.success(request, _t("Saved."))
+            messages.success(request, gettext("Saved."))
             return redirect("org:unit_list")
     return _form_page(request, form, _("Edit unit") if unit else _("New unit"), reverse("org:unit_list"))
 
@@ -235,12 +235,12 @@ def group_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     form = GroupForm(request.POST or None, instance=group)
     campaign = group.campaign if group else current_campaign()
     if campaign is None:
-        messages.error(request, _t("Create a campaign first."))
+        messages.error(request, gettext("Create a campaign first."))
         return redirect("org:campaign_create")
     if request.method == "POST" and form.is_valid():
         saved = call_service(form, services.group_save, actor=request.user, group=group, campaign=campaign, **form.cleaned_data)
         if saved:
-            messages.success(request, _t("Saved."))
+            messages.success(request, gettext("Saved."))
             return redirect("org:group_detail", pk=saved.pk)
     return _form_page(request, form, _("Edit group") if group else _("New group"), reverse("org:group_list"))
 
@@ -296,7 +296,7 @@ def team_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         saved = call_service(form, services.team_save, actor=request.user, team=team, **form.cleaned_data)
         if saved:
-            messages.success(request, _t("Saved."))
+            messages.success(request, gettext("Saved."))
             return redirect("org:team_detail", pk=saved.pk)
     return _form_page(request, form, _("Edit team") if team else _("New team"), reverse("org:team_list"))
 
@@ -324,7 +324,7 @@ def staff_list_page(request: HttpRequest) -> ListPage:
             Column(_("Unit"), "unit.name", sort="unit__order"),
             Column(_("Position"), "position"),
             Column(_("Party status"), "get_party_status_display", sort="party_status"),
-            Column(_("Veteran"), lambda s: _t("Veteran") if s.military_years else ""),
+            Column(_("Veteran"), lambda s: gettext("Veteran") if s.military_years else ""),
             Column(_("Phone"), "phone_masked", css="font-monospace"),
             Column(_("Teams"), lambda s: "、".join(t.name for t in s.teams.all())),
         ],
@@ -384,7 +384,7 @@ def staff_profile_context(request: HttpRequest, staff: Staff) -> dict[str, Any]:
     today = timezone.localdate()
     return {
         "title": staff.name,
-        "subtitle": f"{staff.unit} · {staff.position}",
+        "subtitle": " · ".join(str(p) for p in (staff.unit, staff.position) if p),
         "staff": staff,
         "age": staff.age_on(today),
         "groups": staff.groups.all(),
@@ -403,7 +403,7 @@ def staff_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         saved = call_service(form, services.staff_save, actor=request.user, staff=staff, **form.cleaned_data)
         if saved:
-            messages.success(request, _t("Saved."))
+            messages.success(request, gettext("Saved."))
             return redirect("org:staff_detail", pk=saved.pk)
     return _form_page(request, form, _("Edit staff member") if staff else _("New staff member"), reverse("org:staff_list"))
 
@@ -416,7 +416,7 @@ def staff_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         result = call_service(form, imports.staff_import, actor=request.user, upload=form.cleaned_data["file"])
         if result and not result.errors:
-            messages.success(request, _t("Imported %(n)s staff members.") % {"n": result.created})
+            messages.success(request, gettext("Imported %(n)s staff members.") % {"n": result.created})
             return redirect("org:staff_list")
     return render(request, "org/staff_import.html", {"form": form, "result": result})
 
@@ -515,7 +515,7 @@ def community_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "count": len(checkpoints),
                 "headers": [_("Code"), _("Name"), _("Kind"), _("Opened on"), _("Status")],
                 "rows": [
-                    (c.code, c.name, c.get_kind_display(), c.opened_on, _t("Active") if c.active else _t("Closed"))
+                    (c.code, c.name, c.get_kind_display(), c.opened_on, gettext("Active") if c.active else gettext("Closed"))
                     for c in checkpoints
                 ],
             }
@@ -533,7 +533,7 @@ def community_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         saved = call_service(form, services.community_save, actor=request.user, community=community, **form.cleaned_data)
         if saved:
-            messages.success(request, _t("Saved."))
+            messages.success(request, gettext("Saved."))
             return redirect("org:community_detail", pk=saved.pk)
     return _form_page(request, form, _("Edit community") if community else _("New community"), reverse("org:community_list"))
 
@@ -550,7 +550,7 @@ def checkpoint_list_page(request: HttpRequest) -> ListPage:
             Column(_("Shifts"), lambda c: "、".join(c.shift_pattern)),
             Column(_("Staff per shift"), lambda c: f"{c.staff_min}–{c.staff_max}"),
             Column(_("Opened on"), "opened_on", sort="opened_on"),
-            Column(_("Status"), lambda c: _t("Active") if c.active else _t("Closed"), sort="active"),
+            Column(_("Status"), lambda c: gettext("Active") if c.active else gettext("Closed"), sort="active"),
         ],
         search=("code", "name", "address", "community__name"),
         filters=[
@@ -580,7 +580,7 @@ def checkpoint_export(request: HttpRequest) -> HttpResponse:
     qs, _state = apply_list_params(request, scope(Checkpoint.objects.select_related("community"), request.user), checkpoint_list_page(request))
     headers = [_("Code"), _("Name"), _("Community"), _("Address"), _("Kind"), _("Opened on"), _("Closed on"), _("Shifts"), _("Staff per shift (min)"), _("Staff per shift (max)"), _("Status")]
     rows = [
-        (c.code, c.name, c.community.name, c.address, c.get_kind_display(), c.opened_on, c.closed_on, "、".join(c.shift_pattern), c.staff_min, c.staff_max, _t("Active") if c.active else _t("Closed"))
+        (c.code, c.name, c.community.name, c.address, c.get_kind_display(), c.opened_on, c.closed_on, "、".join(c.shift_pattern), c.staff_min, c.staff_max, gettext("Active") if c.active else gettext("Closed"))
         for c in qs
     ]
     return xlsx_response("checkpoints.xlsx", [Sheet(_("Checkpoints"), headers, rows)])
@@ -595,7 +595,7 @@ def checkpoint_detail(request: HttpRequest, pk: int) -> HttpResponse:
     manage = can(request.user, "org.manage")
     context = {
         "title": f"{checkpoint.code} {checkpoint.name}",
-        "subtitle": _t("Active") if checkpoint.active else _t("Closed"),
+        "subtitle": gettext("Active") if checkpoint.active else gettext("Closed"),
         "checkpoint": checkpoint,
         "fields": [
             (_("Community"), checkpoint.community),
@@ -622,7 +622,7 @@ def checkpoint_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse
         data = dict(form.cleaned_data)
         saved = call_service(form, services.checkpoint_save, actor=request.user, checkpoint=checkpoint, active=checkpoint.active if checkpoint else True, **data)
         if saved:
-            messages.success(request, _t("Saved."))
+            messages.success(request, gettext("Saved."))
             return redirect("org:checkpoint_detail", pk=saved.pk)
     return _form_page(request, form, _("Edit checkpoint") if checkpoint else _("New checkpoint"), reverse("org:checkpoint_list"))
 
@@ -636,7 +636,7 @@ def checkpoint_close(request: HttpRequest, pk: int) -> HttpResponse:
 
     try:
         services.checkpoint_close(actor=request.user, checkpoint=checkpoint, closed_on=timezone.localdate())
-        messages.success(request, _t("Checkpoint closed."))
+        messages.success(request, gettext("Checkpoint closed."))
     except DomainError as exc:
         messages.error(request, str(exc))
     return redirect("org:checkpoint_detail", pk=pk)
@@ -682,7 +682,7 @@ def user_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             community=data["community"], password=data["password"] or None, is_active=data["is_active"],
         )
         if saved:
-            messages.success(request, _t("Saved."))
+            messages.success(request, gettext("Saved."))
             return redirect("org:user_list")
     return _form_page(request, form, _("Edit log-in") if user else _("New log-in"), reverse("org:user_list"))
 

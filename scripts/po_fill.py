@@ -1,0 +1,45 @@
+"""Fill empty msgstr entries of a .po catalogue from a {msgid: msgstr} dict in a Python file.
+
+Usage: python scripts/po_fill.py CATALOGUE.po TRANSLATIONS.py  (prints the msgids still missing)
+"""
+
+import re
+import runpy
+import sys
+
+
+def unquote(block: str) -> str:
+    return "".join(re.findall(r'"(.*)"', block))
+
+
+def main(po_path: str, dict_path: str) -> None:
+    data = runpy.run_path(dict_path)
+    table, plurals = data["ZH"], data.get("PLURALS", {})
+    text = open(po_path, encoding="utf-8").read()
+    missing = []
+    out = []
+    for entry in text.split("\n\n"):
+        m = re.search(r'^msgid ((?:".*"\n?)+)', entry, re.M)
+        if not m or unquote(m.group(1)) == "":
+            out.append(entry)
+            continue
+        msgid = unquote(m.group(1))
+        if "msgid_plural" in entry:
+            if msgid in plurals:
+                entry = re.sub(r'msgstr\[0\] ".*"', lambda _m: 'msgstr[0] "%s"' % plurals[msgid][0].replace('"', '\\"'), entry)
+            else:
+                missing.append(msgid)
+        elif re.search(r'^msgstr ""\s*$', entry, re.M) and msgid in table:
+            value = table[msgid].replace('\\"', '\x00').replace('"', '\\"').replace('\x00', '\\"')
+            entry = re.sub(r'^msgstr ""\s*$', lambda _m: f'msgstr "{value}"', entry, flags=re.M)
+        elif re.search(r'^msgstr ""\s*$', entry, re.M):
+            missing.append(msgid)
+        entry = entry.replace("#, fuzzy\n", "")
+        out.append(entry)
+    open(po_path, "w", encoding="utf-8").write("\n\n".join(out))
+    for msgid in missing:
+        print("MISSING:", msgid)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2])
