@@ -3,12 +3,14 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from frontline.api.urls import api_urls
 from frontline.core.views import home
 
 urlpatterns = [
     path("", home, name="home"),
+    path("p/", RedirectView.as_view(url="/desk/public/", permanent=False), name="public_home"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
