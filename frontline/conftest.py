@@ -15,6 +15,7 @@ from django.test import Client
 
 from frontline.core.access import Role
 
+
 def pytest_configure(config: Any) -> None:
     # Hashing test passwords properly costs a third of a second each; tests need no strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -54,7 +55,10 @@ def org(db: Any) -> Org:
     actor = "test"
     today = date.today()
     campaign = s.campaign_save(
-        actor=actor, name="测试行动", start_date=today - timedelta(days=10), end_date=today + timedelta(days=49),
+        actor=actor,
+        name="测试行动",
+        start_date=today - timedelta(days=10),
+        end_date=today + timedelta(days=49),
         high_risk_regions=["420000"],
     )
     s.campaign_set_status(actor=actor, campaign=campaign, status=Campaign.Status.ACTIVE)
@@ -63,18 +67,43 @@ def org(db: Any) -> Org:
     a = s.community_save(actor=actor, name="富强社区", subdistrict="富强路街道")
     b = s.community_save(actor=actor, name="幸福社区", subdistrict="幸福路街道")
     cp_a = s.checkpoint_save(actor=actor, code="A01", name="富强东门", community=a, opened_on=today - timedelta(days=5))
-    cp_a2 = s.checkpoint_save(actor=actor, code="A02", name="富强西门", community=a, opened_on=today - timedelta(days=5))
+    cp_a2 = s.checkpoint_save(
+        actor=actor, code="A02", name="富强西门", community=a, opened_on=today - timedelta(days=5)
+    )
     cp_b = s.checkpoint_save(actor=actor, code="B01", name="幸福北门", community=b, opened_on=today - timedelta(days=5))
     staff = [
-        s.staff_save(actor=actor, name=name, sex=sex, unit=bureau, phone=phone, birth_date=date(1980 + i, 1, 1 + i),
-                     party_status="member" if i % 2 else "none", home_community=a if i % 2 else b)
-        for i, (name, sex, phone) in enumerate([
-            ("王建国", "M", "13800001111"), ("李秀英", "F", "13900002222"), ("张伟", "M", "15000003333"),
-            ("刘芳", "F", "18600004444"), ("陈军", "M", "13500005555"), ("杨丽", "F", "15900006666"),
-        ])
+        s.staff_save(
+            actor=actor,
+            name=name,
+            sex=sex,
+            unit=bureau,
+            phone=phone,
+            birth_date=date(1980 + i, 1, 1 + i),
+            party_status="member" if i % 2 else "none",
+            home_community=a if i % 2 else b,
+        )
+        for i, (name, sex, phone) in enumerate(
+            [
+                ("王建国", "M", "13800001111"),
+                ("李秀英", "F", "13900002222"),
+                ("张伟", "M", "15000003333"),
+                ("刘芳", "F", "18600004444"),
+                ("陈军", "M", "13500005555"),
+                ("杨丽", "F", "15900006666"),
+            ]
+        )
     ]
-    org = Org(campaign=campaign, bureau=bureau, notary=notary, community_a=a, community_b=b,
-              checkpoint_a=cp_a, checkpoint_a2=cp_a2, checkpoint_b=cp_b, staff=staff)
+    org = Org(
+        campaign=campaign,
+        bureau=bureau,
+        notary=notary,
+        community_a=a,
+        community_b=b,
+        checkpoint_a=cp_a,
+        checkpoint_a2=cp_a2,
+        checkpoint_b=cp_b,
+        staff=staff,
+    )
     specs = [
         ("leader", Role.LEADER, None, staff[0]),
         ("office", Role.OFFICE, None, staff[1]),
@@ -87,8 +116,9 @@ def org(db: Any) -> Org:
         ("viewer", Role.VIEWER, None, None),
     ]
     for username, role, community, person in specs:
-        org.users[username] = s.user_save(actor=actor, username=username, role=role, community=community,
-                                          password=PASSWORD, staff=person)
+        org.users[username] = s.user_save(
+            actor=actor, username=username, role=role, community=community, password=PASSWORD, staff=person
+        )
     return org
 
 
@@ -107,8 +137,14 @@ def client_as(db: Any) -> Callable[[Any], Client]:
 # --- browser tests -------------------------------------------------------------------------
 
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
 ]
 
 

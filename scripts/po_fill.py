@@ -26,11 +26,13 @@ def main(po_path: str, dict_path: str) -> None:
         msgid = unquote(m.group(1))
         if "msgid_plural" in entry:
             if msgid in plurals:
-                entry = re.sub(r'msgstr\[0\] ".*"', lambda _m: 'msgstr[0] "%s"' % plurals[msgid][0].replace('"', '\\"'), entry)
+                entry = re.sub(
+                    r'msgstr\[0\] ".*"', lambda _m: 'msgstr[0] "%s"' % plurals[msgid][0].replace('"', '\\"'), entry
+                )
             else:
                 missing.append(msgid)
         elif re.search(r'^msgstr ""\s*$', entry, re.M) and msgid in table:
-            value = table[msgid].replace('\\"', '\x00').replace('"', '\\"').replace('\x00', '\\"')
+            value = table[msgid].replace('\\"', "\x00").replace('"', '\\"').replace("\x00", '\\"')
             entry = re.sub(r'^msgstr ""\s*$', lambda _m: f'msgstr "{value}"', entry, flags=re.M)
         elif re.search(r'^msgstr ""\s*$', entry, re.M):
             missing.append(msgid)

@@ -88,7 +88,9 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
     detail = []
     for error in exc.errors:
         loc = [p for p in error.get("loc", []) if p not in ("body", "payload", "query", "path")]
-        detail.append({"loc": loc, "field": ".".join(str(p) for p in loc), "msg": _translated(error), "type": error.get("type")})
+        detail.append(
+            {"loc": loc, "field": ".".join(str(p) for p in loc), "msg": _translated(error), "type": error.get("type")}
+        )
     return api.create_response(request, {"code": "invalid", "detail": detail}, status=422)
 
 
@@ -112,7 +114,9 @@ def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return api.create_response(request, {"code": "unauthenticated", "message": gettext("Log in or send an API token.")}, status=401)
+    return api.create_response(
+        request, {"code": "unauthenticated", "message": gettext("Log in or send an API token.")}, status=401
+    )
 
 
 for app in settings.INSTALLED_APPS:

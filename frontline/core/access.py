@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.db.models import Model, QuerySet
 from django.http import Http404
@@ -113,5 +113,5 @@ def get_scoped(qs: QuerySet[M], user: Any, **lookup: Any) -> M:
     """Fetch one row the user may see, or 404 (never 403, so its existence is not revealed)."""
     try:
         return scope(qs, user).get(**lookup)
-    except (qs.model.DoesNotExist, ValueError, TypeError) as exc:
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc

@@ -77,9 +77,7 @@ def read_rows(upload: IO[bytes], headers: Sequence[Any]) -> list[tuple[int, dict
     try:
         wb = load_workbook(upload, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
-        raise DomainError(
-            _("File: this is not an Excel (.xlsx) file."), code="import.not_xlsx", field="file"
-        ) from exc
+        raise DomainError(_("File: this is not an Excel (.xlsx) file."), code="import.not_xlsx", field="file") from exc
     ws = wb.worksheets[0]
     rows = ws.iter_rows(values_only=True)
     try:
@@ -101,9 +99,7 @@ def read_rows(upload: IO[bytes], headers: Sequence[Any]) -> list[tuple[int, dict
     for number, values in enumerate(rows, start=2):
         if values is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
             continue
-        out.append(
-            (number, {h: (values[i] if i < len(values) else None) for h, i in index.items()})
-        )
+        out.append((number, {h: (values[i] if i < len(values) else None) for h, i in index.items()}))
     wb.close()
     return out
 

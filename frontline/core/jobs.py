@@ -66,8 +66,9 @@ def jobs_due() -> list[str]:
     """Return the names of jobs whose interval has passed."""
     now = timezone.now()
     last = dict(JobRun.objects.values_list("name", "last_started_at"))
-    return [
-        name
-        for name, job in sorted(REGISTRY.items())
-        if last.get(name) is None or last[name] + job.every <= now
-    ]
+    due = []
+    for name, job in sorted(REGISTRY.items()):
+        started = last.get(name)
+        if started is None or started + job.every <= now:
+            due.append(name)
+    return due

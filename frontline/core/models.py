@@ -79,9 +79,7 @@ class Channel(TimeStampedModel):
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     target = models.CharField(_("webhook URL or e-mail address"), max_length=500)
-    kinds = models.JSONField(
-        _("notification kinds"), default=list, blank=True, help_text=_("Empty means every kind.")
-    )
+    kinds = models.JSONField(_("notification kinds"), default=list, blank=True, help_text=_("Empty means every kind."))
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -135,6 +133,9 @@ class RateLimitCounter(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["key", "window_start"], name="ratelimit_one_row")]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.window_start:%Y-%m-%d %H:%M} {self.count}"
 
 
 class JobRun(models.Model):

@@ -7,7 +7,6 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-
 from django.utils.translation import gettext_lazy as _
 
 from frontline.core.audit import audit_record, diff
@@ -37,8 +36,10 @@ def save_instance(
 ) -> M:
     """Set fields, validate, save, set many-to-many relations and audit, all or nothing."""
     creating = instance.pk is None
-    changes = {k: ["", "***" if k in sensitive else v] for k, v in fields.items()} if creating else diff(
-        instance, fields, sensitive=sensitive
+    changes = (
+        {k: ["", "***" if k in sensitive else v] for k, v in fields.items()}
+        if creating
+        else diff(instance, fields, sensitive=sensitive)
     )
     for name, value in fields.items():
         setattr(instance, name, value)

@@ -136,9 +136,7 @@ def validate_region_code(value: str, *, field: str = "region") -> Region:
     """Return the region a 6-digit code names, or raise region.<reason>."""
     code = _halfwidth(value or "").strip()
     if not code:
-        raise DomainError(
-            _("Region: choose a region."), code="region.required", field=field
-        )
+        raise DomainError(_("Region: choose a region."), code="region.required", field=field)
     if not re.fullmatch(r"[0-9]{6}", code):
         raise DomainError(
             _("Region: a region code has exactly 6 digits."),
@@ -219,9 +217,7 @@ def regions_search(
 
 def province_choices() -> list[tuple[str, str]]:
     """Return (code, name) pairs of the province-level regions, for a choice field."""
-    return [
-        (r.code, r.name) for r in _regions().by_code.values() if r.level == "province"
-    ]
+    return [(r.code, r.name) for r in _regions().by_code.values() if r.level == "province"]
 
 
 # ---------------------------------------------------------------------------
@@ -270,9 +266,7 @@ def _id_province(prefix: str) -> str | None:
     return province.name if province is not None else None
 
 
-def validate_resident_id(
-    value: str, *, field: str = "id_number", today: date | None = None
-) -> ResidentId:
+def validate_resident_id(value: str, *, field: str = "id_number", today: date | None = None) -> ResidentId:
     """Return the parsed 18-character ID number, or raise id_number.<reason>."""
     number = re.sub(r"\s+", "", _halfwidth(value or "")).upper()
     if not number:
@@ -290,20 +284,14 @@ def validate_resident_id(
         )
     if not re.fullmatch(r"[0-9]{17}[0-9X]", number):
         raise DomainError(
-            _(
-                "Resident ID number: the first 17 characters must be digits and "
-                "the last a digit or X."
-            ),
+            _("Resident ID number: the first 17 characters must be digits and the last a digit or X."),
             code="id_number.format",
             field=field,
         )
     province_name = _id_province(number[:2])
     if province_name is None:
         raise DomainError(
-            _(
-                "Resident ID number: %(prefix)s is not the code of a "
-                "province-level region."
-            ),
+            _("Resident ID number: %(prefix)s is not the code of a province-level region."),
             code="id_number.province",
             field=field,
             params={"prefix": number[:2]},
@@ -353,9 +341,7 @@ def mask_resident_id(value: str) -> str:
     """Hide birth date and sequence: "150204199001011234" -> "150204********1234"."""
     number = re.sub(r"\s+", "", _halfwidth(value or "")).upper()
     if len(number) <= 10:
-        return "*" * len(
-            number
-        )  # too short to show any part without giving it all away
+        return "*" * len(number)  # too short to show any part without giving it all away
     return number[:6] + "*" * (len(number) - 10) + number[-4:]
 
 
@@ -383,9 +369,7 @@ def validate_mobile(value: str, *, field: str = "phone") -> str:
     """Return a mainland mobile number as 11 digits, or raise phone.<reason>."""
     raw = _PHONE_SEPARATORS.sub("", _halfwidth(value or ""))
     if not raw:
-        raise DomainError(
-            _("Mobile number: enter the number."), code="phone.required", field=field
-        )
+        raise DomainError(_("Mobile number: enter the number."), code="phone.required", field=field)
     number = _strip_country_code(raw)
     if number is None:
         raise DomainError(
@@ -395,10 +379,7 @@ def validate_mobile(value: str, *, field: str = "phone") -> str:
         )
     if not re.fullmatch(r"[0-9]+", number):
         raise DomainError(
-            _(
-                "Mobile number: use digits only, optionally with +86, spaces "
-                "or hyphens."
-            ),
+            _("Mobile number: use digits only, optionally with +86, spaces or hyphens."),
             code="phone.format",
             field=field,
         )
@@ -473,30 +454,21 @@ def validate_plate(value: str, *, field: str = "plate") -> str:
         )
     if len(plate) not in (7, 8):
         raise DomainError(
-            _(
-                "Licence plate: it must have 7 characters, or 8 for a new-energy "
-                "vehicle (found %(length)s)."
-            ),
+            _("Licence plate: it must have 7 characters, or 8 for a new-energy vehicle (found %(length)s)."),
             code="plate.length",
             field=field,
             params={"length": len(plate)},
         )
     if plate[0] not in PLATE_PROVINCES:
         raise DomainError(
-            _(
-                "Licence plate: %(char)s is not the abbreviation of a mainland "
-                "province."
-            ),
+            _("Licence plate: %(char)s is not the abbreviation of a mainland province."),
             code="plate.province",
             field=field,
             params={"char": plate[0]},
         )
     if not re.fullmatch(r"[A-HJ-Z]", plate[1]):
         raise DomainError(
-            _(
-                "Licence plate: the second character must be an issuing-authority "
-                "letter (A to Z, not I)."
-            ),
+            _("Licence plate: the second character must be an issuing-authority letter (A to Z, not I)."),
             code="plate.authority",
             field=field,
         )
@@ -523,10 +495,7 @@ def validate_plate(value: str, *, field: str = "plate") -> str:
     if _CROSS_BORDER.fullmatch(serial):
         if plate[:2] != "粤Z":
             raise DomainError(
-                _(
-                    "Licence plate: Hong Kong and Macao plates (港/澳) are issued "
-                    "only as 粤Z."
-                ),
+                _("Licence plate: Hong Kong and Macao plates (港/澳) are issued only as 粤Z."),
                 code="plate.cross_border",
                 field=field,
             )

@@ -16,7 +16,7 @@ from frontline.core.listing import Column, Filter, ListPage, render_list
 from frontline.core.models import AuditLog, JobRun, Notification
 from frontline.core.sensitive import sensitive_reveal
 
-ROLE_HOME = {
+ROLE_HOME: dict[str, str] = {
     Role.LEADER: "reports:dashboard",
     Role.OFFICE: "org:staff_list",
     Role.GROUP_LEAD: "org:staff_list",
@@ -32,7 +32,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """Send each role to the page it starts its day on."""
     from django.urls import NoReverseMatch, reverse
 
-    for name in (ROLE_HOME.get(request.user.role, "org:staff_list"), "org:profile"):  # type: ignore[union-attr]
+    for name in (ROLE_HOME.get(getattr(request.user, "role", ""), "org:staff_list"), "org:profile"):  # type: ignore[union-attr]
         try:
             return redirect(reverse(name))
         except NoReverseMatch:
@@ -43,8 +43,21 @@ def home(request: HttpRequest) -> HttpResponse:
 AUDIT_ACTION_PREFIXES = [
     (p, p)
     for p in (
-        "sensitive", "staff", "user", "campaign", "checkpoint", "community", "batch", "passage",
-        "isolation", "escalation", "roster", "stock", "tip", "legalaid", "party",
+        "sensitive",
+        "staff",
+        "user",
+        "campaign",
+        "checkpoint",
+        "community",
+        "batch",
+        "passage",
+        "isolation",
+        "escalation",
+        "roster",
+        "stock",
+        "tip",
+        "legalaid",
+        "party",
     )
 ]
 

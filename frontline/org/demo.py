@@ -127,22 +127,92 @@ def load(*, today: date | None = None, seed: int = 2020) -> DemoContext:
         ("F", 45, "党组成员、公证处主任", "member", 0),
     ]
     for sex, age, position, party, mil in leaders:
-        specs.append({"sex": sex, "age": age, "position": position, "party": party, "mil": mil, "unit": "bureau" if "公证" not in position else "notary", "tag": "leader"})
+        specs.append(
+            {
+                "sex": sex,
+                "age": age,
+                "position": position,
+                "party": party,
+                "mil": mil,
+                "unit": "bureau" if "公证" not in position else "notary",
+                "tag": "leader",
+            }
+        )
     # 11 veterans, one of them 57 (stood 4+ hours a day for 20+ days).
-    specs.append({"sex": "M", "age": 57, "position": "司法所所长", "party": "member", "mil": 6, "unit": "bureau", "tag": "veteran57"})
+    specs.append(
+        {
+            "sex": "M",
+            "age": 57,
+            "position": "司法所所长",
+            "party": "member",
+            "mil": 6,
+            "unit": "bureau",
+            "tag": "veteran57",
+        }
+    )
     for _ in range(10):
-        specs.append({"sex": "M", "age": rng.randint(38, 55), "position": rng.choice(["司法所干部", "科员", "人民调解员"]), "party": rng.choice(["member", "member", "none"]), "mil": rng.randint(2, 12), "unit": "bureau", "tag": "veteran"})
+        specs.append(
+            {
+                "sex": "M",
+                "age": rng.randint(38, 55),
+                "position": rng.choice(["司法所干部", "科员", "人民调解员"]),
+                "party": rng.choice(["member", "member", "none"]),
+                "mil": rng.randint(2, 12),
+                "unit": "bureau",
+                "tag": "veteran",
+            }
+        )
     # 8-member youth commando team: the first batch.
     for _ in range(8):
-        specs.append({"sex": rng.choice("MMMMF"), "age": rng.randint(23, 32), "position": rng.choice(["科员", "公证员助理", "司法助理员"]), "party": rng.choice(["member", "activist", "none"]), "mil": 0, "unit": rng.choice(["bureau", "bureau", "notary"]), "tag": "youth"})
+        specs.append(
+            {
+                "sex": rng.choice("MMMMF"),
+                "age": rng.randint(23, 32),
+                "position": rng.choice(["科员", "公证员助理", "司法助理员"]),
+                "party": rng.choice(["member", "activist", "none"]),
+                "mil": 0,
+                "unit": rng.choice(["bureau", "bureau", "notary"]),
+                "tag": "youth",
+            }
+        )
     # 62 women of the bureau and the notary office: the women's volunteer team.
     for _ in range(62):
-        specs.append({"sex": "F", "age": rng.randint(24, 54), "position": rng.choice(["科员", "公证员", "司法助理员", "人民调解员", "办事员", "公证员助理"]), "party": rng.choice(["member", "member", "none", "activist"]), "mil": 0, "unit": rng.choice(["bureau", "bureau", "notary"]), "tag": "women"})
+        specs.append(
+            {
+                "sex": "F",
+                "age": rng.randint(24, 54),
+                "position": rng.choice(["科员", "公证员", "司法助理员", "人民调解员", "办事员", "公证员助理"]),
+                "party": rng.choice(["member", "member", "none", "activist"]),
+                "mil": 0,
+                "unit": rng.choice(["bureau", "bureau", "notary"]),
+                "tag": "women",
+            }
+        )
     # The 26-year-old who stood 6-hour shifts for 56 days and applied to join the party.
-    specs.append({"sex": "F", "age": 26, "position": "办事员", "party": "activist", "mil": 0, "unit": "notary", "tag": "volunteer26"})
+    specs.append(
+        {
+            "sex": "F",
+            "age": 26,
+            "position": "办事员",
+            "party": "activist",
+            "mil": 0,
+            "unit": "notary",
+            "tag": "volunteer26",
+        }
+    )
     # The rest of the men.
     while len(specs) < 120:
-        specs.append({"sex": "M", "age": rng.randint(25, 58), "position": rng.choice(["科员", "公证员", "司法所干部", "办事员"]), "party": rng.choice(["member", "none", "activist", "probationary"]), "mil": 0, "unit": rng.choice(["bureau", "bureau", "notary"]), "tag": "other"})
+        specs.append(
+            {
+                "sex": "M",
+                "age": rng.randint(25, 58),
+                "position": rng.choice(["科员", "公证员", "司法所干部", "办事员"]),
+                "party": rng.choice(["member", "none", "activist", "probationary"]),
+                "mil": 0,
+                "unit": rng.choice(["bureau", "bureau", "notary"]),
+                "tag": "other",
+            }
+        )
 
     for spec in specs:
         spec["staff"] = staff_save(
@@ -166,34 +236,96 @@ def load(*, today: date | None = None, seed: int = 2020) -> DemoContext:
     for spec in specs:
         by_tag.setdefault(spec["tag"], []).append(spec["staff"])
 
-    ctx.teams["women"] = team_save(actor=ACTOR, name="巾帼志愿服务队", kind=Team.Kind.WOMEN, leader=by_tag["women"][0], formed_on=start + timedelta(days=6), description="区司法局、宏鉴公证处60余名女干部职工组成，在6个社区18个执勤点登记、测温、排查返包人员、劝返车辆。", members=by_tag["women"] + by_tag["leader"][1:2] + by_tag["volunteer26"])
-    ctx.teams["youth"] = team_save(actor=ACTOR, name="青年突击队", kind=Team.Kind.YOUTH, leader=by_tag["youth"][0], formed_on=start + timedelta(days=4), description="8名青年干部组成，第一批次奔赴社区一线。", members=by_tag["youth"])
-    ctx.teams["veterans"] = team_save(actor=ACTOR, name="老兵先锋队", kind=Team.Kind.VETERANS, leader=by_tag["veteran57"][0], formed_on=start, description="11名退役军人第一时间主动请战。", members=by_tag["veteran57"] + by_tag["veteran"])
+    ctx.teams["women"] = team_save(
+        actor=ACTOR,
+        name="巾帼志愿服务队",
+        kind=Team.Kind.WOMEN,
+        leader=by_tag["women"][0],
+        formed_on=start + timedelta(days=6),
+        description="区司法局、宏鉴公证处60余名女干部职工组成，在6个社区18个执勤点登记、测温、排查返包人员、劝返车辆。",
+        members=by_tag["women"] + by_tag["leader"][1:2] + by_tag["volunteer26"],
+    )
+    ctx.teams["youth"] = team_save(
+        actor=ACTOR,
+        name="青年突击队",
+        kind=Team.Kind.YOUTH,
+        leader=by_tag["youth"][0],
+        formed_on=start + timedelta(days=4),
+        description="8名青年干部组成，第一批次奔赴社区一线。",
+        members=by_tag["youth"],
+    )
+    ctx.teams["veterans"] = team_save(
+        actor=ACTOR,
+        name="老兵先锋队",
+        kind=Team.Kind.VETERANS,
+        leader=by_tag["veteran57"][0],
+        formed_on=start,
+        description="11名退役军人第一时间主动请战。",
+        members=by_tag["veteran57"] + by_tag["veteran"],
+    )
 
     director, deputy = by_tag["leader"][0], by_tag["leader"][1]
     office_head = by_tag["other"][0]
     group_specs = [
-        (WorkingGroup.Kind.LEADERSHIP, "疫情防控领导小组", director, by_tag["leader"], "统一指挥，党组成员轮流带班坐镇值班。"),
+        (
+            WorkingGroup.Kind.LEADERSHIP,
+            "疫情防控领导小组",
+            director,
+            by_tag["leader"],
+            "统一指挥，党组成员轮流带班坐镇值班。",
+        ),
         (WorkingGroup.Kind.OFFICE, "办公室", office_head, by_tag["other"][1:5], "综合协调、信息报送、24小时值班值守。"),
-        (WorkingGroup.Kind.PUBLICITY, "宣传组", deputy, by_tag["women"][1:6], "海报、宣传车、微信公众号，普及疫情相关刑事法律风险，辟谣。"),
-        (WorkingGroup.Kind.LOGISTICS, "保障组", office_head, by_tag["other"][5:9], "筹措、发放口罩、手套、防护服、84消毒液等物资。"),
-        (WorkingGroup.Kind.SCREENING, "排查组", by_tag["leader"][2], by_tag["veteran"][:5], "排查社区矫正人员、刑满释放人员、湖北武汉返回人员及接触者。"),
-        (WorkingGroup.Kind.PREVENTION, "防控组", by_tag["leader"][3], by_tag["veteran"][5:] + by_tag["youth"][:2], "增援社区，21个疫情防控点轮流执勤。"),
-        (WorkingGroup.Kind.EMERGENCY, "应急组", by_tag["leader"][4], by_tag["youth"][2:6], "突发情况处置、发热人员移交。"),
+        (
+            WorkingGroup.Kind.PUBLICITY,
+            "宣传组",
+            deputy,
+            by_tag["women"][1:6],
+            "海报、宣传车、微信公众号，普及疫情相关刑事法律风险，辟谣。",
+        ),
+        (
+            WorkingGroup.Kind.LOGISTICS,
+            "保障组",
+            office_head,
+            by_tag["other"][5:9],
+            "筹措、发放口罩、手套、防护服、84消毒液等物资。",
+        ),
+        (
+            WorkingGroup.Kind.SCREENING,
+            "排查组",
+            by_tag["leader"][2],
+            by_tag["veteran"][:5],
+            "排查社区矫正人员、刑满释放人员、湖北武汉返回人员及接触者。",
+        ),
+        (
+            WorkingGroup.Kind.PREVENTION,
+            "防控组",
+            by_tag["leader"][3],
+            by_tag["veteran"][5:] + by_tag["youth"][:2],
+            "增援社区，21个疫情防控点轮流执勤。",
+        ),
+        (
+            WorkingGroup.Kind.EMERGENCY,
+            "应急组",
+            by_tag["leader"][4],
+            by_tag["youth"][2:6],
+            "突发情况处置、发热人员移交。",
+        ),
     ]
     for kind, name, leader, members, duties in group_specs:
-        ctx.groups[kind] = group_save(actor=ACTOR, campaign=campaign, kind=kind, name=name, duties=duties, leader=leader, members=members)
+        ctx.groups[kind] = group_save(
+            actor=ACTOR, campaign=campaign, kind=kind, name=name, duties=duties, leader=leader, members=members
+        )
 
     kinds = [Checkpoint.Kind.GATE, Checkpoint.Kind.GATE, Checkpoint.Kind.ROAD]
     for n in range(21):
-        community = ctx.communities[n % len(ctx.communities)]
+        home = ctx.communities[n % len(ctx.communities)]
         ctx.checkpoints.append(
             checkpoint_save(
                 actor=ACTOR,
                 code=f"QS{n + 1:02d}",
-                name=f"{community.name}{['东门', '西门', '北路口'][n // len(ctx.communities)]}卡口",
-                community=community,
-                address=f"{community.address}{['东门', '西门', '北路口'][n // len(ctx.communities)]}",
+                name=f"{home.name}{['东门', '西门', '北路口'][n // len(ctx.communities)]}卡口",
+                community=home,
+                address=f"{home.address}{['东门', '西门', '北路口'][n // len(ctx.communities)]}",
                 kind=kinds[n // len(ctx.communities)],
                 opened_on=start + timedelta(days=5),
                 shift_pattern=["07:00-13:00", "13:00-19:00", "19:00-07:00"],
@@ -210,10 +342,18 @@ def load(*, today: date | None = None, seed: int = 2020) -> DemoContext:
     windows = [(5, 24), (25, 42), (43, 59)]
     for number, (members, (a, b)) in enumerate(zip([first, second, third], windows, strict=True), start=1):
         ctx.batches.append(
-            batch_save(actor=ACTOR, campaign=campaign, number=number, start_date=start + timedelta(days=a), end_date=start + timedelta(days=b), staff=members + by_tag["veteran57"] * (number == 2), note="青年突击队为第一批次" if number == 1 else "")
+            batch_save(
+                actor=ACTOR,
+                campaign=campaign,
+                number=number,
+                start_date=start + timedelta(days=a),
+                end_date=start + timedelta(days=b),
+                staff=members + by_tag["veteran57"] * (number == 2),
+                note="青年突击队为第一批次" if number == 1 else "",
+            )
         )
 
-    logins = [
+    login_specs: list[tuple[str, str, Staff | None, Community | None]] = [
         (Role.LEADER, "leader", director, None),
         (Role.OFFICE, "office", office_head, None),
         (Role.GROUP_LEAD, "grouplead", by_tag["leader"][2], None),
@@ -222,14 +362,18 @@ def load(*, today: date | None = None, seed: int = 2020) -> DemoContext:
         (Role.LAWYER, "lawyer", None, None),
         (Role.VIEWER, "viewer", None, None),
     ]
-    for role, username, staff, community in logins:
-        user = user_save(actor=ACTOR, username=username, role=role, community=community, password=DEMO_PASSWORD, staff=staff)
+    for role, username, staff, community in login_specs:
+        user = user_save(
+            actor=ACTOR, username=username, role=role, community=community, password=DEMO_PASSWORD, staff=staff
+        )
         ctx.users[username] = user
         ctx.logins.append((str(Role(role).label), username, DEMO_PASSWORD))
     lawyer2 = user_save(actor=ACTOR, username="lawyer2", role=Role.LAWYER, password=DEMO_PASSWORD)
     ctx.users["lawyer2"] = lawyer2
     ctx.logins.append((str(Role.LAWYER.label) + " 2", "lawyer2", DEMO_PASSWORD))
-    liaison2 = user_save(actor=ACTOR, username="liaison2", role=Role.LIAISON, community=ctx.communities[1], password=DEMO_PASSWORD)
+    liaison2 = user_save(
+        actor=ACTOR, username="liaison2", role=Role.LIAISON, community=ctx.communities[1], password=DEMO_PASSWORD
+    )
     ctx.users["liaison2"] = liaison2
     ctx.logins.append((str(Role.LIAISON.label) + " 2", "liaison2", DEMO_PASSWORD))
     for u, full in ((ctx.users["lawyer"], "赵律师"), (lawyer2, "钱律师")):

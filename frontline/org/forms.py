@@ -19,7 +19,15 @@ class CampaignForm(StyledFormMixin, forms.ModelForm):
 
     class Meta:
         model = Campaign
-        fields = ["name", "start_date", "end_date", "fever_threshold", "high_risk_regions", "isolation_days", "description"]
+        fields = [
+            "name",
+            "start_date",
+            "end_date",
+            "fever_threshold",
+            "high_risk_regions",
+            "isolation_days",
+            "description",
+        ]
         widgets = {"start_date": DateInput(), "end_date": DateInput(), "description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -102,7 +110,18 @@ class CheckpointForm(StyledFormMixin, forms.ModelForm):
 
     class Meta:
         model = Checkpoint
-        fields = ["code", "name", "community", "address", "kind", "opened_on", "closed_on", "shift_pattern", "staff_min", "staff_max"]
+        fields = [
+            "code",
+            "name",
+            "community",
+            "address",
+            "kind",
+            "opened_on",
+            "closed_on",
+            "shift_pattern",
+            "staff_min",
+            "staff_max",
+        ]
         widgets = {"opened_on": DateInput(), "closed_on": DateInput()}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -122,9 +141,23 @@ class StaffForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Staff
         fields = [
-            "name", "sex", "birth_date", "phone", "unit", "position", "party_status", "party_since",
-            "military_years", "is_team_leader", "home_community", "groups", "teams",
-            "emergency_contact", "emergency_phone", "active", "note",
+            "name",
+            "sex",
+            "birth_date",
+            "phone",
+            "unit",
+            "position",
+            "party_status",
+            "party_since",
+            "military_years",
+            "is_team_leader",
+            "home_community",
+            "groups",
+            "teams",
+            "emergency_contact",
+            "emergency_phone",
+            "active",
+            "note",
         ]
         widgets = {
             "birth_date": DateInput(),
@@ -139,11 +172,16 @@ class UserForm(StyledFormMixin, forms.Form):
     username = forms.CharField(label=_("User name"), max_length=150)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     community = forms.ModelChoiceField(
-        label=_("Community"), queryset=Community.objects.all(), required=False,
+        label=_("Community"),
+        queryset=Community.objects.all(),
+        required=False,
         help_text=_("Required for community liaisons."),
     )
     password = forms.CharField(
-        label=_("New password"), required=False, widget=forms.PasswordInput(render_value=False), min_length=8,
+        label=_("New password"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        min_length=8,
         help_text=_("Leave empty to keep the current password."),
     )
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)

@@ -20,15 +20,35 @@ from frontline.org.selectors import current_campaign
 from frontline.org.services import staff_save
 
 H_NAME, H_SEX, H_BIRTH, H_PHONE, H_UNIT, H_POSITION = (
-    _("Name"), _("Sex"), _("Birth date"), _("Phone"), _("Unit"), _("Position"),
+    _("Name"),
+    _("Sex"),
+    _("Birth date"),
+    _("Phone"),
+    _("Unit"),
+    _("Position"),
 )
 H_PARTY, H_MILITARY, H_GROUPS, H_TEAMS, H_COMMUNITY = (
-    _("Party status"), _("Years of military service"), _("Working groups"), _("Teams"), _("Home community"),
+    _("Party status"),
+    _("Years of military service"),
+    _("Working groups"),
+    _("Teams"),
+    _("Home community"),
 )
 H_EMERGENCY, H_EMERGENCY_PHONE = _("Emergency contact"), _("Emergency contact phone")
 HEADERS = [
-    H_NAME, H_SEX, H_BIRTH, H_PHONE, H_UNIT, H_POSITION, H_PARTY, H_MILITARY, H_GROUPS, H_TEAMS,
-    H_COMMUNITY, H_EMERGENCY, H_EMERGENCY_PHONE,
+    H_NAME,
+    H_SEX,
+    H_BIRTH,
+    H_PHONE,
+    H_UNIT,
+    H_POSITION,
+    H_PARTY,
+    H_MILITARY,
+    H_GROUPS,
+    H_TEAMS,
+    H_COMMUNITY,
+    H_EMERGENCY,
+    H_EMERGENCY_PHONE,
 ]
 REQUIRED = {H_NAME, H_SEX, H_UNIT}
 
@@ -49,14 +69,27 @@ class ImportResult:
 class _Lookups:
     def __init__(self) -> None:
         campaign = current_campaign()
-        self.units = {u.name: u for u in Unit.objects.all()} | {u.short_name: u for u in Unit.objects.exclude(short_name="")}
+        self.units = {u.name: u for u in Unit.objects.all()} | {
+            u.short_name: u for u in Unit.objects.exclude(short_name="")
+        }
         self.groups = {g.name: g for g in WorkingGroup.objects.filter(campaign=campaign)} if campaign else {}
         self.teams = {t.name: t for t in Team.objects.all()}
         self.communities = {c.name: c for c in Community.objects.all()}
-        self.sexes = {str(label): value for value, label in Staff.Sex.choices} | {"男": "M", "女": "F", "M": "M", "F": "F"}
+        self.sexes = {str(label): value for value, label in Staff.Sex.choices} | {
+            "男": "M",
+            "女": "F",
+            "M": "M",
+            "F": "F",
+        }
         self.party = {str(label): value for value, label in Staff.PartyStatus.choices} | {
-            "中共党员": "member", "党员": "member", "预备党员": "probationary", "入党积极分子": "activist",
-            "积极分子": "activist", "群众": "none", "无": "none", "": "none",
+            "中共党员": "member",
+            "党员": "member",
+            "预备党员": "probationary",
+            "入党积极分子": "activist",
+            "积极分子": "activist",
+            "群众": "none",
+            "无": "none",
+            "": "none",
         }
 
 
@@ -86,7 +119,9 @@ def _parse_row(values: dict[str, Any], lk: _Lookups) -> dict[str, Any]:
     try:
         data["birth_date"] = cell_date(get.get(str(H_BIRTH)))
     except ValueError:
-        reasons.append(gettext("%(col)s: “%(value)s” is not a date like 1980-05-31.") % {"col": H_BIRTH, "value": text(H_BIRTH)})
+        reasons.append(
+            gettext("%(col)s: “%(value)s” is not a date like 1980-05-31.") % {"col": H_BIRTH, "value": text(H_BIRTH)}
+        )
     for header, key in ((H_PHONE, "phone"), (H_EMERGENCY_PHONE, "emergency_phone")):
         raw = text(header)
         if raw:
@@ -104,7 +139,9 @@ def _parse_row(values: dict[str, Any], lk: _Lookups) -> dict[str, Any]:
     if military.isdigit() and int(military) < 60:
         data["military_years"] = int(military)
     else:
-        reasons.append(gettext("%(col)s: “%(value)s” is not a number of years.") % {"col": H_MILITARY, "value": military})
+        reasons.append(
+            gettext("%(col)s: “%(value)s” is not a number of years.") % {"col": H_MILITARY, "value": military}
+        )
     for header, key, table in ((H_GROUPS, "groups", lk.groups), (H_TEAMS, "teams", lk.teams)):
         names = _split(text(header))
         unknown = [n for n in names if n not in table]
@@ -140,28 +177,61 @@ def staff_import(*, actor: Any, upload: IO[bytes]) -> ImportResult:
 
 
 def staff_template_sheet() -> Sheet:
-    example = ["张三", "男", "1985-03-12", "13800001234", Unit.objects.values_list("name", flat=True).first() or "区司法局", "科员", "中共党员", 0, "", "", "", "李四", "13900005678"]
+    example = [
+        "张三",
+        "男",
+        "1985-03-12",
+        "13800001234",
+        Unit.objects.values_list("name", flat=True).first() or "区司法局",
+        "科员",
+        "中共党员",
+        0,
+        "",
+        "",
+        "",
+        "李四",
+        "13900005678",
+    ]
     return Sheet(
         _("Staff"),
         HEADERS,
         [example],
-        notes=[_("Required: name, sex, unit. Separate several groups or teams with 、. Delete the example row before importing.")],
+        notes=[
+            _(
+                "Required: name, sex, unit. Separate several groups or teams with 、. Delete the example row before importing."
+            )
+        ],
     )
 
 
 def staff_export_sheet(qs: Iterable[Staff]) -> Sheet:
     rows = []
     for s in qs:
-        rows.append([
-            s.name, s.get_sex_display(), s.birth_date, mask_phone(s.phone), s.unit.name, s.position,
-            s.get_party_status_display(), s.military_years, "、".join(g.name for g in s.groups.all()),
-            "、".join(t.name for t in s.teams.all()), s.home_community.name if s.home_community_id else "",
-            s.emergency_contact, mask_phone(s.emergency_phone),
-        ])
+        rows.append(
+            [
+                s.name,
+                s.get_sex_display(),
+                s.birth_date,
+                mask_phone(s.phone),
+                s.unit.name,
+                s.position,
+                s.get_party_status_display(),
+                s.military_years,
+                "、".join(g.name for g in s.groups.all()),
+                "、".join(t.name for t in s.teams.all()),
+                s.home_community.name if s.home_community else "",
+                s.emergency_contact,
+                mask_phone(s.emergency_phone),
+            ]
+        )
     return Sheet(_("Staff"), HEADERS, rows)
 
 
 def contact_sheet(qs: Iterable[Staff], *, full: bool) -> Sheet:
     show = (lambda v: v) if full else mask_phone
     rows = [[s.name, s.unit.name, s.position, show(s.phone), s.emergency_contact, show(s.emergency_phone)] for s in qs]
-    return Sheet(_("24-hour contact list"), [_("Name"), _("Unit"), _("Position"), _("Phone"), _("Emergency contact"), _("Emergency contact phone")], rows)
+    return Sheet(
+        _("24-hour contact list"),
+        [_("Name"), _("Unit"), _("Position"), _("Phone"), _("Emergency contact"), _("Emergency contact phone")],
+        rows,
+    )

@@ -314,7 +314,8 @@ class Checkpoint(TimeStampedModel):
         ordering = ["code"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("opened_on")), name="checkpoint_close_after_open"
+                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("opened_on")),
+                name="checkpoint_close_after_open",
             ),
             models.CheckConstraint(condition=Q(staff_max__gte=F("staff_min")), name="checkpoint_staff_max_ge_min"),
         ]

@@ -39,4 +39,4 @@ def api_tokens_context(request: HttpRequest) -> dict[str, Any]:
         from frontline.api.models import ApiToken
     except ImportError:
         return {}
-    return {"api_tokens": ApiToken.objects.filter(user=request.user).order_by("-created_at")}
+    return {"api_tokens": ApiToken.objects.filter(user__pk=request.user.pk or 0).order_by("-created_at")}

@@ -167,9 +167,7 @@ def community_save(
         "liaison_phone": liaison_phone,
         "office_phone": office_phone,
     }
-    return save_instance(
-        actor=actor, instance=community or Community(), fields=fields, action="community.save"
-    )
+    return save_instance(actor=actor, instance=community or Community(), fields=fields, action="community.save")
 
 
 def parse_shift_pattern(pattern: Iterable[str]) -> list[str]:

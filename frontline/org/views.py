@@ -65,7 +65,9 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
         filters=[Filter("status", _("Status"), Campaign.Status.choices)],
         default_sort="-start_date",
         detail_url=lambda c: reverse("org:campaign_detail", args=[c.pk]),
-        actions=[(_("New campaign"), reverse("org:campaign_create"), "plus")] if can(request.user, "campaign.manage") else [],
+        actions=[(_("New campaign"), reverse("org:campaign_create"), "plus")]
+        if can(request.user, "campaign.manage")
+        else [],
     )
     return render_list(request, Campaign.objects.annotate(n_batches=Count("batches")), page)
 
@@ -146,11 +148,15 @@ def batch_edit(request: HttpRequest, campaign_pk: int, pk: int | None = None) ->
     batch = get_scoped(Batch.objects.filter(campaign=campaign), request.user, pk=pk) if pk else None
     form = BatchForm(request.POST or None, instance=batch)
     if request.method == "POST" and form.is_valid():
-        saved = call_service(form, services.batch_save, actor=request.user, batch=batch, campaign=campaign, **form.cleaned_data)
+        saved = call_service(
+            form, services.batch_save, actor=request.user, batch=batch, campaign=campaign, **form.cleaned_data
+        )
         if saved:
             messages.success(request, gettext("Saved."))
             return redirect("org:campaign_detail", pk=campaign.pk)
-    return _form_page(request, form, _("Edit batch") if batch else _("New batch"), reverse("org:campaign_detail", args=[campaign.pk]))
+    return _form_page(
+        request, form, _("Edit batch") if batch else _("New batch"), reverse("org:campaign_detail", args=[campaign.pk])
+    )
 
 
 # --- units, groups, teams --------------------------------------------------------------
@@ -223,7 +229,9 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "rows": [(m.name, m.unit, m.position, mask_phone(m.phone)) for m in members],
             }
         ],
-        "actions": [(_("Edit"), reverse("org:group_edit", args=[pk]), "pencil")] if can(request.user, "org.manage") else [],
+        "actions": [(_("Edit"), reverse("org:group_edit", args=[pk]), "pencil")]
+        if can(request.user, "org.manage")
+        else [],
     }
     return render(request, "core/detail.html", context)
 
@@ -238,7 +246,9 @@ def group_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         messages.error(request, gettext("Create a campaign first."))
         return redirect("org:campaign_create")
     if request.method == "POST" and form.is_valid():
-        saved = call_service(form, services.group_save, actor=request.user, group=group, campaign=campaign, **form.cleaned_data)
+        saved = call_service(
+            form, services.group_save, actor=request.user, group=group, campaign=campaign, **form.cleaned_data
+        )
         if saved:
             messages.success(request, gettext("Saved."))
             return redirect("org:group_detail", pk=saved.pk)
@@ -283,7 +293,9 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "rows": [(m.name, m.get_sex_display(), m.unit, m.position) for m in members],
             }
         ],
-        "actions": [(_("Edit"), reverse("org:team_edit", args=[pk]), "pencil")] if can(request.user, "org.manage") else [],
+        "actions": [(_("Edit"), reverse("org:team_edit", args=[pk]), "pencil")]
+        if can(request.user, "org.manage")
+        else [],
     }
     return render(request, "core/detail.html", context)
 
@@ -341,7 +353,12 @@ def staff_list_page(request: HttpRequest) -> ListPage:
                 [("1", _("Veterans"))],
                 apply=lambda qs, v: qs.filter(military_years__gt=0),
             ),
-            Filter("active", _("Active"), [("1", _("Active")), ("0", _("Inactive"))], apply=lambda qs, v: qs.filter(active=v == "1")),
+            Filter(
+                "active",
+                _("Active"),
+                [("1", _("Active")), ("0", _("Inactive"))],
+                apply=lambda qs, v: qs.filter(active=v == "1"),
+            ),
         ],
         default_sort="name",
         detail_url=lambda s: reverse("org:staff_detail", args=[s.pk]),
@@ -351,7 +368,11 @@ def staff_list_page(request: HttpRequest) -> ListPage:
 
 
 def staff_queryset() -> Any:
-    return Staff.objects.select_related("unit").prefetch_related(Prefetch("teams", queryset=Team.objects.only("name"))).distinct()
+    return (
+        Staff.objects.select_related("unit")
+        .prefetch_related(Prefetch("teams", queryset=Team.objects.only("name")))
+        .distinct()
+    )
 
 
 @login_required
@@ -405,7 +426,9 @@ def staff_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         if saved:
             messages.success(request, gettext("Saved."))
             return redirect("org:staff_detail", pk=saved.pk)
-    return _form_page(request, form, _("Edit staff member") if staff else _("New staff member"), reverse("org:staff_list"))
+    return _form_page(
+        request, form, _("Edit staff member") if staff else _("New staff member"), reverse("org:staff_list")
+    )
 
 
 @login_required
@@ -432,7 +455,12 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     """The 24-hour contact list (通讯录) of all active staff, printable; full numbers are logged."""
     require(request.user, "contacts.view")
     full = can(request.user, "sensitive.reveal") and request.GET.get("full") == "1"
-    staff = list(Staff.objects.filter(active=True).select_related("unit").prefetch_related("groups").order_by("unit__order", "name"))
+    staff = list(
+        Staff.objects.filter(active=True)
+        .select_related("unit")
+        .prefetch_related("groups")
+        .order_by("unit__order", "name")
+    )
     if full:
         audit_record(actor=request.user, action="sensitive.reveal", changes={"contact_list": len(staff)})
     rows = [
@@ -444,7 +472,11 @@ def contact_list(request: HttpRequest) -> HttpResponse:
         }
         for s in staff
     ]
-    return render(request, "org/contact_list.html", {"rows": rows, "full": full, "can_full": can(request.user, "sensitive.reveal"), "now": timezone.localtime()})
+    return render(
+        request,
+        "org/contact_list.html",
+        {"rows": rows, "full": full, "can_full": can(request.user, "sensitive.reveal"), "now": timezone.localtime()},
+    )
 
 
 @login_required
@@ -480,7 +512,9 @@ def community_list(request: HttpRequest) -> HttpResponse:
         actions=([(_("New community"), reverse("org:community_create"), "plus")] if manage else [])
         + [(_("Export to Excel"), reverse("org:community_export"), "download")],
     )
-    qs = scope(Community.objects.annotate(n_checkpoints=Count("checkpoints", filter=Q(checkpoints__active=True))), request.user)
+    qs = scope(
+        Community.objects.annotate(n_checkpoints=Count("checkpoints", filter=Q(checkpoints__active=True))), request.user
+    )
     return render_list(request, qs, page)
 
 
@@ -488,8 +522,18 @@ def community_list(request: HttpRequest) -> HttpResponse:
 def community_export(request: HttpRequest) -> HttpResponse:
     require(request.user, "community.view")
     qs = scope(Community.objects.all(), request.user)
-    headers = [_("Name"), _("Sub-district"), _("Address"), _("Region code"), _("Liaison"), _("Liaison phone"), _("Office phone")]
-    rows = [(c.name, c.subdistrict, c.address, c.region_code, c.liaison_name, c.liaison_phone, c.office_phone) for c in qs]
+    headers = [
+        _("Name"),
+        _("Sub-district"),
+        _("Address"),
+        _("Region code"),
+        _("Liaison"),
+        _("Liaison phone"),
+        _("Office phone"),
+    ]
+    rows = [
+        (c.name, c.subdistrict, c.address, c.region_code, c.liaison_name, c.liaison_phone, c.office_phone) for c in qs
+    ]
     return xlsx_response("communities.xlsx", [Sheet(_("Communities"), headers, rows)])
 
 
@@ -515,12 +559,20 @@ def community_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "count": len(checkpoints),
                 "headers": [_("Code"), _("Name"), _("Kind"), _("Opened on"), _("Status")],
                 "rows": [
-                    (c.code, c.name, c.get_kind_display(), c.opened_on, gettext("Active") if c.active else gettext("Closed"))
+                    (
+                        c.code,
+                        c.name,
+                        c.get_kind_display(),
+                        c.opened_on,
+                        gettext("Active") if c.active else gettext("Closed"),
+                    )
                     for c in checkpoints
                 ],
             }
         ],
-        "actions": [(_("Edit"), reverse("org:community_edit", args=[pk]), "pencil")] if can(request.user, "org.manage") else [],
+        "actions": [(_("Edit"), reverse("org:community_edit", args=[pk]), "pencil")]
+        if can(request.user, "org.manage")
+        else [],
     }
     return render(request, "core/detail.html", context)
 
@@ -531,11 +583,15 @@ def community_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     community = get_scoped(Community.objects.all(), request.user, pk=pk) if pk else None
     form = CommunityForm(request.POST or None, instance=community)
     if request.method == "POST" and form.is_valid():
-        saved = call_service(form, services.community_save, actor=request.user, community=community, **form.cleaned_data)
+        saved = call_service(
+            form, services.community_save, actor=request.user, community=community, **form.cleaned_data
+        )
         if saved:
             messages.success(request, gettext("Saved."))
             return redirect("org:community_detail", pk=saved.pk)
-    return _form_page(request, form, _("Edit community") if community else _("New community"), reverse("org:community_list"))
+    return _form_page(
+        request, form, _("Edit community") if community else _("New community"), reverse("org:community_list")
+    )
 
 
 def checkpoint_list_page(request: HttpRequest) -> ListPage:
@@ -554,9 +610,19 @@ def checkpoint_list_page(request: HttpRequest) -> ListPage:
         ],
         search=("code", "name", "address", "community__name"),
         filters=[
-            Filter("community", _("Community"), list(scope(Community.objects.all(), request.user).values_list("pk", "name")), lookup="community_id"),
+            Filter(
+                "community",
+                _("Community"),
+                list(scope(Community.objects.all(), request.user).values_list("pk", "name")),
+                lookup="community_id",
+            ),
             Filter("kind", _("Kind"), Checkpoint.Kind.choices),
-            Filter("active", _("Status"), [("1", _("Active")), ("0", _("Closed"))], apply=lambda qs, v: qs.filter(active=v == "1")),
+            Filter(
+                "active",
+                _("Status"),
+                [("1", _("Active")), ("0", _("Closed"))],
+                apply=lambda qs, v: qs.filter(active=v == "1"),
+            ),
         ],
         default_sort="code",
         detail_url=lambda c: reverse("org:checkpoint_detail", args=[c.pk]),
@@ -577,10 +643,36 @@ def checkpoint_export(request: HttpRequest) -> HttpResponse:
     require(request.user, "checkpoint.view")
     from frontline.core.listing import apply_list_params
 
-    qs, _state = apply_list_params(request, scope(Checkpoint.objects.select_related("community"), request.user), checkpoint_list_page(request))
-    headers = [_("Code"), _("Name"), _("Community"), _("Address"), _("Kind"), _("Opened on"), _("Closed on"), _("Shifts"), _("Staff per shift (min)"), _("Staff per shift (max)"), _("Status")]
+    qs, _state = apply_list_params(
+        request, scope(Checkpoint.objects.select_related("community"), request.user), checkpoint_list_page(request)
+    )
+    headers = [
+        _("Code"),
+        _("Name"),
+        _("Community"),
+        _("Address"),
+        _("Kind"),
+        _("Opened on"),
+        _("Closed on"),
+        _("Shifts"),
+        _("Staff per shift (min)"),
+        _("Staff per shift (max)"),
+        _("Status"),
+    ]
     rows = [
-        (c.code, c.name, c.community.name, c.address, c.get_kind_display(), c.opened_on, c.closed_on, "、".join(c.shift_pattern), c.staff_min, c.staff_max, gettext("Active") if c.active else gettext("Closed"))
+        (
+            c.code,
+            c.name,
+            c.community.name,
+            c.address,
+            c.get_kind_display(),
+            c.opened_on,
+            c.closed_on,
+            "、".join(c.shift_pattern),
+            c.staff_min,
+            c.staff_max,
+            gettext("Active") if c.active else gettext("Closed"),
+        )
         for c in qs
     ]
     return xlsx_response("checkpoints.xlsx", [Sheet(_("Checkpoints"), headers, rows)])
@@ -620,11 +712,20 @@ def checkpoint_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse
     form = CheckpointForm(request.POST or None, instance=checkpoint)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        saved = call_service(form, services.checkpoint_save, actor=request.user, checkpoint=checkpoint, active=checkpoint.active if checkpoint else True, **data)
+        saved = call_service(
+            form,
+            services.checkpoint_save,
+            actor=request.user,
+            checkpoint=checkpoint,
+            active=checkpoint.active if checkpoint else True,
+            **data,
+        )
         if saved:
             messages.success(request, gettext("Saved."))
             return redirect("org:checkpoint_detail", pk=saved.pk)
-    return _form_page(request, form, _("Edit checkpoint") if checkpoint else _("New checkpoint"), reverse("org:checkpoint_list"))
+    return _form_page(
+        request, form, _("Edit checkpoint") if checkpoint else _("New checkpoint"), reverse("org:checkpoint_list")
+    )
 
 
 @login_required
@@ -658,7 +759,11 @@ def user_list(request: HttpRequest) -> HttpResponse:
             Column(_("Role"), "get_role_display", sort="role"),
             Column(_("Community"), "community.name"),
             Column(_("Active"), lambda u: yes_no(u.is_active)),
-            Column(_("Last log-in"), lambda u: timezone.localtime(u.last_login).strftime("%Y-%m-%d %H:%M") if u.last_login else "", sort="last_login"),
+            Column(
+                _("Last log-in"),
+                lambda u: timezone.localtime(u.last_login).strftime("%Y-%m-%d %H:%M") if u.last_login else "",
+                sort="last_login",
+            ),
         ],
         search=("username", "staff__name"),
         filters=[Filter("role", _("Role"), Role.choices)],
@@ -673,13 +778,24 @@ def user_list(request: HttpRequest) -> HttpResponse:
 def user_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     require(request.user, "staff.manage")
     user = get_scoped(User.objects.all(), request.user, pk=pk) if pk else None
-    initial = {"username": user.username, "role": user.role, "community": user.community, "is_active": user.is_active} if user else {"is_active": True}
+    initial = (
+        {"username": user.username, "role": user.role, "community": user.community, "is_active": user.is_active}
+        if user
+        else {"is_active": True}
+    )
     form = UserForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         saved = call_service(
-            form, services.user_save, actor=request.user, user=user, username=data["username"], role=data["role"],
-            community=data["community"], password=data["password"] or None, is_active=data["is_active"],
+            form,
+            services.user_save,
+            actor=request.user,
+            user=user,
+            username=data["username"],
+            role=data["role"],
+            community=data["community"],
+            password=data["password"] or None,
+            is_active=data["is_active"],
         )
         if saved:
             messages.success(request, gettext("Saved."))

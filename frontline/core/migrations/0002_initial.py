@@ -6,44 +6,57 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
+        ("core", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='auditlog',
-            name='actor',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL, verbose_name='actor'),
+            model_name="auditlog",
+            name="actor",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="actor",
+            ),
         ),
         migrations.AddField(
-            model_name='notification',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL),
+            model_name="notification",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="notifications", to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddField(
-            model_name='outboxmessage',
-            name='channel',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='messages', to='core.channel'),
+            model_name="outboxmessage",
+            name="channel",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="messages", to="core.channel"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='ratelimitcounter',
-            constraint=models.UniqueConstraint(fields=('key', 'window_start'), name='ratelimit_one_row'),
+            model_name="ratelimitcounter",
+            constraint=models.UniqueConstraint(fields=("key", "window_start"), name="ratelimit_one_row"),
         ),
         migrations.AddIndex(
-            model_name='auditlog',
-            index=models.Index(fields=['target_type', 'target_id'], name='core_auditl_target__6c66b3_idx'),
+            model_name="auditlog",
+            index=models.Index(fields=["target_type", "target_id"], name="core_auditl_target__6c66b3_idx"),
         ),
         migrations.AddConstraint(
-            model_name='notification',
-            constraint=models.UniqueConstraint(condition=models.Q(('dedupe_key', ''), _negated=True), fields=('user', 'dedupe_key'), name='notification_once_per_user'),
+            model_name="notification",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("dedupe_key", ""), _negated=True),
+                fields=("user", "dedupe_key"),
+                name="notification_once_per_user",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='outboxmessage',
-            constraint=models.UniqueConstraint(fields=('channel', 'event_key'), name='outbox_once_per_channel'),
+            model_name="outboxmessage",
+            constraint=models.UniqueConstraint(fields=("channel", "event_key"), name="outbox_once_per_channel"),
         ),
     ]

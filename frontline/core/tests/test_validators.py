@@ -57,9 +57,7 @@ def make_id(prefix: str, rest: str, birth: str, seq: str) -> str:
     return first17 + check_char(first17)
 
 
-def raises(
-    code: str, fn: Callable[..., object], *args: Any, **kwargs: Any
-) -> DomainError:
+def raises(code: str, fn: Callable[..., object], *args: Any, **kwargs: Any) -> DomainError:
     """Call fn expecting a DomainError with this code; return it."""
     with pytest.raises(DomainError) as info:
         fn(*args, **kwargs)
@@ -104,9 +102,7 @@ def test_valid_ids_validate(case: tuple[str, date, str]) -> None:
 
 
 @given(valid_ids(), st.sampled_from([" ", "  ", "\u3000"]))
-def test_lowercase_x_and_spaces_accepted(
-    case: tuple[str, date, str], space: str
-) -> None:
+def test_lowercase_x_and_spaces_accepted(case: tuple[str, date, str], space: str) -> None:
     number = case[0]
     typed = f"{number[:6]}{space}{number[6:14]}{space}{number[14:]}".lower()
     assert validate_resident_id(f" {typed} ", today=TODAY).number == number
@@ -151,15 +147,11 @@ def test_wrong_check_digit_refused(case: tuple[str, date, str], wrong: str) -> N
         ),
         st.builds(
             lambda y: f"{y:04d}0229",
-            st.integers(1900, 2024).filter(
-                lambda y: y % 4 or (y % 100 == 0 and y % 400)
-            ),
+            st.integers(1900, 2024).filter(lambda y: y % 4 or (y % 100 == 0 and y % 400)),
         ),
     ),
 )
-def test_impossible_birth_date_refused(
-    prefix: str, rest: str, seq: str, birth: str
-) -> None:
+def test_impossible_birth_date_refused(prefix: str, rest: str, seq: str, birth: str) -> None:
     err = raises(
         "id_number.birth_date",
         validate_resident_id,
@@ -176,23 +168,15 @@ def test_impossible_birth_date_refused(
     sequences,
     st.dates(min_value=TODAY + timedelta(days=1), max_value=date(2999, 12, 31)),
 )
-def test_future_birth_date_refused(
-    prefix: str, rest: str, seq: str, birth: date
-) -> None:
+def test_future_birth_date_refused(prefix: str, rest: str, seq: str, birth: date) -> None:
     number = make_id(prefix, rest, birth.strftime("%Y%m%d"), seq)
-    err = raises(
-        "id_number.birth_date_future", validate_resident_id, number, today=TODAY
-    )
+    err = raises("id_number.birth_date_future", validate_resident_id, number, today=TODAY)
     assert err.field == "id_number"
 
 
 def test_birth_today_accepted_and_tomorrow_refused() -> None:
-    assert validate_resident_id(
-        make_id("11", "0101", TODAY.strftime("%Y%m%d"), "123"), today=TODAY
-    )
-    tomorrow = make_id(
-        "11", "0101", (TODAY + timedelta(days=1)).strftime("%Y%m%d"), "123"
-    )
+    assert validate_resident_id(make_id("11", "0101", TODAY.strftime("%Y%m%d"), "123"), today=TODAY)
+    tomorrow = make_id("11", "0101", (TODAY + timedelta(days=1)).strftime("%Y%m%d"), "123")
     raises("id_number.birth_date_future", validate_resident_id, tomorrow, today=TODAY)
 
 
@@ -207,17 +191,13 @@ def test_birth_date_defaults_to_today() -> None:
     sequences,
     st.dates(min_value=date(1000, 1, 1), max_value=date(1899, 12, 31)),
 )
-def test_birth_date_before_1900_refused(
-    prefix: str, rest: str, seq: str, birth: date
-) -> None:
+def test_birth_date_before_1900_refused(prefix: str, rest: str, seq: str, birth: date) -> None:
     number = make_id(prefix, rest, birth.strftime("%Y%m%d"), seq)
     raises("id_number.birth_date_too_early", validate_resident_id, number, today=TODAY)
 
 
 @given(st.sampled_from(UNKNOWN_PREFIXES), region_rest, birth_dates, sequences)
-def test_unknown_province_prefix_refused(
-    prefix: str, rest: str, birth: date, seq: str
-) -> None:
+def test_unknown_province_prefix_refused(prefix: str, rest: str, birth: date, seq: str) -> None:
     number = make_id(prefix, rest, birth.strftime("%Y%m%d"), seq)
     err = raises(
         "id_number.province",
@@ -237,21 +217,15 @@ def test_wrong_length_refused(value: str) -> None:
 
 
 @given(valid_ids(), st.integers(0, 16), st.sampled_from("ABXYZ*-#"))
-def test_letters_in_first_17_refused(
-    case: tuple[str, date, str], pos: int, char: str
-) -> None:
+def test_letters_in_first_17_refused(case: tuple[str, date, str], pos: int, char: str) -> None:
     number = case[0]
     bad = number[:pos] + char + number[pos + 1 :]
-    err = raises(
-        "id_number.format", validate_resident_id, bad, field="id_no", today=TODAY
-    )
+    err = raises("id_number.format", validate_resident_id, bad, field="id_no", today=TODAY)
     assert err.field == "id_no"
 
 
 @given(valid_ids(), st.sampled_from("ABCYZ"))
-def test_letter_other_than_x_last_refused(
-    case: tuple[str, date, str], char: str
-) -> None:
+def test_letter_other_than_x_last_refused(case: tuple[str, date, str], char: str) -> None:
     raises("id_number.format", validate_resident_id, case[0][:17] + char, today=TODAY)
 
 
@@ -334,9 +308,7 @@ def test_mobile_refused(value: str, code: str) -> None:
     st.sampled_from(["", "+86", "0086", "86", "+86 "]),
 )
 def test_mobile_property(number: str, prefix: str) -> None:
-    assert (
-        validate_mobile(prefix + f"{number[:3]} {number[3:7]}-{number[7:]}") == number
-    )
+    assert validate_mobile(prefix + f"{number[:3]} {number[3:7]}-{number[7:]}") == number
 
 
 def test_mask_mobile() -> None:
@@ -546,16 +518,12 @@ def test_regions_search() -> None:
     assert "420102" in {r.code for r in regions_search("江岸")}
     assert "420102" in {r.code for r in regions_search("武汉市江")}
     by_code = regions_search("4201", limit=50)
-    assert by_code[0].code == "420100" and all(
-        r.code.startswith("4201") for r in by_code
-    )
+    assert by_code[0].code == "420100" and all(r.code.startswith("4201") for r in by_code)
     assert len(regions_search("区", limit=5)) == 5
     assert regions_search("") == [] and regions_search("武汉", limit=0) == []
     in_hubei = regions_search("城区", within="420000")
     assert in_hubei and all(region_within(r.code, "420000") for r in in_hubei)
-    assert all(
-        r.level == "province" for r in regions_search("省", level="province", limit=50)
-    )
+    assert all(r.level == "province" for r in regions_search("省", level="province", limit=50))
 
 
 def test_province_choices() -> None:
@@ -563,9 +531,7 @@ def test_province_choices() -> None:
     assert choices["110000"] == "北京市"
     assert choices["650000"] == "新疆维吾尔自治区"
     assert {"710000", "810000", "820000"} <= set(choices)
-    gb2260 = (
-        "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53"
-    )
+    gb2260 = "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53"
     gb2260 += " 54 61 62 63 64 65 71 81 82"
     assert {code[:2] for code in choices} == set(gb2260.split())
     assert list(choices) == sorted(choices)

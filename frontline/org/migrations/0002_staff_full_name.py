@@ -4,20 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('org', '0001_initial'),
+        ("org", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='staff',
-            name='name',
-            field=models.CharField(db_index=True, max_length=50, verbose_name='full name'),
+            model_name="staff",
+            name="name",
+            field=models.CharField(db_index=True, max_length=50, verbose_name="full name"),
         ),
         migrations.AlterField(
-            model_name='staff',
-            name='party_status',
-            field=models.CharField(choices=[('member', 'Party member'), ('probationary', 'Probationary member'), ('activist', 'Activist'), ('none', 'Non-member')], default='none', max_length=12, verbose_name='party status'),
+            model_name="staff",
+            name="party_status",
+            field=models.CharField(
+                choices=[
+                    ("member", "Party member"),
+                    ("probationary", "Probationary member"),
+                    ("activist", "Activist"),
+                    ("none", "Non-member"),
+                ],
+                default="none",
+                max_length=12,
+                verbose_name="party status",
+            ),
         ),
     ]

@@ -15,10 +15,23 @@ from frontline.org.models import Staff
 def make_rows(n: int) -> list[list]:
     rows = []
     for i in range(n):
-        rows.append([
-            f"导入{i:03d}", "女" if i % 2 else "男", f"19{70 + i % 30}-0{1 + i % 9}-1{i % 9}", f"139{i:08d}",
-            "区司法局", "科员", "中共党员" if i % 3 == 0 else "群众", i % 4, "", "", "富强社区", "家属", "",
-        ])
+        rows.append(
+            [
+                f"导入{i:03d}",
+                "女" if i % 2 else "男",
+                f"19{70 + i % 30}-0{1 + i % 9}-1{i % 9}",
+                f"139{i:08d}",
+                "区司法局",
+                "科员",
+                "中共党员" if i % 3 == 0 else "群众",
+                i % 4,
+                "",
+                "",
+                "富强社区",
+                "家属",
+                "",
+            ]
+        )
     return rows
 
 

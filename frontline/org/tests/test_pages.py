@@ -6,10 +6,26 @@ import pytest
 from django.urls import reverse
 
 LIST_PAGES = [
-    "org:staff_list", "org:contact_list", "org:group_list", "org:team_list", "org:unit_list",
-    "org:campaign_list", "org:community_list", "org:checkpoint_list", "org:user_list", "org:profile",
-    "core:audit_list", "core:inbox", "core:jobs", "org:staff_create", "org:checkpoint_create",
-    "org:community_create", "org:campaign_create", "org:team_create", "org:group_create", "org:unit_create",
+    "org:staff_list",
+    "org:contact_list",
+    "org:group_list",
+    "org:team_list",
+    "org:unit_list",
+    "org:campaign_list",
+    "org:community_list",
+    "org:checkpoint_list",
+    "org:user_list",
+    "org:profile",
+    "core:audit_list",
+    "core:inbox",
+    "core:jobs",
+    "org:staff_create",
+    "org:checkpoint_create",
+    "org:community_create",
+    "org:campaign_create",
+    "org:team_create",
+    "org:group_create",
+    "org:unit_create",
     "org:staff_import",
 ]
 

@@ -47,6 +47,6 @@ class Command(BaseCommand):
 
 
 def print_logins(out, logins):  # type: ignore[no-untyped-def]
-    out.write("\nDemo log-ins (password for all: %s):" % logins[0][2])
+    out.write(f"\nDemo log-ins (password for all: {logins[0][2]}):")
     for role, username, _password in logins:
         out.write(f"  {username:<10} {role}")
