@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import IO, Any
 
+from django.conf import settings
 from django.http import HttpResponse
+from django.utils import translation
 from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook, load_workbook
@@ -86,7 +88,15 @@ def read_rows(upload: IO[bytes], headers: Sequence[Any]) -> list[tuple[int, dict
         raise DomainError(_("File: the sheet is empty."), code="import.empty", field="file") from exc
     wanted = [force_str(h) for h in headers]
     found = [force_str(c).strip() if c is not None else "" for c in first]
-    missing = [h for h in wanted if h not in found]
+    # A template filled in Chinese must import for a user reading English, and the other way round.
+    spellings = [_spellings(h) for h in headers]
+    index = {}
+    for h, names in zip(wanted, spellings, strict=True):
+        for i, cell in enumerate(found):
+            if cell in names:
+                index[h] = i
+                break
+    missing = [h for h in wanted if h not in index]
     if missing:
         raise DomainError(
             _("File: missing columns %(cols)s; download the template and fill it in."),
@@ -94,7 +104,6 @@ def read_rows(upload: IO[bytes], headers: Sequence[Any]) -> list[tuple[int, dict
             field="file",
             params={"cols": "、".join(missing)},
         )
-    index = {h: found.index(h) for h in wanted}
     out = []
     for number, values in enumerate(rows, start=2):
         if values is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
@@ -102,6 +111,14 @@ def read_rows(upload: IO[bytes], headers: Sequence[Any]) -> list[tuple[int, dict
         out.append((number, {h: (values[i] if i < len(values) else None) for h, i in index.items()}))
     wb.close()
     return out
+
+
+def _spellings(header: Any) -> set[str]:
+    names = {force_str(header)}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            names.add(force_str(header))
+    return names
 
 
 def validate_rows(
