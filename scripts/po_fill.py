@@ -24,6 +24,11 @@ def main(po_path: str, dict_path: str) -> None:
             out.append(entry)
             continue
         msgid = unquote(m.group(1))
+        if "#, fuzzy" in entry or "#| msgid" in entry:
+            # msgmerge's guesses are often wrong ("Non-member" -> the translation of "Number"): drop them.
+            entry = "\n".join(line for line in entry.split("\n") if not line.startswith("#|"))
+            entry = entry.replace("#, fuzzy\n", "")
+            entry = re.sub(r'^msgstr ((?:".*"\n?)+)', 'msgstr ""\n', entry, flags=re.M).rstrip("\n")
         if "msgid_plural" in entry:
             if msgid in plurals:
                 entry = re.sub(
