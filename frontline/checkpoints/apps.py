@@ -6,3 +6,15 @@ class CheckpointsConfig(AppConfig):
     name = "frontline.checkpoints"
     label = "checkpoints"
     verbose_name = _("Checkpoints")
+
+    def ready(self) -> None:
+        from frontline.checkpoints.models import Passage, SelfRegistration, VehiclePassage
+        from frontline.core.erasure import register_personal_fields
+
+        register_personal_fields(
+            Passage, name="已删除", id_number="", id_number_hash="", phone="", phone_hash="", note="", purpose=""
+        )
+        register_personal_fields(
+            SelfRegistration, name="已删除", id_number="", id_number_hash="", phone="", phone_hash=""
+        )
+        register_personal_fields(VehiclePassage, plate="", note="")

@@ -28,7 +28,7 @@ def desk_settings(campaign: Campaign) -> DeskSettings:
 
 def normalise_code(raw: str) -> str:
     """Upper-case a typed tracking code and drop spaces and dashes."""
-    return _NOT_CODE.sub("", (raw or "").upper().replace("O", "0").replace("I", "1"))[:12]
+    return _NOT_CODE.sub("", (raw or "").upper())[:12]
 
 
 def lookup_digest(code: str, secret: str) -> str:

@@ -71,11 +71,13 @@ class Branch(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=F("established_on")),
                 name="party_branch_dissolved_after_established",
+                violation_error_message=_("Dissolved on: cannot be before the branch was established."),
             ),
             models.CheckConstraint(
                 condition=Q(status="active", dissolved_on__isnull=True)
                 | Q(status="dissolved", dissolved_on__isnull=False),
                 name="party_branch_dissolved_has_date",
+                violation_error_message=_("Dissolved on: a dissolved branch has a dissolution date, an active one none."),
             ),
         ]
 
@@ -104,7 +106,9 @@ class BranchMembership(TimeStampedModel):
                 fields=["branch", "staff"], condition=Q(left_on__isnull=True), name="party_one_open_membership"
             ),
             models.CheckConstraint(
-                condition=Q(left_on__isnull=True) | Q(left_on__gte=F("joined_on")), name="party_membership_left_after_joined"
+                condition=Q(left_on__isnull=True) | Q(left_on__gte=F("joined_on")),
+                name="party_membership_left_after_joined",
+                violation_error_message=_("Left on: cannot be before the member joined."),
             ),
         ]
 
@@ -159,7 +163,11 @@ class CommunityReport(TimeStampedModel):
         verbose_name_plural = _("reports to communities")
         ordering = ["-reported_on", "community__name", "staff__name"]
         constraints = [
-            models.UniqueConstraint(fields=["staff", "community", "reported_on"], name="party_report_once_a_day")
+            models.UniqueConstraint(
+                fields=["staff", "community", "reported_on"],
+                name="party_report_once_a_day",
+                violation_error_message=_("Members: this member has already reported to this community that day."),
+            )
         ]
 
     def __str__(self) -> str:
@@ -222,8 +230,16 @@ class DuesEntry(TimeStampedModel):
         verbose_name_plural = _("dues entries")
         ordering = ["collection", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="party_dues_amount_positive"),
-            models.UniqueConstraint(fields=["collection", "staff"], name="party_dues_once_per_member"),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="party_dues_amount_positive",
+                violation_error_message=_("Amount: must be more than zero."),
+            ),
+            models.UniqueConstraint(
+                fields=["collection", "staff"],
+                name="party_dues_once_per_member",
+                violation_error_message=_("Member: already has an entry in this collection."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -324,6 +340,7 @@ class VanguardPost(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(checkpoint__isnull=False, team__isnull=True) | Q(checkpoint__isnull=True, team__isnull=False),
                 name="party_vanguard_checkpoint_or_team",
+                violation_error_message=_("Post: choose exactly one checkpoint or one team."),
             ),
             models.UniqueConstraint(
                 fields=["checkpoint"],
@@ -389,6 +406,7 @@ class Commendation(TimeStampedModel):
                 | Q(recipient_unit__isnull=True, recipient_team__isnull=False, recipient_staff__isnull=True)
                 | Q(recipient_unit__isnull=True, recipient_team__isnull=True, recipient_staff__isnull=False),
                 name="party_commendation_exactly_one_recipient",
+                violation_error_message=_("Recipient: choose exactly one of a unit, a team or a staff member."),
             )
         ]
 

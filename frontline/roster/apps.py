@@ -6,3 +6,14 @@ class RosterConfig(AppConfig):
     name = "frontline.roster"
     label = "roster"
     verbose_name = _("Rosters")
+
+    def ready(self) -> None:
+        from frontline.roster import jobs, menu, profile  # noqa: F401 - registers jobs, menu and profile sections
+
+        try:
+            from frontline.health.signals import staff_measure_started
+        except ImportError:  # the health module is optional for rostering
+            return
+        from frontline.roster.services import on_staff_measure_started
+
+        staff_measure_started.connect(on_staff_measure_started, dispatch_uid="roster.repair_on_measure")

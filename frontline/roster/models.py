@@ -57,38 +57,43 @@ def shift_is_night(label: str) -> bool:
 
 
 class RuleKey(models.TextChoices):
-    """The configurable rostering rules; each is hard or soft with a weight."""
+    """The configurable rostering rules; each is hard or soft with a weight (the solver's `Rules`)."""
 
+    COVERAGE = "coverage", _("Staff needed per shift (minimum)")
+    ROLES = "roles", _("Party member / team leader on shifts that need one")
     ONE_SHIFT_PER_DAY = "one_shift_per_day", _("At most one shift a day")
     MIN_REST_HOURS = "min_rest_hours", _("Minimum rest between shifts (hours)")
     MAX_CONSECUTIVE_DAYS = "max_consecutive_days", _("Maximum consecutive duty days")
-    MIN_DAYS_OFF_AFTER_RUN = "min_days_off_after_run", _("Minimum days off after a run")
-    MAX_SHIFTS_PER_WEEK = "max_shifts_per_week", _("Maximum shifts a week")
-    PARTY_MEMBER_PER_SHIFT = "party_member_per_shift", _("At least one party member per shift")
-    TEAM_LEADER_PER_SHIFT = "team_leader_per_shift", _("At least one team leader per shift")
-    FAIR_SHIFTS = "fair_shifts", _("Fairness: shifts spread evenly (band)")
-    FAIR_NIGHTS = "fair_nights", _("Fairness: nights spread evenly (band)")
-    FAIR_WEEKENDS = "fair_weekends", _("Fairness: weekends spread evenly (band)")
+    DAYS_OFF_AFTER_MAX_RUN = "days_off_after_max_run", _("Days off after a longest run")
+    MIN_CONSECUTIVE_DAYS_OFF = "min_consecutive_days_off", _("Minimum consecutive days off")
+    MAX_SHIFTS_PER_WEEK = "max_shifts_per_week", _("Maximum shifts in any 7 days")
+    FAIRNESS_SHIFTS = "fairness_shifts", _("Fairness: shifts within a band")
+    FAIRNESS_NIGHTS = "fairness_nights", _("Fairness: nights within a band")
+    FAIRNESS_WEEKENDS = "fairness_weekends", _("Fairness: weekends within a band")
     CONTINUITY = "continuity", _("Continuity: same checkpoint on consecutive days")
     HOME_COMMUNITY = "home_community", _("Home community preference")
-    FEWEST_CHANGES = "fewest_changes", _("Fewest changes when re-solving")
+    STABILITY = "stability", _("Fewest changes when re-solving")
 
+
+# Rules that can only be soft (they are preferences, not limits).
+ALWAYS_SOFT = frozenset({RuleKey.CONTINUITY, RuleKey.HOME_COMMUNITY, RuleKey.STABILITY})
 
 # key -> (enabled, hard, weight, value). Values are hours, days, shifts or a band width.
 RULE_DEFAULTS: dict[str, tuple[bool, bool, int, int]] = {
-    RuleKey.ONE_SHIFT_PER_DAY: (True, True, 0, 1),
-    RuleKey.MIN_REST_HOURS: (True, True, 0, 12),
-    RuleKey.MAX_CONSECUTIVE_DAYS: (True, True, 0, 6),
-    RuleKey.MIN_DAYS_OFF_AFTER_RUN: (True, False, 5, 1),
-    RuleKey.MAX_SHIFTS_PER_WEEK: (True, True, 0, 5),
-    RuleKey.PARTY_MEMBER_PER_SHIFT: (True, False, 20, 1),
-    RuleKey.TEAM_LEADER_PER_SHIFT: (True, False, 10, 1),
-    RuleKey.FAIR_SHIFTS: (True, False, 10, 2),
-    RuleKey.FAIR_NIGHTS: (True, False, 10, 1),
-    RuleKey.FAIR_WEEKENDS: (True, False, 5, 1),
-    RuleKey.CONTINUITY: (True, False, 1, 0),
+    RuleKey.COVERAGE: (True, True, 1000, 0),
+    RuleKey.ROLES: (True, False, 100, 0),
+    RuleKey.ONE_SHIFT_PER_DAY: (True, True, 200, 1),
+    RuleKey.MIN_REST_HOURS: (True, True, 100, 12),
+    RuleKey.MAX_CONSECUTIVE_DAYS: (True, True, 50, 5),
+    RuleKey.DAYS_OFF_AFTER_MAX_RUN: (True, False, 30, 1),
+    RuleKey.MIN_CONSECUTIVE_DAYS_OFF: (True, False, 10, 1),
+    RuleKey.MAX_SHIFTS_PER_WEEK: (True, True, 50, 5),
+    RuleKey.FAIRNESS_SHIFTS: (True, False, 20, 2),
+    RuleKey.FAIRNESS_NIGHTS: (True, False, 20, 1),
+    RuleKey.FAIRNESS_WEEKENDS: (True, False, 10, 1),
+    RuleKey.CONTINUITY: (True, False, 2, 0),
     RuleKey.HOME_COMMUNITY: (True, False, 1, 0),
-    RuleKey.FEWEST_CHANGES: (True, False, 50, 0),
+    RuleKey.STABILITY: (True, False, 50, 0),
 }
 
 

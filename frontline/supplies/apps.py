@@ -6,3 +6,6 @@ class SuppliesConfig(AppConfig):
     name = "frontline.supplies"
     label = "supplies"
     verbose_name = _("Supplies")
+
+    def ready(self) -> None:
+        from frontline.supplies import profile  # noqa: F401  (adds sections to staff and checkpoint pages)

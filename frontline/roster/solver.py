@@ -1,0 +1,1219 @@
+"""Build and solve the campaign duty roster with CP-SAT.
+
+Plain dataclasses go in and come out; nothing here knows about Django or the ORM.
+
+Model (one boolean x[staff, shift] per *eligible* pair only: the staff member is available
+that day, may work nights if the shift is one, may work the shift's kind, and the shift
+fits their daily minutes):
+
+* Always hard: eligibility, the shift's ``max_staff``, no two overlapping shifts for one
+  person (nobody stands at two checkpoints at once), daily minutes, locked cells.
+* Hard or soft as configured in :class:`Rules` (a soft rule costs ``weight`` per unit):
+  coverage (``min_staff``; unit = missing person), roles (party member / team leader on
+  the shifts that need one; unit = shift missing the role), one shift a day (unit = extra
+  shift that day), minimum rest (unit = pair of shifts closer than the rest), maximum
+  consecutive duty days (unit = excess in each sliding window of max+1 days), days off
+  after a run of maximum length (unit = worked day inside the required rest), minimum
+  consecutive days off (unit = short block of days off between duty days), maximum shifts
+  in any rolling 7 days (unit = excess per window), fairness bands (unit = spread above
+  the band, per group and metric).
+* Always soft: continuity (unit = a duty day at a different checkpoint from the duty day
+  before), home community (unit = shift outside the home community), stability against a
+  previous roster (unit = cell that differs).
+
+Days are calendar days from the first to the last shift; a shift belongs to the day it
+starts on (a 19:00-07:00 night is a duty day on its start date). Rules look only inside
+the horizon: a run of duty or of days off that touches the horizon's start or end is not
+judged short, and nothing is assumed about days outside (as in the Curtois benchmark).
+Days a person is unavailable count as days off.
+
+Fairness compares staff within a group (``Staff.group``, e.g. the batch) on counts scaled
+to the best-available member of the group: ``count * A_ref / A_staff``, where A is the
+number of days the person is available; the spread is ``ceil(max) - floor(min)`` of the
+scaled counts. Staff available less than half of ``A_ref`` are left out of the band.
+
+Infeasibility is explained in the user's terms: a pre-check compares each shift, each day
+(by bipartite matching of people to places, roles included) and each rolling week with
+the people who can possibly serve, and if CP-SAT still proves the model infeasible a
+second model with one assumption literal per (day, checkpoint) coverage and per hard rule
+family names what blocks it.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time as dtime, timedelta
+
+from ortools.sat.python import cp_model
+
+__all__ = [
+    "Problem",
+    "Result",
+    "Rule",
+    "Rules",
+    "Shift",
+    "Shortage",
+    "Staff",
+    "leader_rota_shifts",
+    "precheck",
+    "repair",
+    "solve",
+]
+
+Assignment = tuple[Hashable, Hashable]  # (staff_id, shift_id)
+
+
+# =========================================================================== data
+
+
+@dataclass(frozen=True)
+class Shift:
+    """A duty slot: a checkpoint (or the office, or the leaders' rota) on a day and time."""
+
+    id: Hashable
+    checkpoint_id: Hashable | None
+    day: date
+    start: datetime
+    end: datetime
+    is_night: bool = False
+    min_staff: int = 1
+    max_staff: int | None = None  # None: exactly min_staff is the most wanted
+    needs_party_member: bool = False
+    needs_team_leader: bool = False
+    kind: str = "checkpoint"  # "checkpoint" | "office" | "leader"
+    community_id: Hashable | None = None
+
+    @property
+    def minutes(self) -> int:
+        """Return the length in minutes."""
+        return int((self.end - self.start).total_seconds() // 60)
+
+    @property
+    def capacity(self) -> int:
+        """Return the most people the shift takes."""
+        return self.min_staff if self.max_staff is None else max(self.max_staff, self.min_staff)
+
+
+@dataclass(frozen=True, eq=False)
+class Staff:
+    """A person who can be rostered, with the days they can possibly serve."""
+
+    id: Hashable
+    name: str
+    available_days: frozenset[date]  # batch window minus leave minus isolation
+    is_party_member: bool = False
+    is_team_leader: bool = False
+    home_community_id: Hashable | None = None
+    max_minutes_per_day: int | None = None
+    no_nights: bool = False
+    is_leader: bool = False  # a leadership member, eligible for the leaders-on-duty rota
+    group: Hashable | None = None  # fairness group, e.g. the batch
+    kinds: frozenset[str] | None = None  # None: every non-leader kind
+    unavailable: Mapping[date, str] = field(default_factory=dict)  # why, for explanations
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A configurable rule: its value, whether it is hard, its weight when soft."""
+
+    value: int = 0
+    hard: bool = True
+    weight: int = 1
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Every rule of the roster; continuity, home community and stability are always soft."""
+
+    coverage: Rule = Rule(hard=True, weight=1000)
+    roles: Rule = Rule(hard=True, weight=500)
+    one_shift_per_day: Rule = Rule(hard=True, weight=200)
+    min_rest_hours: Rule = Rule(value=12, hard=True, weight=100)
+    max_consecutive_days: Rule = Rule(value=5, hard=True, weight=50)
+    days_off_after_max_run: Rule = Rule(value=2, hard=True, weight=50)
+    min_consecutive_days_off: Rule = Rule(value=1, hard=True, weight=30)
+    max_shifts_per_week: Rule = Rule(value=5, hard=True, weight=50)
+    fairness_shifts: Rule = Rule(value=2, hard=False, weight=20)
+    fairness_nights: Rule = Rule(value=1, hard=False, weight=20)
+    fairness_weekends: Rule = Rule(value=1, hard=False, weight=10)
+    continuity: Rule = Rule(hard=False, weight=2)
+    home_community: Rule = Rule(hard=False, weight=1)
+    stability: Rule = Rule(hard=False, weight=50)
+
+
+@dataclass(frozen=True, eq=False)
+class Problem:
+    """Shifts, staff and rules of one roster."""
+
+    shifts: tuple[Shift, ...]
+    staff: tuple[Staff, ...]
+    rules: Rules = Rules()
+
+
+@dataclass(frozen=True)
+class Shortage:
+    """Why a roster cannot be made, in the user's terms."""
+
+    checkpoint_id: Hashable | None
+    day: date | None
+    shift_id: Hashable | None
+    needed: int
+    available: int
+    reason_code: str
+    detail: str = ""
+    rules: tuple[str, ...] = ()
+
+    def message(self) -> str:
+        """Return one readable sentence."""
+        where = f"checkpoint {self.checkpoint_id}" if self.checkpoint_id is not None else "the roster"
+        when = f" on {self.day.isoformat()}" if self.day else ""
+        text = f"{where}{when} needs {self.needed}, only {self.available} available"
+        if self.detail:
+            text += f" ({self.detail})"
+        if self.rules:
+            text += f"; blocked by: {', '.join(self.rules)}"
+        return text
+
+
+@dataclass
+class Result:
+    """The outcome of a solve or repair."""
+
+    status: str  # "optimal" | "feasible" | "infeasible" | "unknown"
+    assignments: list[Assignment]
+    objective: int | None
+    bound: int | None
+    gap: float | None
+    wall_time: float
+    explanation: list[Shortage] = field(default_factory=list)
+    first_solution_time: float | None = None
+    breakdown: dict[str, int] = field(default_factory=dict)
+    trace: list[tuple[float, int, int]] = field(default_factory=list)  # (seconds, objective, bound)
+    changes: list[tuple[Hashable, Hashable, str]] = field(default_factory=list)  # vs previous
+
+
+def leader_rota_shifts(
+    days: Iterable[date],
+    *,
+    per_day: int = 1,
+    start: dtime = dtime(8, 0),
+    hours: int = 12,
+    id_prefix: str = "leader",
+) -> list[Shift]:
+    """Return one leaders-on-duty shift per day, to add to a problem's shifts."""
+    out = []
+    for day in days:
+        begin = datetime.combine(day, start)
+        out.append(
+            Shift(
+                id=f"{id_prefix}:{day.isoformat()}",
+                checkpoint_id=None,
+                day=day,
+                start=begin,
+                end=begin + timedelta(hours=hours),
+                min_staff=per_day,
+                max_staff=per_day,
+                kind="leader",
+            )
+        )
+    return out
+
+
+# =========================================================================== eligibility
+
+
+def _ineligibility(staff: Staff, shift: Shift) -> str | None:
+    """Return why staff can never take shift, or None when they can."""
+    if shift.day not in staff.available_days:
+        return staff.unavailable.get(shift.day, "unavailable")
+    if shift.kind == "leader":
+        if not staff.is_leader:
+            return "not_leader"
+    elif staff.kinds is not None and shift.kind not in staff.kinds:
+        return "kind"
+    if staff.kinds is not None and shift.kind == "leader" and "leader" not in staff.kinds:
+        return "kind"
+    if shift.is_night and staff.no_nights:
+        return "no_nights"
+    if staff.max_minutes_per_day is not None and shift.minutes > staff.max_minutes_per_day:
+        return "max_minutes_per_day"
+    return None
+
+
+class _Index:
+    """Indices of a problem shared by the pre-check, the model and the hint."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        self.shifts = list(problem.shifts)
+        self.staff = list(problem.staff)
+        self.sid = {s.id: j for j, s in enumerate(self.shifts)}
+        self.pid = {p.id: i for i, p in enumerate(self.staff)}
+        if len(self.sid) != len(self.shifts):
+            raise ValueError("shift ids must be unique")
+        if len(self.pid) != len(self.staff):
+            raise ValueError("staff ids must be unique")
+        if self.shifts:
+            first = min(s.day for s in self.shifts)
+            last = max(s.day for s in self.shifts)
+            n = (last - first).days + 1
+        else:
+            first, n = date.today(), 0
+        self.first = first
+        self.days = [first + timedelta(days=k) for k in range(n)]
+        self.dix = {d: k for k, d in enumerate(self.days)}
+        self.by_day: list[list[int]] = [[] for _ in self.days]
+        for j, s in enumerate(self.shifts):
+            self.by_day[self.dix[s.day]].append(j)
+        self.elig: list[list[int]] = [[] for _ in self.shifts]  # shift -> staff
+        self.why: list[dict[int, str]] = [{} for _ in self.shifts]
+        for j, s in enumerate(self.shifts):
+            for i, p in enumerate(self.staff):
+                reason = _ineligibility(p, s)
+                if reason is None:
+                    self.elig[j].append(i)
+                else:
+                    self.why[j][i] = reason
+        self.avail_days = [sum(1 for d in p.available_days if d in self.dix) for p in self.staff]
+
+
+# =========================================================================== pre-check
+
+
+def _max_matching(slots: list[list[int]]) -> tuple[int, list[int]]:
+    """Return the size of a maximum matching of slots to people and the unmatched slots."""
+    owner: dict[int, int] = {}
+
+    def augment(slot: int, seen: set[int]) -> bool:
+        for person in slots[slot]:
+            if person in seen:
+                continue
+            seen.add(person)
+            if person not in owner or augment(owner[person], seen):
+                owner[person] = slot
+                return True
+        return False
+
+    # Most constrained slots first keeps the augmenting paths short.
+    order = sorted(range(len(slots)), key=lambda k: len(slots[k]))
+    unmatched = [k for k in order if not augment(k, set())]
+    return len(slots) - len(unmatched), unmatched
+
+
+def _reason_detail(ix: _Index, j: int) -> str:
+    counts: dict[str, int] = defaultdict(int)
+    for reason in ix.why[j].values():
+        counts[reason] += 1
+    parts = [f"{n} {reason.replace('_', ' ')}" for reason, n in sorted(counts.items(), key=lambda kv: -kv[1])]
+    return ", ".join(parts)
+
+
+def precheck(problem: Problem) -> list[Shortage]:
+    """Compare demand with who can possibly serve, per shift, per day and per rolling week."""
+    return _precheck(_Index(problem), locked=())
+
+
+def _precheck(ix: _Index, *, locked: Iterable[Assignment]) -> list[Shortage]:
+    rules = ix.problem.rules
+    out: list[Shortage] = []
+    for staff_id, shift_id in locked:
+        i, j = ix.pid.get(staff_id), ix.sid.get(shift_id)
+        if i is None or j is None:
+            out.append(Shortage(None, None, shift_id, 1, 0, "locked_unknown", f"locked {staff_id} to {shift_id}"))
+        elif i not in ix.elig[j]:
+            s = ix.shifts[j]
+            out.append(
+                Shortage(
+                    s.checkpoint_id,
+                    s.day,
+                    s.id,
+                    1,
+                    0,
+                    "locked_ineligible",
+                    f"{ix.staff[i].name} is locked to it but {ix.why[j].get(i, 'ineligible')}",
+                )
+            )
+    coverage_hard = rules.coverage.enabled and rules.coverage.hard
+    roles_hard = rules.roles.enabled and rules.roles.hard
+    for j, s in enumerate(ix.shifts):
+        n = len(ix.elig[j])
+        if coverage_hard and n < s.min_staff:
+            out.append(
+                Shortage(s.checkpoint_id, s.day, s.id, s.min_staff, n, "not_enough_staff", _reason_detail(ix, j))
+            )
+        if roles_hard:
+            for flag, attr, code in (
+                (s.needs_party_member, "is_party_member", "no_party_member"),
+                (s.needs_team_leader, "is_team_leader", "no_team_leader"),
+            ):
+                if flag and not any(getattr(ix.staff[i], attr) for i in ix.elig[j]):
+                    out.append(Shortage(s.checkpoint_id, s.day, s.id, 1, 0, code, "nobody eligible has the role"))
+    if out or not coverage_hard:
+        return out
+    # Per day: can distinct people fill every place at once? (one shift a day, when hard)
+    one_a_day = rules.one_shift_per_day.enabled and rules.one_shift_per_day.hard
+    for k, day in enumerate(ix.days):
+        slots: list[list[int]] = []
+        slot_shift: list[int] = []
+        for j in ix.by_day[k]:
+            s = ix.shifts[j]
+            pool = ix.elig[j]
+            need = s.min_staff
+            if roles_hard and s.needs_party_member and s.needs_team_leader and need == 1:
+                slots.append([i for i in pool if ix.staff[i].is_party_member and ix.staff[i].is_team_leader])
+                slot_shift.append(j)
+                need = 0
+            elif roles_hard and s.needs_party_member and s.needs_team_leader:
+                # One person may hold both roles, so only "one of them" is sure to be needed.
+                slots.append([i for i in pool if ix.staff[i].is_party_member or ix.staff[i].is_team_leader])
+                slot_shift.append(j)
+                need -= 1
+            elif roles_hard and (s.needs_party_member or s.needs_team_leader):
+                attr = "is_party_member" if s.needs_party_member else "is_team_leader"
+                slots.append([i for i in pool if getattr(ix.staff[i], attr)])
+                slot_shift.append(j)
+                need -= 1
+            for _ in range(max(0, need)):
+                slots.append(pool)
+                slot_shift.append(j)
+        if not slots or not one_a_day:
+            continue
+        matched, unmatched = _max_matching(slots)
+        if matched < len(slots):
+            people = len({i for pool in slots for i in pool})
+            short_shifts: dict[int, int] = defaultdict(int)
+            for slot in unmatched:
+                short_shifts[slot_shift[slot]] += 1
+            for j, missing in sorted(short_shifts.items()):
+                s = ix.shifts[j]
+                out.append(
+                    Shortage(
+                        s.checkpoint_id,
+                        day,
+                        s.id,
+                        s.min_staff,
+                        s.min_staff - missing,
+                        "day_overbooked",
+                        f"{len(slots)} places that day, {people} people can serve, at most {matched} at once",
+                    )
+                )
+    # Per rolling 7 days: places against what each person can give in 7 days.
+    week = rules.max_shifts_per_week
+    run = rules.max_consecutive_days
+    per_person_cap = 7
+    if run.enabled and run.hard and run.value < 7:
+        per_person_cap = min(per_person_cap, 7 - 7 // (run.value + 1))
+    if week.enabled and week.hard:
+        per_person_cap = min(per_person_cap, week.value)
+    if per_person_cap < 7 or one_a_day:
+        n_days = len(ix.days)
+        for k0 in range(0, max(1, n_days - 6)):
+            window = range(k0, min(n_days, k0 + 7))
+            need = sum(ix.shifts[j].min_staff for k in window for j in ix.by_day[k])
+            if need == 0:
+                continue
+            cap = 0
+            for i, p in enumerate(ix.staff):
+                days_ok = sum(
+                    1 for k in window if any(i in ix.elig[j] for j in ix.by_day[k])
+                )
+                cap += min(days_ok if one_a_day else days_ok * 3, per_person_cap)
+            if cap < need:
+                out.append(
+                    Shortage(
+                        None,
+                        ix.days[k0],
+                        None,
+                        need,
+                        cap,
+                        "week_capacity",
+                        f"{ix.days[k0].isoformat()} to {ix.days[window[-1]].isoformat()}: "
+                        f"{need} person-shifts needed, the staff can give at most {cap}",
+                    )
+                )
+    return out
+
+
+# =========================================================================== model
+
+
+Lit = cp_model.IntVar | int  # a boolean variable, or a constant 0/1 for a frozen cell
+
+_HARD_FAMILIES = (
+    "one_shift_per_day",
+    "min_rest_hours",
+    "max_consecutive_days",
+    "days_off_after_max_run",
+    "min_consecutive_days_off",
+    "max_shifts_per_week",
+    "fairness_shifts",
+    "fairness_nights",
+    "fairness_weekends",
+    "roles",
+    "locked",
+)
+
+
+class _Model:
+    """The CP-SAT model of a problem; with diagnose=True every hard part is switchable."""
+
+    def __init__(
+        self,
+        ix: _Index,
+        *,
+        previous: frozenset[Assignment] = frozenset(),
+        locked: frozenset[Assignment] = frozenset(),
+        freeze_before: date | None = None,
+        diagnose: bool = False,
+        symmetry: bool = True,
+    ) -> None:
+        self.ix = ix
+        self.rules = rules = ix.problem.rules
+        self.model = m = cp_model.CpModel()
+        self.diagnose = diagnose
+        self.switch: dict[Hashable, cp_model.IntVar] = {}  # assumption literals when diagnosing
+        self.penalties: dict[str, list[tuple[cp_model.IntVar | int, int]]] = defaultdict(list)
+        self.x: dict[tuple[int, int], cp_model.IntVar] = {}
+        self.const: dict[tuple[int, int], int] = {}  # frozen cells with value 1
+        nd = len(ix.days)
+        prev_idx = {(ix.pid[a], ix.sid[b]) for a, b in previous if a in ix.pid and b in ix.sid}
+        lock_idx = {(ix.pid[a], ix.sid[b]) for a, b in locked if a in ix.pid and b in ix.sid}
+        self.prev_idx = prev_idx
+        if freeze_before is None or not ix.days or freeze_before <= ix.days[0]:
+            frozen_day = 0
+        elif freeze_before > ix.days[-1]:
+            frozen_day = nd
+        else:
+            frozen_day = ix.dix[freeze_before]
+        self.frozen_day = frozen_day
+
+        # ---- variables: eligible pairs; frozen days keep the previous roster as constants
+        cell: list[dict[int, Lit]] = [dict() for _ in ix.staff]  # staff -> shift -> literal
+        for j, s in enumerate(ix.shifts):
+            k = ix.dix[s.day]
+            for i in ix.elig[j]:
+                if k < frozen_day:
+                    if (i, j) in prev_idx:
+                        cell[i][j] = 1
+                        self.const[(i, j)] = 1
+                    continue
+                v = m.new_bool_var(f"x{i}_{j}")
+                self.x[(i, j)] = v
+                cell[i][j] = v
+            if k < frozen_day:
+                # Frozen cells that the previous roster filled with someone now ineligible stay filled.
+                for i in range(len(ix.staff)):
+                    if (i, j) in prev_idx and j not in cell[i]:
+                        cell[i][j] = 1
+                        self.const[(i, j)] = 1
+        self.cell = cell
+        for i, j in lock_idx:
+            if (i, j) in self.x:
+                self._hard(m.add(self.x[(i, j)] == 1), "locked")
+
+        # ---- coverage, max staff and roles per shift
+        cov = rules.coverage
+        for j, s in enumerate(ix.shifts):
+            lits = [cell[i][j] for i in range(len(ix.staff)) if j in cell[i]]
+            const = sum(v for v in lits if isinstance(v, int))
+            vars_ = [v for v in lits if not isinstance(v, int)]
+            if vars_:
+                m.add(sum(vars_) <= max(0, s.capacity - const))
+            if cov.enabled and s.min_staff > const:
+                key = ("coverage", ix.dix[s.day], s.checkpoint_id)
+                need = s.min_staff - const
+                if cov.hard:
+                    if vars_:
+                        self._hard(m.add(sum(vars_) >= need), key)
+                    elif ix.dix[s.day] >= frozen_day:
+                        self._hard(m.add_bool_or([self._false()]), key)
+                else:
+                    short = m.new_int_var(0, need, f"short{j}")
+                    m.add(sum(vars_) + short >= need)
+                    self.penalties["coverage"].append((short, cov.weight))
+            if rules.roles.enabled:
+                for flag, attr in (
+                    (s.needs_party_member, "is_party_member"),
+                    (s.needs_team_leader, "is_team_leader"),
+                ):
+                    if not flag:
+                        continue
+                    role = [cell[i][j] for i in range(len(ix.staff)) if j in cell[i] and getattr(ix.staff[i], attr)]
+                    self._at_least_one(role, rules.roles, "roles")
+
+        # ---- per person
+        self.w: list[list[Lit]] = []
+        night = [s.is_night for s in ix.shifts]
+        weekend = [s.day.weekday() >= 5 for s in ix.shifts]
+        self.counts: dict[str, list[cp_model.LinearExpr | int]] = defaultdict(list)
+        for i, p in enumerate(ix.staff):
+            mine = cell[i]
+            per_day: list[list[Lit]] = [[] for _ in range(nd)]
+            for j, lit in mine.items():
+                per_day[ix.dix[ix.shifts[j].day]].append(lit)
+            w_row: list[Lit] = []
+            one = rules.one_shift_per_day
+            for k in range(nd):
+                lits = per_day[k]
+                consts = sum(v for v in lits if isinstance(v, int))
+                vars_ = [v for v in lits if not isinstance(v, int)]
+                if consts:
+                    w_row.append(1)
+                elif not vars_:
+                    w_row.append(0)
+                elif len(vars_) == 1:
+                    w_row.append(vars_[0])
+                elif one.enabled and one.hard and not diagnose:
+                    # With at most one shift a day, the duty day is exactly the sum.
+                    wv = m.new_bool_var(f"w{i}_{k}")
+                    m.add(sum(vars_) == wv)
+                    w_row.append(wv)
+                else:
+                    wv = m.new_bool_var(f"w{i}_{k}")
+                    for v in vars_:
+                        m.add_implication(v, wv)
+                    m.add_bool_or(vars_).only_enforce_if(wv)
+                    w_row.append(wv)
+                if one.enabled and len(lits) > 1 and not (one.hard and not diagnose and not consts):
+                    self._le(lits, 1, one, "one_shift_per_day")
+                if p.max_minutes_per_day is not None and len(lits) > 1:
+                    minutes = [(ix.shifts[j].minutes, lit) for j, lit in mine.items() if ix.dix[ix.shifts[j].day] == k]
+                    self._linear_le(minutes, p.max_minutes_per_day)
+            self.w.append(w_row)
+            self._rest_and_overlap(i, mine)
+            self._runs(i, w_row)
+            self._weekly(i, mine)
+            self.counts["fairness_shifts"].append(sum(mine.values()))
+            self.counts["fairness_nights"].append(sum(lit for j, lit in mine.items() if night[j]))
+            self.counts["fairness_weekends"].append(sum(lit for j, lit in mine.items() if weekend[j]))
+            self._continuity(i, mine, w_row)
+            if rules.home_community.enabled and p.home_community_id is not None:
+                for j, lit in mine.items():
+                    c = ix.shifts[j].community_id
+                    if c is not None and c != p.home_community_id:
+                        self.penalties["home_community"].append((lit, rules.home_community.weight))
+        self._fairness()
+        if rules.stability.enabled and previous:
+            for (i, j), v in self.x.items():
+                self.penalties["stability"].append((1 - v if (i, j) in prev_idx else v, rules.stability.weight))
+            for i, j in prev_idx:
+                if (i, j) not in self.x and (i, j) not in self.const:
+                    self.penalties["stability"].append((1, rules.stability.weight))
+        if symmetry and not previous and not locked and not diagnose:
+            self._break_symmetry()
+        terms = [(v, w) for items in self.penalties.values() for v, w in items]
+        self.objective = sum(w * v for v, w in terms)
+        m.minimize(self.objective)
+
+    # ---- helpers
+
+    def _hard(self, ct: cp_model.Constraint, key: Hashable) -> None:
+        if self.diagnose:
+            lit = self.switch.get(key)
+            if lit is None:
+                lit = self.model.new_bool_var(f"on_{key}")
+                self.switch[key] = lit
+            ct.only_enforce_if(lit)
+
+    def _le(self, lits: Sequence[Lit], bound: int, rule: Rule, name: str) -> None:
+        """Add sum(lits) <= bound, hard or soft (weight per unit above)."""
+        const = sum(v for v in lits if isinstance(v, int))
+        vars_ = [v for v in lits if not isinstance(v, int)]
+        slack = bound - const
+        if not vars_ or slack >= len(vars_):
+            return
+        if rule.hard:
+            if slack < 0:
+                slack = 0  # a frozen past already breaks it; keep the future clean
+            self._hard(self.model.add(sum(vars_) <= slack), name)
+        else:
+            over = self.model.new_int_var(0, len(vars_), f"{name}_over")
+            self.model.add(sum(vars_) - over <= slack)
+            self.penalties[name].append((over, rule.weight))
+
+    def _linear_le(self, terms: Sequence[tuple[int, Lit]], bound: int) -> None:
+        const = sum(c * v for c, v in terms if isinstance(v, int))
+        vars_ = [(c, v) for c, v in terms if not isinstance(v, int)]
+        if vars_:
+            self.model.add(sum(c * v for c, v in vars_) <= max(0, bound - const))
+
+    def _at_least_one(self, lits: Sequence[Lit], rule: Rule, name: str) -> None:
+        if any(isinstance(v, int) and v for v in lits):
+            return
+        vars_ = [v for v in lits if not isinstance(v, int)]
+        if rule.hard:
+            if not vars_:
+                self._hard(self.model.add_bool_or([self._false()]), name)
+            else:
+                self._hard(self.model.add(sum(vars_) >= 1), name)
+        else:
+            miss = self.model.new_bool_var(f"{name}_miss")
+            self.model.add_bool_or([*vars_, miss])
+            self.penalties[name].append((miss, rule.weight))
+
+    def _false(self) -> cp_model.IntVar:
+        if not hasattr(self, "_false_lit"):
+            self._false_lit = self.model.new_bool_var("false")
+            self.model.add(self._false_lit == 0)
+        return self._false_lit
+
+    def _rest_and_overlap(self, i: int, mine: Mapping[int, Lit]) -> None:
+        """Forbid overlapping shifts and enforce rest between shifts, by time classes."""
+        ix, rules = self.ix, self.rules
+        rest = rules.min_rest_hours
+        rest_min = rest.value * 60 if rest.enabled else 0
+        # Shifts with the same start and end form a class: at most one of them is
+        # worked (they overlap), so a class is a 0/1 sum and pairs of classes are exact.
+        classes: dict[tuple[datetime, datetime], list[Lit]] = defaultdict(list)
+        for j, lit in mine.items():
+            s = ix.shifts[j]
+            classes[(s.start, s.end)].append(lit)
+        keys = sorted(classes)
+        sums: dict[tuple[datetime, datetime], Lit] = {}
+        for key in keys:
+            lits = classes[key]
+            if len(lits) > 1:
+                # Overlapping shifts: physically impossible, always hard.
+                self._le(lits, 1, Rule(hard=True), "overlap")
+            consts = sum(v for v in lits if isinstance(v, int))
+            vars_ = [v for v in lits if not isinstance(v, int)]
+            if consts:
+                sums[key] = 1
+            elif len(vars_) == 1:
+                sums[key] = vars_[0]
+            else:
+                a = self.model.new_bool_var(f"cls{i}")
+                self.model.add(sum(vars_) == a)
+                sums[key] = a
+        gap_needed = timedelta(minutes=rest_min)
+        for n, a in enumerate(keys):
+            for b in keys[n + 1 :]:
+                if b[0] >= a[1] + gap_needed:
+                    break  # keys are sorted by start; later ones start later still
+                la, lb = sums[a], sums[b]
+                if isinstance(la, int) and isinstance(lb, int):
+                    continue
+                overlaps = b[0] < a[1] and a[0] < b[1]
+                rule = Rule(hard=True) if overlaps else rest
+                name = "overlap" if overlaps else "min_rest_hours"
+                if not overlaps and not rest.enabled:
+                    continue
+                if rule.hard:
+                    self._le([la, lb], 1, rule, name)
+                else:
+                    both = self.model.new_bool_var("rest_pair")
+                    self._linear_le([(1, la), (1, lb), (-1, both)], 1)
+                    self.penalties[name].append((both, rule.weight))
+
+    def _runs(self, i: int, w: Sequence[Lit]) -> None:
+        """Add maximum runs, rest after a maximum run and minimum blocks of days off."""
+        rules = self.rules
+        nd = len(w)
+        mx = rules.max_consecutive_days
+        if mx.enabled and mx.value < nd:
+            M = mx.value
+            for s in range(0, nd - M):
+                self._le(w[s : s + M + 1], M, mx, "max_consecutive_days")
+            after = rules.days_off_after_max_run
+            if after.enabled and after.value > 1:
+                # A run of M ending on day d-1 makes d (by the max) and d+1..d+R-1 off.
+                for d in range(M, nd):
+                    run = w[d - M : d]
+                    if any(isinstance(v, int) and v == 0 for v in run):
+                        continue
+                    for jj in range(1, after.value):
+                        if d + jj >= nd:
+                            break
+                        self._le([*run, w[d + jj]], M, after, "days_off_after_max_run")
+        off = rules.min_consecutive_days_off
+        if off.enabled and off.value > 1:
+            for s in range(1, off.value):
+                for d in range(0, nd - s - 1):
+                    lits = [_neg(w[d]), *w[d + 1 : d + s + 1], _neg(w[d + s + 1])]
+                    self._clause(lits, off, "min_consecutive_days_off")
+
+    def _clause(self, lits: Sequence[Lit], rule: Rule, name: str) -> None:
+        if any(isinstance(v, int) and v for v in lits):
+            return
+        vars_ = [v for v in lits if not isinstance(v, int)]
+        if not vars_:
+            return  # broken in the frozen past; nothing to decide
+        if rule.hard:
+            self._hard(self.model.add_bool_or(vars_), name)
+        else:
+            miss = self.model.new_bool_var(f"{name}_miss")
+            self.model.add_bool_or([*vars_, miss])
+            self.penalties[name].append((miss, rule.weight))
+
+    def _weekly(self, i: int, mine: Mapping[int, Lit]) -> None:
+        rule = self.rules.max_shifts_per_week
+        if not rule.enabled:
+            return
+        by_day: list[list[Lit]] = [[] for _ in self.ix.days]
+        for j, lit in mine.items():
+            by_day[self.ix.dix[self.ix.shifts[j].day]].append(lit)
+        nd = len(by_day)
+        for s in range(0, max(1, nd - 6)):
+            lits = [v for k in range(s, min(nd, s + 7)) for v in by_day[k]]
+            self._le(lits, rule.value, rule, "max_shifts_per_week")
+
+    def _continuity(self, i: int, mine: Mapping[int, Lit], w: Sequence[Lit]) -> None:
+        """Penalise a duty day at a checkpoint the person did not work the day before."""
+        rule = self.rules.continuity
+        if not rule.enabled or rule.weight <= 0:
+            return
+        ix, m = self.ix, self.model
+        at: dict[tuple[int, Hashable], list[Lit]] = defaultdict(list)
+        for j, lit in mine.items():
+            s = ix.shifts[j]
+            if s.checkpoint_id is not None:
+                at[(ix.dix[s.day], s.checkpoint_id)].append(lit)
+        by_day: dict[int, list[Hashable]] = defaultdict(list)
+        for k, c in at:
+            by_day[k].append(c)
+        for k in sorted(by_day):
+            if k == 0 or isinstance(w[k - 1], int) and w[k - 1] == 0:
+                continue
+            change: cp_model.IntVar | None = None
+            for c in by_day[k]:
+                today = at[(k, c)]
+                yesterday = at.get((k - 1, c), [])
+                if all(isinstance(v, int) for v in (*today, *yesterday, w[k - 1])):
+                    if sum(today) and w[k - 1] and not sum(yesterday):
+                        self.penalties["continuity"].append((1, rule.weight))
+                    continue
+                if change is None:
+                    change = m.new_bool_var(f"chg{i}_{k}")
+                    self.penalties["continuity"].append((change, rule.weight))
+                # change >= today(c) + worked(k-1) - yesterday(c) - 1
+                m.add(change >= sum(today) + w[k - 1] - sum(yesterday) - 1)
+
+    def _fairness(self) -> None:
+        ix, m = self.ix, self.model
+        groups: dict[Hashable, list[int]] = defaultdict(list)
+        for i, p in enumerate(ix.staff):
+            groups[p.group].append(i)
+        for name in ("fairness_shifts", "fairness_nights", "fairness_weekends"):
+            rule: Rule = getattr(self.rules, name)
+            if not rule.enabled:
+                continue
+            for g, members in groups.items():
+                a_ref = max((ix.avail_days[i] for i in members), default=0)
+                judged = [i for i in members if a_ref and 2 * ix.avail_days[i] >= a_ref]
+                counts = self.counts[name]
+                if len(judged) < 2 or all(isinstance(counts[i], int) and counts[i] == 0 for i in judged):
+                    continue
+                ub = max(1, len(ix.days) * 3) * 2
+                hi = m.new_int_var(0, ub, f"hi_{name}")
+                lo = m.new_int_var(0, ub, f"lo_{name}")
+                for i in judged:
+                    a = ix.avail_days[i]
+                    # hi >= count * a_ref / a, i.e. hi * a >= count * a_ref (same for lo).
+                    m.add(hi * a >= a_ref * counts[i])
+                    m.add(lo * a <= a_ref * counts[i])
+                if rule.hard:
+                    self._hard(m.add(hi - lo <= rule.value), name)
+                else:
+                    over = m.new_int_var(0, ub, f"over_{name}")
+                    m.add(over >= hi - lo - rule.value)
+                    self.penalties[name].append((over, rule.weight))
+
+    def _break_symmetry(self) -> None:
+        """Order interchangeable staff by their number of shifts."""
+        ix = self.ix
+        classes: dict[tuple, list[int]] = defaultdict(list)
+        for i, p in enumerate(ix.staff):
+            key = (
+                p.group,
+                frozenset(p.available_days),
+                p.is_party_member,
+                p.is_team_leader,
+                p.home_community_id,
+                p.max_minutes_per_day,
+                p.no_nights,
+                p.is_leader,
+                p.kinds,
+            )
+            classes[key].append(i)
+        self.sym_classes = [c for c in classes.values() if len(c) > 1]
+        for members in self.sym_classes:
+            for a, b in zip(members, members[1:]):
+                self.model.add(self.counts["fairness_shifts"][a] >= self.counts["fairness_shifts"][b])
+
+
+def _neg(lit: Lit) -> Lit:
+    return 1 - lit if isinstance(lit, int) else lit.Not()
+
+
+# =========================================================================== greedy hint
+
+
+def _greedy(ix: _Index, *, fixed: Iterable[tuple[int, int]], frozen_day: int) -> set[tuple[int, int]]:
+    """Fill shifts day by day with the least-used person who keeps the hard rules."""
+    rules = ix.problem.rules
+    n = len(ix.staff)
+    nd = len(ix.days)
+    chosen: set[tuple[int, int]] = set()
+    worked = [[False] * nd for _ in range(n)]
+    shifts_on = [[0] * nd for _ in range(n)]
+    last_end: list[datetime | None] = [None] * n
+    last_cp: list[tuple[int, Hashable] | None] = [None] * n
+    count = [0] * n
+    filled = [0] * len(ix.shifts)
+    a_ref: dict[Hashable, int] = defaultdict(int)
+    for i, p in enumerate(ix.staff):
+        a_ref[p.group] = max(a_ref[p.group], ix.avail_days[i])
+    rest = timedelta(hours=rules.min_rest_hours.value if rules.min_rest_hours.enabled else 0)
+    M = rules.max_consecutive_days.value if rules.max_consecutive_days.enabled else nd + 1
+    R = rules.days_off_after_max_run.value if rules.days_off_after_max_run.enabled else 1
+    K_off = rules.min_consecutive_days_off.value if rules.min_consecutive_days_off.enabled else 1
+    W = rules.max_shifts_per_week.value if rules.max_shifts_per_week.enabled else 10**6
+
+    def take(i: int, j: int) -> None:
+        s = ix.shifts[j]
+        k = ix.dix[s.day]
+        chosen.add((i, j))
+        worked[i][k] = True
+        shifts_on[i][k] += 1
+        count[i] += 1
+        filled[j] += 1
+        if last_end[i] is None or s.end > last_end[i]:
+            last_end[i] = s.end
+        last_cp[i] = (k, s.checkpoint_id)
+
+    for i, j in sorted(fixed, key=lambda ij: ix.shifts[ij[1]].start):
+        take(i, j)
+
+    def can(i: int, j: int) -> bool:
+        s = ix.shifts[j]
+        k = ix.dix[s.day]
+        if shifts_on[i][k] and rules.one_shift_per_day.enabled:
+            return False
+        if last_end[i] is not None and s.start < last_end[i] + rest:
+            return False
+        run = 0
+        while k - run - 1 >= 0 and worked[i][k - run - 1]:
+            run += 1
+        if run >= M:
+            return False
+        # Days off after a run of M: the R-1 days after the forced day off stay off too.
+        for back in range(1, R):
+            end = k - back  # candidate off day index closing a max run
+            if end - M < 0:
+                break
+            if all(worked[i][end - M + t] for t in range(M)) and not any(worked[i][end : k]):
+                return False
+        # A short block of days off between duty days is not allowed.
+        if K_off > 1 and k > 0 and not worked[i][k - 1]:
+            gap = 0
+            while k - gap - 1 >= 0 and not worked[i][k - gap - 1]:
+                gap += 1
+            if gap < K_off and k - gap - 1 >= 0:
+                return False
+        week = sum(shifts_on[i][d] for d in range(max(0, k - 6), k + 1))
+        if week >= W:
+            return False
+        return True
+
+    for k in range(frozen_day, nd):
+        day_shifts = sorted(
+            ix.by_day[k],
+            key=lambda j: (
+                -(ix.shifts[j].needs_party_member + ix.shifts[j].needs_team_leader),
+                len(ix.elig[j]),
+                ix.shifts[j].start,
+            ),
+        )
+        for j in day_shifts:
+            s = ix.shifts[j]
+            needs = []
+            have = [i for (i, jj) in chosen if jj == j]
+            if s.needs_party_member and not any(ix.staff[i].is_party_member for i in have):
+                needs.append("is_party_member")
+            if s.needs_team_leader and not any(ix.staff[i].is_team_leader for i in have):
+                needs.append("is_team_leader")
+            while filled[j] < s.min_staff:
+                want = needs[0] if needs else None
+                best, best_key = None, None
+                for i in ix.elig[j]:
+                    if (i, j) in chosen or not can(i, j):
+                        continue
+                    p = ix.staff[i]
+                    if want and not getattr(p, want):
+                        continue
+                    scaled = count[i] * a_ref[p.group] / max(1, ix.avail_days[i])
+                    same_cp = last_cp[i] is not None and last_cp[i] == (k - 1, s.checkpoint_id)
+                    away = (
+                        p.home_community_id is not None
+                        and s.community_id is not None
+                        and p.home_community_id != s.community_id
+                    )
+                    # Keep scarce roles free for shifts that need them.
+                    spare_role = (p.is_party_member and not s.needs_party_member) + (
+                        p.is_team_leader and not s.needs_team_leader
+                    )
+                    key = (scaled - 1.5 * same_cp + 0.3 * away + 0.2 * spare_role, i)
+                    if best_key is None or key < best_key:
+                        best, best_key = i, key
+                if best is None:
+                    if needs:
+                        needs.pop(0)  # nobody with the role: fill the place anyway
+                        continue
+                    break
+                take(best, j)
+                for attr in list(needs):
+                    if getattr(ix.staff[best], attr):
+                        needs.remove(attr)
+    return chosen
+
+
+# =========================================================================== solving
+
+
+class _Trace(cp_model.CpSolverSolutionCallback):
+    """Record when each improving solution was found."""
+
+    def __init__(self, t0: float) -> None:
+        super().__init__()
+        self.t0 = t0
+        self.points: list[tuple[float, int, int]] = []
+
+    def on_solution_callback(self) -> None:
+        self.points.append(
+            (time.monotonic() - self.t0, int(round(self.objective_value)), int(math.ceil(self.best_objective_bound - 1e-6)))
+        )
+
+
+def _ids(ix: _Index, pairs: Iterable[tuple[int, int]]) -> list[Assignment]:
+    return sorted(((ix.staff[i].id, ix.shifts[j].id) for i, j in pairs), key=lambda a: (str(a[1]), str(a[0])))
+
+
+def solve(
+    problem: Problem,
+    *,
+    time_limit_s: float = 60.0,
+    workers: int = 2,
+    previous: Iterable[Assignment] | None = None,
+    locked: Iterable[Assignment] = (),
+    hint: Iterable[Assignment] | None = None,
+    freeze_before: date | None = None,
+    gap_limit: float = 0.0,
+    log: Callable[[str], None] | None = None,
+) -> Result:
+    """Build the roster: pre-check, greedy hint, CP-SAT, and an explanation when infeasible."""
+    t0 = time.monotonic()
+    ix = _Index(problem)
+    previous_set = frozenset(previous or ())
+    locked_set = frozenset(locked)
+    shortages = _precheck(ix, locked=locked_set)
+    if shortages:
+        return Result("infeasible", [], None, None, None, time.monotonic() - t0, explanation=shortages)
+    mdl = _Model(ix, previous=previous_set, locked=locked_set, freeze_before=freeze_before)
+    if log:
+        log(f"model built in {time.monotonic() - t0:.2f}s: {len(mdl.x)} x-vars, {mdl.model.proto.constraints.__len__()} constraints")
+    if hint is not None:
+        hint_idx = {(ix.pid[a], ix.sid[b]) for a, b in hint if a in ix.pid and b in ix.sid}
+    else:
+        fixed = set(mdl.const) | {(ix.pid[a], ix.sid[b]) for a, b in locked_set if a in ix.pid and b in ix.sid}
+        if previous_set:
+            # Re-solving: the previous roster is the natural starting point.
+            hint_idx = {(ix.pid[a], ix.sid[b]) for a, b in previous_set if a in ix.pid and b in ix.sid}
+        else:
+            hint_idx = _greedy(ix, fixed=fixed, frozen_day=mdl.frozen_day)
+            if getattr(mdl, "sym_classes", None):
+                hint_idx = _sort_hint_for_symmetry(ix, hint_idx, mdl.sym_classes)
+    for key, v in mdl.x.items():
+        mdl.model.add_hint(v, int(key in hint_idx))
+    if log:
+        log(f"hint ready at {time.monotonic() - t0:.2f}s ({len(hint_idx)} cells)")
+
+    solver = cp_model.CpSolver()
+    params = solver.parameters
+    params.max_time_in_seconds = max(0.1, time_limit_s - (time.monotonic() - t0))
+    params.num_workers = max(1, workers)
+    params.relative_gap_limit = gap_limit
+    params.log_search_progress = False
+    trace = _Trace(t0)
+    status = solver.solve(mdl.model, trace)
+    wall = time.monotonic() - t0
+    if status == cp_model.INFEASIBLE:
+        remaining = max(5.0, min(30.0, time_limit_s - wall))
+        explanation = _diagnose(
+            ix, previous=previous_set, locked=locked_set, freeze_before=freeze_before, time_limit_s=remaining
+        )
+        return Result("infeasible", [], None, None, None, time.monotonic() - t0, explanation=explanation, trace=trace.points)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return Result(
+            "unknown",
+            [],
+            None,
+            None,
+            None,
+            wall,
+            explanation=[Shortage(None, None, None, 0, 0, "timeout", "no roster found within the time limit")],
+            trace=trace.points,
+        )
+    pairs = {key for key, v in mdl.x.items() if solver.boolean_value(v)} | set(mdl.const)
+    assignments = _ids(ix, pairs)
+    objective = int(round(solver.objective_value))
+    bound = int(math.ceil(solver.best_objective_bound - 1e-6))
+    gap = 0.0 if objective <= bound else (objective - bound) / max(1, abs(objective))
+    breakdown = {
+        name: sum(w * (v if isinstance(v, int) else solver.value(v)) for v, w in items)
+        for name, items in mdl.penalties.items()
+    }
+    explanation: list[Shortage] = []
+    if not problem.rules.coverage.hard:
+        for j, s in enumerate(ix.shifts):
+            got = sum(1 for i, jj in pairs if jj == j)
+            if got < s.min_staff:
+                explanation.append(
+                    Shortage(s.checkpoint_id, s.day, s.id, s.min_staff, got, "understaffed", "left short in the roster")
+                )
+    changes: list[tuple[Hashable, Hashable, str]] = []
+    if previous_set:
+        now = set(assignments)
+        shift_ids = set(ix.sid)
+        changes = [(a, b, "removed") for a, b in sorted(previous_set - now, key=str) if b in shift_ids]
+        changes += [(a, b, "added") for a, b in sorted(now - previous_set, key=str)]
+    return Result(
+        status="optimal" if status == cp_model.OPTIMAL else "feasible",
+        assignments=assignments,
+        objective=objective,
+        bound=bound,
+        gap=gap,
+        wall_time=wall,
+        explanation=explanation,
+        first_solution_time=trace.points[0][0] if trace.points else None,
+        breakdown={k: v for k, v in breakdown.items() if v},
+        trace=trace.points,
+        changes=changes,
+    )
+
+
+def _sort_hint_for_symmetry(
+    ix: _Index, pairs: set[tuple[int, int]], classes: Sequence[Sequence[int]]
+) -> set[tuple[int, int]]:
+    """Permute rows of interchangeable staff so the hint obeys the count ordering."""
+    rows: dict[int, list[int]] = defaultdict(list)
+    for i, j in pairs:
+        rows[i].append(j)
+    out = set(pairs)
+    for members in classes:
+        ranked = sorted(members, key=lambda i: -len(rows.get(i, [])))
+        for i in members:
+            for j in rows.get(i, []):
+                out.discard((i, j))
+        for target, source in zip(members, ranked):
+            for j in rows.get(source, []):
+                out.add((target, j))
+    return out
+
+
+def _diagnose(
+    ix: _Index,
+    *,
+    previous: frozenset[Assignment],
+    locked: frozenset[Assignment],
+    freeze_before: date | None,
+    time_limit_s: float,
+) -> list[Shortage]:
+    """Name the days, checkpoints and rules that together make the roster impossible."""
+    t_end = time.monotonic() + time_limit_s
+    mdl = _Model(ix, previous=previous, locked=locked, freeze_before=freeze_before, diagnose=True, symmetry=False)
+    mdl.model.clear_objective()
+    keys = list(mdl.switch)
+    lits = [mdl.switch[k] for k in keys]
+
+    def infeasible_core(active: list[int], limit: float) -> list[int] | None:
+        m = mdl.model.clone()
+        m.clear_assumptions()
+        m.add_assumptions([lits[a] for a in active])
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = max(0.5, limit)
+        solver.parameters.num_workers = 1  # cores from assumptions come from the sequential search
+        status = solver.solve(m)
+        if status != cp_model.INFEASIBLE:
+            return None
+        core_vars = set(solver.sufficient_assumptions_for_infeasibility())
+        return [a for a in active if lits[a].index in core_vars]
+
+    core = infeasible_core(list(range(len(keys))), t_end - time.monotonic())
+    if core is None:
+        return [Shortage(None, None, None, 0, 0, "unexplained", "the rules conflict, but no smaller cause was found in time")]
+    # Shrink the core by deletion while time allows: fewer, sharper reasons.
+    n = 0
+    while n < len(core) and time.monotonic() < t_end - 0.5 and len(core) > 1:
+        trial = core[:n] + core[n + 1 :]
+        sub = infeasible_core(trial, min(3.0, t_end - time.monotonic()))
+        if sub is None:
+            n += 1
+        else:
+            core = sub
+    rule_names = tuple(sorted(str(keys[a]) for a in core if not isinstance(keys[a], tuple)))
+    out: list[Shortage] = []
+    for a in core:
+        key = keys[a]
+        if isinstance(key, tuple) and key[0] == "coverage":
+            _, k, checkpoint = key
+            shift_idx = [j for j in ix.by_day[k] if ix.shifts[j].checkpoint_id == checkpoint]
+            needed = sum(ix.shifts[j].min_staff for j in shift_idx)
+            people = len({i for j in shift_idx for i in ix.elig[j]})
+            out.append(
+                Shortage(
+                    checkpoint,
+                    ix.days[k],
+                    ix.shifts[shift_idx[0]].id if len(shift_idx) == 1 else None,
+                    needed,
+                    people,
+                    "rule_conflict",
+                    "enough people exist, but not once the rules are applied",
+                    rule_names,
+                )
+            )
+    if not out:
+        out.append(Shortage(None, None, None, 0, 0, "rule_conflict", "the hard rules contradict each other", rule_names))
+    return out
+
+
+def repair(
+    problem: Problem,
+    *,
+    current: Iterable[Assignment],
+    unavailable_staff_id: Hashable,
+    from_day: date,
+    time_limit_s: float = 30.0,
+    workers: int = 2,
+    change_weight: int = 1000,
+    locked: Iterable[Assignment] = (),
+    reason: str = "unavailable",
+) -> Result:
+    """Re-roster from from_day without one person, changing as few other cells as possible."""
+    current = frozenset(current)
+    staff = []
+    for p in problem.staff:
+        if p.id == unavailable_staff_id:
+            gone = {d for d in p.available_days if d >= from_day}
+            p = replace(
+                p,
+                available_days=frozenset(p.available_days - gone),
+                unavailable={**p.unavailable, **{d: reason for d in gone}},
+            )
+        staff.append(p)
+    rules = replace(problem.rules, stability=Rule(hard=False, weight=change_weight))
+    fixed = Problem(shifts=problem.shifts, staff=tuple(staff), rules=rules)
+    hint = [(a, b) for a, b in current if a != unavailable_staff_id]
+    return solve(
+        fixed,
+        time_limit_s=time_limit_s,
+        workers=workers,
+        previous=current,
+        locked=locked,
+        hint=hint,
+        freeze_before=from_day,
+    )

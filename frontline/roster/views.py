@@ -1,0 +1,624 @@
+"""Roster pages: generate, grids, cell edits with live rule checks, publish, my duties, attendance."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from frontline.core.access import can, get_scoped, require, scope
+from frontline.core.errors import DomainError
+from frontline.core.forms import call_service
+from frontline.core.listing import Column, Filter, ListPage, render_list
+from frontline.org.models import Checkpoint, Staff
+from frontline.org.selectors import current_campaign
+from frontline.roster import exports, planning, selectors, services
+from frontline.roster.forms import (
+    CellForm,
+    DecisionForm,
+    DemandForm,
+    InspectionForm,
+    OfficeSettingsForm,
+    PersonLimitForm,
+    RosterCreateForm,
+    RuleForm,
+    SwapForm,
+    UnavailabilityForm,
+)
+from frontline.roster.models import (
+    Assignment,
+    CheckpointDemand,
+    PersonLimit,
+    Roster,
+    RosterVersion,
+    RuleKey,
+    SwapRequest,
+    Unavailability,
+)
+
+
+def _campaign() -> Any:
+    campaign = current_campaign()
+    if campaign is None:
+        raise Http404
+    return campaign
+
+
+def _form_page(request: HttpRequest, form: Any, title: Any, cancel_url: str = "") -> HttpResponse:
+    return render(request, "core/form.html", {"form": form, "title": title, "cancel_url": cancel_url})
+
+
+def _parse_day(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value or "")
+    except ValueError:
+        return None
+
+
+# --- rosters and versions ------------------------------------------------------------------
+
+
+@login_required
+def roster_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, "roster.view")
+    campaign = _campaign()
+    page = ListPage(
+        title=_("Duty rosters"),
+        columns=[
+            Column(_("Name"), "name", sort="name", link=True),
+            Column(_("Batch"), lambda r: r.batch or _t("All batches")),
+            Column(_("From"), "start_date", sort="start_date"),
+            Column(_("To"), "end_date", sort="end_date"),
+            Column(_("Published version"), lambda r: f"v{r.published_number}" if r.published_number else "—"),
+            Column(_("Open draft or proposal"), lambda r: r.n_open or "—"),
+        ],
+        search=("name",),
+        default_sort="-start_date",
+        detail_url=lambda r: reverse("roster:roster_detail", args=[r.pk]),
+        actions=[(_("Generate a roster"), reverse("roster:roster_create"), "magic")]
+        if can(request.user, "roster.manage")
+        else [],
+    )
+    from django.db.models import Max
+
+    qs = Roster.objects.filter(campaign=campaign).select_related("batch").annotate(
+        published_number=Max("versions__number", filter=Q(versions__status=RosterVersion.Status.PUBLISHED)),
+        n_open=Count("versions", filter=Q(versions__status__in=["draft", "proposed"])),
+    )
+    return render_list(request, qs, page)
+
+
+@login_required
+def roster_create(request: HttpRequest) -> HttpResponse:
+    require(request.user, "roster.manage")
+    campaign = _campaign()
+    form = RosterCreateForm(request.POST or None, campaign=campaign)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        version = call_service(
+            form,
+            services.roster_create,
+            actor=request.user,
+            campaign=campaign,
+            name=data["name"],
+            batch=data["batch"],
+            start_date=data["start_date"],
+            end_date=data["end_date"],
+            time_limit=float(data["time_limit"]),
+        )
+        if version:
+            return redirect("roster:version_detail", pk=version.pk)
+    return _form_page(request, form, _("Generate a roster"), reverse("roster:roster_list"))
+
+
+@login_required
+def roster_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, "roster.view")
+    roster = get_scoped(Roster.objects.all(), request.user, pk=pk)
+    version = (
+        roster.versions.filter(status=RosterVersion.Status.DRAFT).first()
+        or selectors.published_version(roster)
+        or roster.versions.order_by("-number").first()
+    )
+    if version is None:
+        raise Http404
+    return redirect("roster:version_detail", pk=version.pk)
+
+
+def _version(request: HttpRequest, pk: int) -> RosterVersion:
+    return get_scoped(RosterVersion.objects.select_related("roster", "roster__campaign", "roster__batch"), request.user, pk=pk)
+
+
+def _checkpoints(request: HttpRequest) -> list[Checkpoint]:
+    return list(scope(Checkpoint.objects.filter(active=True).exclude(shift_pattern=[]), request.user).order_by("code"))
+
+
+@login_required
+def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, "roster.view")
+    version = _version(request, pk)
+    roster = version.roster
+    view = request.GET.get("view", "post")
+    office = selectors.settings_for(roster.campaign).office_shift_pattern
+    grid = selectors.grid_by_staff(version) if view == "staff" else selectors.grid_by_post(version, _checkpoints(request), office)
+    leaders = {ld.day: ld.staff for ld in version.leader_duties.select_related("staff")}
+    previous = version.based_on if version.status == RosterVersion.Status.PROPOSED else selectors.previous_published(version)
+    if version.status in (RosterVersion.Status.DRAFT,) and previous is None:
+        previous = selectors.published_version(roster)
+    diff = selectors.version_diff(version, previous) if previous else None
+    breaches = planning.check_version(version) if version.editable else []
+    context = {
+        "title": roster.name,
+        "version": version,
+        "roster": roster,
+        "grid": grid,
+        "view": view,
+        "leader_row": [leaders.get(d) for d in grid.days],
+        "previous": previous,
+        "diff": diff,
+        "breaches": breaches,
+        "hard_breaches": [b for b in breaches if b.hard],
+        "versions": roster.versions.order_by("-number"),
+        "manage": can(request.user, "roster.manage"),
+        "today": timezone.localdate(),
+        "print": request.GET.get("print") == "1",
+    }
+    return render(request, "roster/version_detail.html", context)
+
+
+def _run(request: HttpRequest, fn: Any, success: str, **kwargs: Any) -> Any:
+    try:
+        result = fn(actor=request.user, **kwargs)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+        return None
+    messages.success(request, success)
+    return result
+
+
+@login_required
+@require_POST
+def version_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    require(request.user, "roster.manage")
+    version = _version(request, pk)
+    if action == "resolve":
+        done = _run(request, services.roster_resolve, _t("Re-solved; locked cells were kept."), version=version,
+                    time_limit=float(request.POST.get("time_limit") or services.DEFAULT_TIME_LIMIT))
+        if done is not None and done.solver_status not in ("optimal", "feasible"):
+            messages.warning(request, _t("No roster keeps every hard rule; see the explanation."))
+    elif action == "publish":
+        _run(request, services.version_publish, _t("Published."), version=version)
+    elif action == "discard":
+        _run(request, services.version_discard, _t("Discarded."), version=version)
+    elif action == "draft":
+        draft = _run(request, services.version_draft, _t("A new draft was opened."), roster=version.roster)
+        if draft is not None:
+            return redirect("roster:version_detail", pk=draft.pk)
+    else:
+        raise Http404
+    return redirect("roster:version_detail", pk=version.pk)
+
+
+def _cell_params(request: HttpRequest, version: RosterVersion) -> tuple[date, Checkpoint | None, str]:
+    params = request.POST if request.method == "POST" else request.GET
+    day = _parse_day(params.get("day"))
+    if day is None:
+        raise Http404
+    post = params.get("post", "0")
+    checkpoint = None
+    if post not in ("", "0"):
+        checkpoint = get_scoped(Checkpoint.objects.all(), request.user, pk=post)
+    return day, checkpoint, params.get("shift", "")
+
+
+def _cell_staff_qs(version: RosterVersion, checkpoint: Checkpoint | None) -> Any:
+    campaign = version.roster.campaign
+    if checkpoint is None:
+        return Staff.objects.filter(pk__in=[s.pk for s in selectors.office_staff(campaign)]).order_by("name")
+    batches = [version.roster.batch] if version.roster.batch_id else list(campaign.batches.all())
+    return Staff.objects.filter(active=True, batches__in=batches).distinct().order_by("name")
+
+
+@login_required
+def cell_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, "roster.manage")
+    version = _version(request, pk)
+    day, checkpoint, shift = _cell_params(request, version)
+    current = version.assignments.filter(day=day, checkpoint=checkpoint, shift=shift)
+    initial = {"staff": [a.staff_id for a in current], "locked": any(a.locked for a in current)}
+    form = CellForm(request.POST or None, initial=initial, staff_qs=_cell_staff_qs(version, checkpoint))
+    breaches: list[planning.Breach] | None = None
+    if request.method == "POST" and form.is_valid():
+        found = call_service(
+            form,
+            services.cell_set,
+            actor=request.user,
+            version=version,
+            day=day,
+            checkpoint=checkpoint,
+            shift=shift,
+            staff=form.cleaned_data["staff"],
+            lock=form.cleaned_data["locked"],
+        )
+        if found is not None:
+            breaches = found
+            messages.success(request, _t("Saved.") if not found else _t("Saved, but rules are broken: see below."))
+    elif request.method == "GET":
+        breaches = planning.breaches_for_cell(version, day=day, post=checkpoint.pk if checkpoint else 0, shift=shift)
+    context = {
+        "title": _t("Edit duty"),
+        "version": version,
+        "form": form,
+        "day": day,
+        "checkpoint": checkpoint,
+        "post_name": str(checkpoint) if checkpoint else _t("Office duty"),
+        "shift": shift,
+        "breaches": breaches,
+        "back": reverse("roster:version_detail", args=[version.pk]) + f"#d{day.isoformat()}",
+    }
+    return render(request, "roster/cell_edit.html", context)
+
+
+@login_required
+@require_POST
+def cell_check(request: HttpRequest, pk: int) -> HttpResponse:
+    """Check a cell's rules as the office picks people, before saving (htmx)."""
+    require(request.user, "roster.manage")
+    version = _version(request, pk)
+    day, checkpoint, shift = _cell_params(request, version)
+    ids = [int(v) for v in request.POST.getlist("staff") if v.isdigit()]
+    breaches = planning.preview_cell(version, day=day, post=checkpoint.pk if checkpoint else 0, shift=shift, staff_ids=ids)
+    return render(request, "roster/_breaches.html", {"breaches": breaches, "checked": True})
+
+
+@login_required
+@require_POST
+def cell_lock(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, "roster.manage")
+    version = _version(request, pk)
+    day, checkpoint, shift = _cell_params(request, version)
+    locked = request.POST.get("locked") == "1"
+    _run(request, services.cell_lock, _t("Locked.") if locked else _t("Unlocked."), version=version, day=day,
+         checkpoint=checkpoint, shift=shift, locked=locked)
+    return redirect(reverse("roster:version_detail", args=[version.pk]) + f"#d{day.isoformat()}")
+
+
+@login_required
+def version_export(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, "roster.view")
+    version = _version(request, pk)
+    return exports.version_xlsx(version, _checkpoints(request))
+
+
+# --- settings ---------------------------------------------------------------------------------
+
+
+@login_required
+def rule_settings(request: HttpRequest) -> HttpResponse:
+    require(request.user, "roster.view")
+    campaign = _campaign()
+    manage = can(request.user, "roster.manage")
+    rules = selectors.rules_for(campaign)
+    forms_ = [
+        RuleForm(
+            request.POST or None,
+            prefix=key,
+            key=key,
+            initial={"enabled": r.enabled, "hard": r.hard, "weight": r.weight, "value": r.value},
+        )
+        for key, r in rules.items()
+    ]
+    settings = selectors.settings_for(campaign)
+    office_form = OfficeSettingsForm(
+        request.POST or None,
+        prefix="office",
+        initial={
+            "office_shift_pattern": ", ".join(settings.office_shift_pattern),
+            "office_staff": settings.office_staff,
+            "leader_rota": settings.leader_rota,
+        },
+    )
+    if request.method == "POST":
+        require(request.user, "roster.manage")
+        if all(f.is_valid() for f in forms_) and office_form.is_valid():
+            try:
+                for f in forms_:
+                    services.rule_setting_save(actor=request.user, campaign=campaign, key=f.key, **f.cleaned_data)
+                services.roster_settings_save(actor=request.user, campaign=campaign, **office_form.cleaned_data)
+            except DomainError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, _t("Saved."))
+                return redirect("roster:rule_settings")
+    context = {
+        "title": _t("Rostering rules"),
+        "rule_forms": forms_,
+        "office_form": office_form,
+        "limits": PersonLimit.objects.filter(campaign=campaign),
+        "demands": CheckpointDemand.objects.select_related("checkpoint").filter(
+            Q(need_party_member=True) | Q(need_team_leader=True)
+        ),
+        "manage": manage,
+    }
+    return render(request, "roster/rules.html", context)
+
+
+@login_required
+def person_limit_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    require(request.user, "roster.manage")
+    campaign = _campaign()
+    limit = get_scoped(PersonLimit.objects.filter(campaign=campaign), request.user, pk=pk) if pk else None
+    form = PersonLimitForm(request.POST or None, instance=limit)
+    if request.method == "POST" and form.is_valid():
+        if call_service(form, services.person_limit_save, actor=request.user, limit=limit, campaign=campaign,
+                        **form.cleaned_data):
+            messages.success(request, _t("Saved."))
+            return redirect("roster:rule_settings")
+    return _form_page(request, form, _("Per-person limit"), reverse("roster:rule_settings"))
+
+
+@login_required
+def demand_edit(request: HttpRequest) -> HttpResponse:
+    require(request.user, "roster.manage")
+    form = DemandForm(request.POST or None)
+    form.fields["checkpoint"].queryset = scope(Checkpoint.objects.filter(active=True), request.user)  # type: ignore[attr-defined]
+    if request.method == "POST" and form.is_valid():
+        if call_service(form, services.checkpoint_demand_save, actor=request.user, **form.cleaned_data):
+            messages.success(request, _t("Saved."))
+            return redirect("roster:rule_settings")
+    return _form_page(request, form, _("Per-shift rules of a checkpoint"), reverse("roster:rule_settings"))
+
+
+# --- availability -----------------------------------------------------------------------------
+
+
+@login_required
+def unavailability_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, "roster.view")
+    page = ListPage(
+        title=_("Leave and unavailable dates"),
+        columns=[
+            Column(_("Staff member"), "staff.name", sort="staff__name"),
+            Column(_("Kind"), "get_kind_display", sort="kind"),
+            Column(_("From"), "start_date", sort="start_date"),
+            Column(_("To"), "end_date", sort="end_date"),
+            Column(_("Reason"), "reason"),
+        ],
+        search=("staff__name", "reason"),
+        filters=[Filter("kind", _("Kind"), Unavailability.Kind.choices)],
+        default_sort="-start_date",
+        actions=[(_("Record leave"), reverse("roster:unavailability_create"), "plus")]
+        if can(request.user, "roster.manage")
+        else [],
+    )
+    return render_list(request, Unavailability.objects.select_related("staff"), page)
+
+
+@login_required
+def unavailability_create(request: HttpRequest) -> HttpResponse:
+    require(request.user, "roster.manage")
+    form = UnavailabilityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if call_service(form, services.unavailability_save, actor=request.user, **form.cleaned_data):
+            messages.success(request, _t("Saved. Re-solve open drafts to take it into account."))
+            return redirect("roster:unavailability_list")
+    return _form_page(request, form, _("Record leave"), reverse("roster:unavailability_list"))
+
+
+# --- my duties, clocking, calendar ----------------------------------------------------------
+
+
+def _me(request: HttpRequest) -> Staff | None:
+    return getattr(request.user, "staff", None)
+
+
+@login_required
+def my_duties(request: HttpRequest) -> HttpResponse:
+    require(request.user, "roster.own")
+    staff = _me(request)
+    now = timezone.now()
+    duties = selectors.staff_duties(staff=staff, day_from=timezone.localdate() - timedelta(days=1)) if staff else []
+    duties = [d for d in duties if d.ends_at >= now - selectors.CLOCK_LATE]
+    current = selectors.clockable_duty(staff=staff, at=now) if staff else None
+    attendance = selectors.attendance_for(staff=staff, starts=[d.starts_at for d in duties]) if staff else {}
+    token = services.calendar_token_for(actor=request.user, staff=staff) if staff else None
+    swaps = SwapRequest.objects.filter(requester=staff).order_by("-created_at")[:5] if staff else []
+    context = {
+        "title": _t("My duties"),
+        "staff": staff,
+        "current": current,
+        "current_attendance": attendance.get(current.starts_at) if current else None,
+        "rows": [{"duty": d, "attendance": attendance.get(d.starts_at)} for d in duties],
+        "ical_url": request.build_absolute_uri(reverse("roster:ical", args=[token.token])) if token else "",
+        "swaps": swaps,
+        "leader_today": selectors.leader_on_duty(day=timezone.localdate()),
+    }
+    return render(request, "roster/my_duties.html", context)
+
+
+@login_required
+@require_POST
+def clock(request: HttpRequest) -> HttpResponse:
+    require(request.user, "roster.own")
+    staff = _me(request)
+    if staff is None:
+        messages.error(request, _t("Your log-in is not linked to a staff record."))
+        return redirect("roster:my_duties")
+    try:
+        row = services.attendance_clock(actor=request.user, staff=staff)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        when = timezone.localtime(row.clock_out or row.clock_in).strftime("%H:%M") if (row.clock_out or row.clock_in) else ""
+        messages.success(request, (_t("Clocked out at %(t)s.") if row.clock_out else _t("Clocked in at %(t)s.")) % {"t": when})
+    return redirect("roster:my_duties")
+
+
+def ical(request: HttpRequest, token: str) -> HttpResponse:
+    """The staff member's duties as an iCalendar feed (the secret address is the credential)."""
+    from frontline.roster.models import CalendarToken
+
+    row = CalendarToken.objects.select_related("staff").filter(token=token).first()
+    if row is None:
+        raise Http404
+    return exports.ical_response(row.staff, selectors.staff_duties(staff=row.staff, day_from=timezone.localdate() - timedelta(days=14), limit=500))
+
+
+@login_required
+@require_POST
+def ical_reset(request: HttpRequest) -> HttpResponse:
+    require(request.user, "roster.own")
+    staff = _me(request)
+    if staff is not None:
+        services.calendar_token_for(actor=request.user, staff=staff, reset=True)
+        messages.success(request, _t("A new calendar address was made; the old one no longer works."))
+    return redirect("roster:my_duties")
+
+
+# --- swaps -----------------------------------------------------------------------------------
+
+
+@login_required
+def swap_create(request: HttpRequest, duty_pk: int) -> HttpResponse:
+    require(request.user, "roster.own")
+    staff = _me(request)
+    if staff is None:
+        raise Http404
+    duty = get_scoped(
+        Assignment.objects.filter(staff=staff, version__status=RosterVersion.Status.PUBLISHED).select_related("version", "checkpoint"),
+        request.user,
+        pk=duty_pk,
+    )
+    qs = _cell_staff_qs(duty.version, duty.checkpoint).exclude(pk=staff.pk)
+    form = SwapForm(request.POST or None, staff_qs=qs)
+    if request.method == "POST" and form.is_valid():
+        if call_service(form, services.swap_request, actor=request.user, requester=staff, duty=duty, **form.cleaned_data):
+            messages.success(request, _t("Your request was sent to the office."))
+            return redirect("roster:my_duties")
+    title = _t("Ask to swap: %(day)s %(shift)s %(post)s") % {"day": duty.day, "shift": duty.shift, "post": duty.post_name}
+    return _form_page(request, form, title, reverse("roster:my_duties"))
+
+
+@login_required
+def swap_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, "roster.view")
+    manage = can(request.user, "roster.manage")
+    swaps = SwapRequest.objects.select_related("requester", "substitute", "checkpoint", "decided_by").order_by(
+        "status", "-created_at"
+    )[:200]
+    return render(request, "roster/swaps.html", {"title": _t("Swap requests"), "swaps": swaps, "manage": manage,
+                                                 "form": DecisionForm()})
+
+
+@login_required
+@require_POST
+def swap_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, "roster.manage")
+    swap = get_scoped(SwapRequest.objects.all(), request.user, pk=pk)
+    approve = request.POST.get("decision") == "approve"
+    form = DecisionForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    _run(request, services.swap_decide, _t("Approved and published.") if approve else _t("Rejected."), swap=swap,
+         approve=approve, note=note)
+    return redirect("roster:swap_list")
+
+
+# --- attendance and inspections ------------------------------------------------------------
+
+
+@login_required
+def attendance_day(request: HttpRequest) -> HttpResponse:
+    require(request.user, "roster.view")
+    campaign = _campaign()
+    day = _parse_day(request.GET.get("day")) or timezone.localdate()
+    rows = selectors.attendance_day(campaign=campaign, day=day)
+    counts = {
+        "planned": len(rows),
+        "attended": sum(1 for r in rows if r["attendance"] and r["attendance"].clock_in),
+        "absent": sum(1 for r in rows if r["attendance"] and r["attendance"].status == "absent"),
+        "late": sum(1 for r in rows if r["attendance"] and r["attendance"].status == "late"),
+    }
+    context = {
+        "title": _t("Attendance"),
+        "day": day,
+        "prev": day - timedelta(days=1),
+        "next": day + timedelta(days=1),
+        "rows": rows,
+        "counts": counts,
+        "person_times_day": selectors.person_times(campaign=campaign, day_from=day, day_to=day),
+        "person_times_total": selectors.person_times(campaign=campaign),
+        "leader": selectors.leader_on_duty(day=day),
+    }
+    return render(request, "roster/attendance.html", context)
+
+
+@login_required
+def inspection_day(request: HttpRequest) -> HttpResponse:
+    require(request.user, "roster.view")
+    campaign = _campaign()
+    day = _parse_day(request.GET.get("day")) or timezone.localdate()
+    inspections = list(scope(selectors.inspections_on(campaign=campaign, day=day), request.user))
+    checkpoints = _checkpoints(request)
+    seen = {i.checkpoint_id for i in inspections}
+    form = None
+    if can(request.user, "inspection.record"):
+        form = InspectionForm(
+            leaders=Staff.objects.filter(pk__in=[s.pk for s in selectors.leadership_staff(campaign)]),
+            checkpoints=scope(Checkpoint.objects.filter(active=True), request.user),
+            initial={"leader": getattr(_me(request), "pk", None)},
+        )
+    context = {
+        "title": _t("Inspections"),
+        "day": day,
+        "prev": day - timedelta(days=1),
+        "next": day + timedelta(days=1),
+        "inspections": inspections,
+        "by_leader": _group_by_leader(inspections),
+        "not_visited": [cp for cp in checkpoints if cp.pk not in seen],
+        "form": form,
+        "leader_on_duty": selectors.leader_on_duty(day=day),
+    }
+    return render(request, "roster/inspections.html", context)
+
+
+def _group_by_leader(inspections: list[Any]) -> list[tuple[Staff, list[Any]]]:
+    out: dict[int, tuple[Staff, list[Any]]] = {}
+    for i in inspections:
+        out.setdefault(i.leader_id, (i.leader, []))[1].append(i)
+    return sorted(out.values(), key=lambda kv: -len(kv[1]))
+
+
+@login_required
+def inspection_create(request: HttpRequest) -> HttpResponse:
+    require(request.user, "inspection.record")
+    campaign = _campaign()
+    form = InspectionForm(
+        request.POST or None,
+        leaders=Staff.objects.filter(pk__in=[s.pk for s in selectors.leadership_staff(campaign)]),
+        checkpoints=scope(Checkpoint.objects.filter(active=True), request.user),
+        initial={"leader": getattr(_me(request), "pk", None)},
+    )
+    if request.method == "POST" and form.is_valid():
+        saved = call_service(form, services.inspection_record, actor=request.user, campaign=campaign, **form.cleaned_data)
+        if saved:
+            messages.success(request, _t("Inspection recorded."))
+            day = timezone.localtime(saved.at).date()
+            return redirect(reverse("roster:inspection_day") + f"?day={day.isoformat()}")
+    return _form_page(request, form, _("Record an inspection"), reverse("roster:inspection_day"))
+
+
+def _aware(day: date, hour: int = 0) -> datetime:
+    return timezone.make_aware(datetime.combine(day, datetime.min.time()).replace(hour=hour))
+
+
+RULE_KEYS = RuleKey
