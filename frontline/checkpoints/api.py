@@ -10,7 +10,7 @@ from uuid import UUID
 import pydantic
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from ninja import Field, Router, Schema, Status
 
 from frontline.api.api import _translated, api
@@ -189,7 +189,7 @@ def _parse_items(schema: type[Schema], items: list[dict[str, Any]]) -> tuple[lis
     """Validate each raw item on its own, so one bad item does not refuse the others."""
     if len(items) > MAX_BATCH:
         raise DomainError(
-            _t("Items: send at most %(n)s records at a time.") % {"n": MAX_BATCH}, code="items.too_many", field="items"
+            gettext("Items: send at most %(n)s records at a time.") % {"n": MAX_BATCH}, code="items.too_many", field="items"
         )
     parsed: list[Any] = []
     bad: dict[int, dict[str, Any]] = {}
@@ -236,6 +236,11 @@ def _batch(request: HttpRequest, payload: BatchIn, schema: type[Schema], record:
     }
 
 
+def _page(offset: int, limit: int) -> slice:
+    start = max(offset, 0)
+    return slice(start, start + min(max(limit, 1), 1000))
+
+
 def _day_filters(qs: Any, date_: date | None, date_from: date | None, date_to: date | None) -> Any:
     if date_:
         qs = qs.filter(day=date_)
@@ -279,8 +284,8 @@ def passage_list(
     fever: bool | None = None,
     outcome: str | None = None,
     high_risk: bool | None = None,
-    limit: int = Field(100, ge=1, le=1000),
-    offset: int = Field(0, ge=0),
+    limit: int = 100,
+    offset: int = 0,
 ) -> list[Passage]:
     """List passages the user may see, newest first, with filters."""
     require(request.user, "passage.view")
@@ -294,7 +299,7 @@ def passage_list(
         qs = qs.filter(outcome=outcome)
     if high_risk is not None:
         qs = qs.filter(high_risk=high_risk)
-    return list(qs.order_by("-at", "-id")[offset : offset + limit])
+    return list(qs.order_by("-at", "-id")[_page(offset, limit)])
 
 
 class LookupIn(Schema):
@@ -346,7 +351,7 @@ def passage_lookup(request: HttpRequest, payload: LookupIn) -> dict[str, Any]:
         digest = blind_index("id_number", resident.number)
         body.update(
             valid=True,
-            sex=_t("Male") if resident.sex == "M" else _t("Female"),
+            sex=gettext("Male") if resident.sex == "M" else gettext("Female"),
             age=age_on(resident.birth_date, today),
             province=resident.province_name,
             id_number_masked=mask_id_number(resident.number),
@@ -417,8 +422,8 @@ def vehicle_list(
     date_to: date | None = None,
     outcome: str | None = None,
     plate: str | None = None,
-    limit: int = Field(100, ge=1, le=1000),
-    offset: int = Field(0, ge=0),
+    limit: int = 100,
+    offset: int = 0,
 ) -> list[VehiclePassage]:
     """List vehicle passages the user may see, newest first, with filters."""
     require(request.user, "passage.view")
@@ -430,7 +435,7 @@ def vehicle_list(
         qs = qs.filter(outcome=outcome)
     if plate:
         qs = qs.filter(plate=plate.replace("·", "").strip().upper())
-    return list(qs.order_by("-at", "-id")[offset : offset + limit])
+    return list(qs.order_by("-at", "-id")[_page(offset, limit)])
 
 
 # --- tallies ------------------------------------------------------------------------------------

@@ -18,3 +18,9 @@ class CheckpointsConfig(AppConfig):
             SelfRegistration, name="已删除", id_number="", id_number_hash="", phone="", phone_hash=""
         )
         register_personal_fields(VehiclePassage, plate="", note="")
+
+        from frontline.checkpoints.views import checkpoint_hook
+        from frontline.org.profile import CHECKPOINT_SECTION_HOOKS, checkpoint_section
+
+        if checkpoint_hook not in CHECKPOINT_SECTION_HOOKS:
+            checkpoint_section(checkpoint_hook)

@@ -8,15 +8,16 @@ from frontline.core.forms import DateInput, StyledFormMixin
 
 
 class SelfRegistrationForm(StyledFormMixin, forms.Form):
-    """The public form behind a checkpoint's QR code."""
+    """The public form behind a checkpoint's QR code; the service checks every field and names each error."""
 
-    name = forms.CharField(label=_("Name"), max_length=50)
+    name = forms.CharField(label=_("Name"), max_length=50, required=False)
     id_number = forms.CharField(
         label=_("Resident ID number"),
         max_length=30,
+        required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text", "autocapitalize": "characters"}),
     )
-    phone = forms.CharField(label=_("Mobile number"), max_length=20, widget=forms.TextInput(attrs={"inputmode": "tel"}))
+    phone = forms.CharField(label=_("Mobile number"), max_length=20, required=False, widget=forms.TextInput(attrs={"inputmode": "tel"}))
     origin_region = forms.CharField(
         label=_("Coming from (region)"),
         required=False,

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 
 from frontline.checkpoints.lookups import PersonWarning, person_warnings
 from frontline.checkpoints.models import (
@@ -157,18 +157,18 @@ def passage_warnings(
             PersonWarning(
                 "red",
                 "fever",
-                _t("Fever: %(t)s °C is at or above %(limit)s °C. Refer to the health department.")
+                gettext("Fever: %(t)s °C is at or above %(limit)s °C. Refer to the health department.")
                 % {"t": temperature, "limit": threshold},
             )
         )
     if "dry_cough" in set(symptoms):
-        warnings.append(PersonWarning("red", "dry_cough", _t("Dry cough: refer to the health department.")))
+        warnings.append(PersonWarning("red", "dry_cough", gettext("Dry cough: refer to the health department.")))
     if origin_region and region_get(origin_region) and is_high_risk(origin_region, high_risk_regions(campaign)):
         warnings.append(
             PersonWarning(
                 "orange",
                 "high_risk_origin",
-                _t("High-risk origin: %(region)s. Check the arrival date; home isolation may be needed.")
+                gettext("High-risk origin: %(region)s. Check the arrival date; home isolation may be needed.")
                 % {"region": region_full_name(origin_region)},
             )
         )
@@ -178,7 +178,7 @@ def passage_warnings(
             PersonWarning(
                 "blue",
                 "seen_elsewhere",
-                _t("Already registered today at: %(names)s.") % {"names": "、".join(elsewhere)},
+                gettext("Already registered today at: %(names)s.") % {"names": "、".join(elsewhere)},
             )
         )
     warnings.extend(person_warnings(id_number_hash=id_number_hash, day=day))

@@ -91,7 +91,7 @@ class VehicleData:
     at: datetime | None = None
 
 
-Status = Literal["created", "duplicate", "error"]
+Status = Literal["created", "duplicate", "error", "skipped"]
 
 
 @dataclass
@@ -555,7 +555,7 @@ def passage_record_batch(
         except RecordInvalid as exc:
             results[index] = RecordResult(index, str(data.client_uuid or ""), "error", errors=exc.errors)
     if atomic and results:
-        return [results.get(i) or RecordResult(i, str(d.client_uuid), "error") for i, d in enumerate(items)]
+        return [results.get(i) or RecordResult(i, str(d.client_uuid), "skipped") for i, d in enumerate(items)]
     with transaction.atomic():
         stored = _store(ctx, Passage, prepared, results, action="passage.record", increments=_passage_increments)
         for passage in stored:

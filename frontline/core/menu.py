@@ -44,6 +44,7 @@ def register(*items: MenuItem) -> None:
 def menu_for(user: Any, current_path: str = "") -> list[dict[str, Any]]:
     """Return the sections and entries this user may use, in order."""
     sections: dict[str, dict[str, Any]] = {}
+    entries = []
     for item in sorted(ITEMS, key=lambda i: (SECTIONS.get(i.section, (99, ""))[0], i.order)):
         if not can(user, item.capability):
             continue
@@ -54,8 +55,13 @@ def menu_for(user: Any, current_path: str = "") -> list[dict[str, Any]]:
         section = sections.setdefault(
             item.section, {"key": item.section, "label": SECTIONS.get(item.section, (99, item.section))[1], "items": []}
         )
-        active = current_path.startswith(url) and url != "/"
-        section["items"].append({"label": item.label, "url": url, "icon": item.icon, "active": active})
+        entry = {"label": item.label, "url": url, "icon": item.icon, "active": False}
+        section["items"].append(entry)
+        entries.append(entry)
+    # Only the entry whose address is the longest prefix of the current page is highlighted.
+    matches = [e for e in entries if current_path.startswith(str(e["url"])) and e["url"] != "/"]
+    if matches:
+        max(matches, key=lambda e: len(str(e["url"])))["active"] = True
     return list(sections.values())
 
 

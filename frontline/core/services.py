@@ -36,11 +36,12 @@ def save_instance(
 ) -> M:
     """Set fields, validate, save, set many-to-many relations and audit, all or nothing."""
     creating = instance.pk is None
-    changes = (
-        {k: ["", "***" if k in sensitive else v] for k, v in fields.items()}
-        if creating
-        else diff(instance, fields, sensitive=sensitive)
-    )
+    if creating:
+        changes = {k: ["", "***" if k in sensitive else v] for k, v in fields.items()}
+    else:
+        # Compare with what is stored: a ModelForm has already copied the new values onto `instance`.
+        stored = type(instance)._default_manager.filter(pk=instance.pk).first()
+        changes = diff(stored if stored is not None else instance, fields, sensitive=sensitive)
     for name, value in fields.items():
         setattr(instance, name, value)
     try:

@@ -17,7 +17,10 @@ STAFF_CHANNELS = [(Channel.PHONE.value, Channel.PHONE.label), (Channel.WALK_IN.v
 
 def _community_field(required: bool = False) -> forms.ModelChoiceField:
     return forms.ModelChoiceField(
-        label=_("Community"), queryset=Community.objects.order_by("name"), required=required, empty_label=_("Not sure / other")
+        label=_("Community"),
+        queryset=Community.objects.order_by("name"),
+        required=required,
+        empty_label=_("Not sure / other"),
     )
 
 
@@ -35,14 +38,18 @@ class TipForm(StyledFormMixin, forms.Form):
 
     category = forms.ChoiceField(label=_("What is it about?"), choices=Tip.Category.choices)
     community = _community_field()
-    location = forms.CharField(label=_("Where"), max_length=200, required=False, help_text=_("Compound, building, street."))
+    location = forms.CharField(
+        label=_("Where"), max_length=200, required=False, help_text=_("Compound, building, street.")
+    )
     description = forms.CharField(
         label=_("What happened"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4, "col": "col-12"})
     )
     subject_name = forms.CharField(label=_("Name of the person reported (if known)"), max_length=50, required=False)
     came_from = forms.CharField(label=_("Returned from (if a returnee)"), max_length=100, required=False)
     anonymous = forms.BooleanField(
-        label=_("Report anonymously (no name kept)"), required=False, widget=forms.CheckboxInput(attrs={"col": "col-12"})
+        label=_("Report anonymously (no name kept)"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"col": "col-12"}),
     )
     reporter_name = forms.CharField(label=_("Your name"), max_length=50, required=False)
     reporter_phone = forms.CharField(
@@ -56,12 +63,35 @@ class TipForm(StyledFormMixin, forms.Form):
     def __init__(self, *args: Any, staff: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if staff:
-            self.fields["channel"] = forms.ChoiceField(label=_("Channel"), choices=STAFF_CHANNELS, initial=Channel.PHONE)
-            self.fields["subject_id_number"] = forms.CharField(label=_("ID number of the person reported"), max_length=18, required=False)
-            self.fields["subject_phone"] = forms.CharField(label=_("Phone of the person reported"), max_length=20, required=False)
-            self.fields["subject_address"] = forms.CharField(label=_("Address of the person reported"), max_length=200, required=False)
-            self.fields["reporter_phone"].help_text = _("The caller's number; its last four digits let them look up the answer.")
-            self.order_fields(["channel", "category", "community", "location", "description", "subject_name", "subject_id_number", "subject_phone", "subject_address", "came_from"])
+            self.fields["channel"] = forms.ChoiceField(
+                label=_("Channel"), choices=STAFF_CHANNELS, initial=Channel.PHONE
+            )
+            self.fields["subject_id_number"] = forms.CharField(
+                label=_("ID number of the person reported"), max_length=18, required=False
+            )
+            self.fields["subject_phone"] = forms.CharField(
+                label=_("Phone of the person reported"), max_length=20, required=False
+            )
+            self.fields["subject_address"] = forms.CharField(
+                label=_("Address of the person reported"), max_length=200, required=False
+            )
+            self.fields["reporter_phone"].help_text = _(
+                "The caller's number; its last four digits let them look up the answer."
+            )
+            self.order_fields(
+                [
+                    "channel",
+                    "category",
+                    "community",
+                    "location",
+                    "description",
+                    "subject_name",
+                    "subject_id_number",
+                    "subject_phone",
+                    "subject_address",
+                    "came_from",
+                ]
+            )
         else:
             self.fields["consent"] = _consent_field()
         for field in self.fields.values():
@@ -99,13 +129,19 @@ class LegalAidForm(StyledFormMixin, forms.Form):
     def __init__(self, *args: Any, staff: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if staff:
-            self.fields["channel"] = forms.ChoiceField(label=_("Channel"), choices=STAFF_CHANNELS, initial=Channel.WALK_IN)
+            self.fields["channel"] = forms.ChoiceField(
+                label=_("Channel"), choices=STAFF_CHANNELS, initial=Channel.WALK_IN
+            )
             self.order_fields(["channel", "topic"])
         else:
             self.fields["consent"] = _consent_field()
             for name, field in self.fields.items():
                 if not isinstance(field.widget, forms.CheckboxInput):
-                    field.widget.attrs["class"] = "form-select form-select-lg" if name in ("topic", "community") else "form-control form-control-lg"
+                    field.widget.attrs["class"] = (
+                        "form-select form-select-lg"
+                        if name in ("topic", "community")
+                        else "form-control form-control-lg"
+                    )
 
     def service_kwargs(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
@@ -115,7 +151,9 @@ class LegalAidForm(StyledFormMixin, forms.Form):
 
 class LookupForm(StyledFormMixin, forms.Form):
     code = forms.CharField(
-        label=_("Tracking code"), max_length=20, widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off"})
+        label=_("Tracking code"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off"}),
     )
     suffix = forms.CharField(
         label=_("Last four digits of your phone (or your PIN)"),
@@ -130,15 +168,20 @@ class RateForm(forms.Form):
         label=_("How satisfied are you with the answer?"),
         choices=[(i, str(i)) for i in range(5, 0, -1)],
         coerce=int,
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "btn-check"}),
     )
     comment = forms.CharField(
-        label=_("Comment (optional)"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"})
+        label=_("Comment (optional)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
     )
 
 
 class MessageForm(StyledFormMixin, forms.Form):
-    body = forms.CharField(label=_("Message"), max_length=8000, widget=forms.Textarea(attrs={"rows": 5, "col": "col-12"}))
+    body = forms.CharField(
+        label=_("Message"), max_length=8000, widget=forms.Textarea(attrs={"rows": 5, "col": "col-12"})
+    )
 
 
 class CloseForm(StyledFormMixin, forms.Form):
@@ -159,7 +202,7 @@ class AssignForm(StyledFormMixin, forms.Form):
         field = self.fields["lawyer"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = lawyers()
-        field.label_from_instance = lambda u: u.display_name  # type: ignore[method-assign]
+        field.label_from_instance = lambda u: u.display_name  # type: ignore[method-assign,assignment]
 
 
 class TipMoveForm(StyledFormMixin, forms.Form):
@@ -184,10 +227,10 @@ class TipMoveForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["assignee"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = User.objects.filter(is_active=True, role__in=["office", "group_lead", "liaison", "duty"]).order_by(
-            "role", "username"
-        )
-        field.label_from_instance = lambda u: f"{u.display_name} · {u.get_role_display()}"  # type: ignore[method-assign]
+        field.queryset = User.objects.filter(
+            is_active=True, role__in=["office", "group_lead", "liaison", "duty"]
+        ).order_by("role", "username")
+        field.label_from_instance = lambda u: f"{u.display_name} · {u.get_role_display()}"  # type: ignore[method-assign,assignment]
 
 
 KIND_COL = {
@@ -217,7 +260,9 @@ class PublicityForm(StyledFormMixin, forms.Form):
     end_time = forms.TimeField(label=_("End time"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
     link = forms.URLField(label=_("Link"), max_length=500, required=False, assume_scheme="https")
     published_at = forms.DateTimeField(
-        label=_("Published at"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+        label=_("Published at"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     reads = forms.IntegerField(label=_("Reads"), min_value=0, required=False)
     rumour = forms.CharField(label=_("The rumour"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -246,14 +291,16 @@ class PublicityForm(StyledFormMixin, forms.Form):
 class DutyForm(StyledFormMixin, forms.Form):
     lawyer = forms.ModelChoiceField(label=_("Lawyer"), queryset=User.objects.none())
     first_day = forms.DateField(label=_("First day"), widget=DateInput())
-    last_day = forms.DateField(label=_("Last day"), widget=DateInput(), required=False, help_text=_("Leave empty for one day."))
+    last_day = forms.DateField(
+        label=_("Last day"), widget=DateInput(), required=False, help_text=_("Leave empty for one day.")
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["lawyer"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = lawyers()
-        field.label_from_instance = lambda u: u.display_name  # type: ignore[method-assign]
+        field.label_from_instance = lambda u: u.display_name  # type: ignore[method-assign,assignment]
 
 
 class HotlineNumberForm(StyledFormMixin, forms.ModelForm):
@@ -264,7 +311,9 @@ class HotlineNumberForm(StyledFormMixin, forms.ModelForm):
 
 class DeskSettingsForm(StyledFormMixin, forms.Form):
     tip_response_hours = forms.IntegerField(label=_("Tip response target (hours)"), min_value=1, max_value=720)
-    legalaid_first_reply_hours = forms.IntegerField(label=_("Legal-aid first reply due (hours)"), min_value=1, max_value=720)
+    legalaid_first_reply_hours = forms.IntegerField(
+        label=_("Legal-aid first reply due (hours)"), min_value=1, max_value=720
+    )
     public_submissions_per_hour = forms.IntegerField(
         label=_("Public submissions per address and hour"), min_value=1, max_value=1000
     )

@@ -15,6 +15,7 @@ from frontline.core.access import Role
 from frontline.core.fields import BlindIndexField, EncryptedTextField
 from frontline.core.models import TimeStampedModel
 
+
 def display_code(code: str) -> str:
     """Show a tracking code in readable groups: L-7K3M-9Q2X."""
     return f"{code[:1]}-{code[1:5]}-{code[5:]}" if len(code) == 9 else code
@@ -98,7 +99,12 @@ class Publicity(TimeStampedModel):
     photo = models.FileField(_("photo"), upload_to="desk/publicity/%Y/%m/", blank=True, max_length=200)
     note = models.TextField(_("note"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:
@@ -190,7 +196,12 @@ class Tip(TimeStampedModel):
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.WEB)
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     community = models.ForeignKey(
-        "org.Community", verbose_name=_("community"), null=True, blank=True, on_delete=models.PROTECT, related_name="tips"
+        "org.Community",
+        verbose_name=_("community"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tips",
     )
     location = models.CharField(_("where"), max_length=200, blank=True)
     description = models.TextField(_("what happened"))
@@ -207,7 +218,12 @@ class Tip(TimeStampedModel):
     received_at = models.DateTimeField(_("received at"), default=timezone.now)
     due_at = models.DateTimeField(_("answer due"))
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("handled by"), null=True, blank=True, on_delete=models.PROTECT, related_name="desk_tips"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handled by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="desk_tips",
     )
     verified_true = models.BooleanField(_("found to be true"), null=True, blank=True)
     handling = models.TextField(_("how it was handled"), blank=True)
@@ -222,7 +238,12 @@ class Tip(TimeStampedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     taken_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("taken by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("taken by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:
@@ -232,7 +253,8 @@ class Tip(TimeStampedModel):
         constraints = [
             models.CheckConstraint(condition=Q(due_at__gt=F("received_at")), name="tip_due_after_received"),
             models.CheckConstraint(
-                condition=Q(status__in=["received"]) | Q(assignee__isnull=False), name="tip_assigned_has_assignee"
+                condition=Q(status__in=["received", "closed"]) | Q(assignee__isnull=False),
+                name="tip_assigned_has_assignee",
             ),
             models.CheckConstraint(
                 condition=~Q(status__in=["answered", "closed"]) | ~Q(answer=""), name="tip_answered_has_answer"
@@ -332,7 +354,12 @@ class LegalAidRequest(TimeStampedModel):
     rating = models.PositiveSmallIntegerField(_("satisfaction (1–5)"), null=True, blank=True)
     rating_comment = models.TextField(_("comment on the service"), blank=True)
     taken_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("taken by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("taken by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:
@@ -354,7 +381,10 @@ class LegalAidRequest(TimeStampedModel):
                 name="legalaid_answered_has_reply",
             ),
         ]
-        indexes = [models.Index(fields=["lawyer", "status"]), models.Index(fields=["first_replied_at", "first_reply_due_at"])]
+        indexes = [
+            models.Index(fields=["lawyer", "status"]),
+            models.Index(fields=["first_replied_at", "first_reply_due_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.display_code} {self.get_topic_display()}"
@@ -393,10 +423,17 @@ class LegalAidMessage(models.Model):
         LAWYER = "lawyer", _("Lawyer")
         STAFF = "staff", _("Centre staff")
 
-    request = models.ForeignKey(LegalAidRequest, verbose_name=_("request"), on_delete=models.CASCADE, related_name="messages")
+    request = models.ForeignKey(
+        LegalAidRequest, verbose_name=_("request"), on_delete=models.CASCADE, related_name="messages"
+    )
     author_kind = models.CharField(_("from"), max_length=10, choices=Author.choices)
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("author"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     body = models.TextField(_("message"))
     created_at = models.DateTimeField(_("sent at"), default=timezone.now)
@@ -406,7 +443,9 @@ class LegalAidMessage(models.Model):
         verbose_name_plural = _("legal-aid messages")
         ordering = ["created_at", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(author_kind="requester") | Q(author__isnull=False), name="legalaid_staff_message_has_author")
+            models.CheckConstraint(
+                condition=Q(author_kind="requester") | Q(author__isnull=False), name="legalaid_staff_message_has_author"
+            )
         ]
 
     def __str__(self) -> str:

@@ -44,8 +44,12 @@ def public_home(request: HttpRequest) -> HttpResponse:
     context = {
         "campaign": campaign,
         "numbers": HotlineNumber.objects.filter(campaign=campaign, active=True),
-        "rumours": Publicity.objects.filter(campaign=campaign, kind=Publicity.Kind.RUMOUR).order_by("-happened_on", "-id")[:5],
-        "posts": Publicity.objects.filter(campaign=campaign, kind=Publicity.Kind.WECHAT).order_by("-published_at", "-id")[:5],
+        "rumours": Publicity.objects.filter(campaign=campaign, kind=Publicity.Kind.RUMOUR).order_by(
+            "-happened_on", "-id"
+        )[:5],
+        "posts": Publicity.objects.filter(campaign=campaign, kind=Publicity.Kind.WECHAT).order_by(
+            "-published_at", "-id"
+        )[:5],
         "settings": desk_settings(campaign),
     }
     return render(request, "desk/public_home.html", context)
@@ -66,18 +70,30 @@ def _public_form(request: HttpRequest, *, kind: str) -> HttpResponse:
             return refused
         if kind == "tip":
             result = call_service(
-                form, services.tip_submit, actor="public", campaign=campaign, channel=Channel.WEB, **form.service_kwargs()
+                form,
+                services.tip_submit,
+                actor="public",
+                campaign=campaign,
+                channel=Channel.WEB,
+                **form.service_kwargs(),
             )
             if result:
                 tip, secret = result
                 request.session[SESSION_SUBMITTED] = {
-                    "code": tip.display_code, "secret": secret if not tip.reporter_phone else "", "kind": "tip",
+                    "code": tip.display_code,
+                    "secret": secret if not tip.reporter_phone else "",
+                    "kind": "tip",
                 }
                 request.session[SESSION_AUTHORISED] = {"model": "tip", "pk": tip.pk}
                 return redirect("desk:public_submitted")
         else:
             saved = call_service(
-                form, services.legalaid_submit, actor="public", campaign=campaign, channel=Channel.WEB, **form.service_kwargs()
+                form,
+                services.legalaid_submit,
+                actor="public",
+                campaign=campaign,
+                channel=Channel.WEB,
+                **form.service_kwargs(),
             )
             if saved:
                 request.session[SESSION_SUBMITTED] = {"code": saved.display_code, "secret": "", "kind": "legalaid"}
@@ -159,15 +175,30 @@ def public_rate(request: HttpRequest) -> HttpResponse:
     if not isinstance(record, LegalAidRequest):
         return redirect("desk:public_status")
     form = RateForm(request.POST)
-    if form.is_valid() and call_service(
-        form, services.legalaid_rate, request=record, rating=form.cleaned_data["rating"], comment=form.cleaned_data["comment"]
+    if (
+        form.is_valid()
+        and call_service(
+            form,
+            services.legalaid_rate,
+            request=record,
+            rating=form.cleaned_data["rating"],
+            comment=form.cleaned_data["comment"],
+        )
+        is not None
     ):
         return redirect("desk:public_status_view")
     return render(
         request,
         "desk/public_status_view.html",
-        {"record": record, "kind": "legalaid", "rate_form": form, "follow_form": MessageForm(), "can_rate": True,
-         "thread": record.messages.exclude(author_kind="staff"), "can_follow_up": record.status == LegalAidRequest.Status.ANSWERED},
+        {
+            "record": record,
+            "kind": "legalaid",
+            "rate_form": form,
+            "follow_form": MessageForm(),
+            "can_rate": True,
+            "thread": record.messages.exclude(author_kind="staff"),
+            "can_follow_up": record.status == LegalAidRequest.Status.ANSWERED,
+        },
         status=422,
     )
 
@@ -182,13 +213,22 @@ def public_follow_up(request: HttpRequest) -> HttpResponse:
     if refused:
         return refused
     form = MessageForm(request.POST)
-    if form.is_valid() and call_service(form, services.legalaid_follow_up, request=record, body=form.cleaned_data["body"]):
+    if (
+        form.is_valid()
+        and call_service(form, services.legalaid_follow_up, request=record, body=form.cleaned_data["body"]) is not None
+    ):
         return redirect("desk:public_status_view")
     return render(
         request,
         "desk/public_status_view.html",
-        {"record": record, "kind": "legalaid", "rate_form": RateForm(), "follow_form": form,
-         "can_rate": record.first_replied_at is not None and record.rating is None,
-         "thread": record.messages.exclude(author_kind="staff"), "can_follow_up": True},
+        {
+            "record": record,
+            "kind": "legalaid",
+            "rate_form": RateForm(),
+            "follow_form": form,
+            "can_rate": record.first_replied_at is not None and record.rating is None,
+            "thread": record.messages.exclude(author_kind="staff"),
+            "can_follow_up": True,
+        },
         status=422,
     )

@@ -55,16 +55,16 @@ def lawyers() -> QuerySet[User]:
 
 def lawyer_on_duty(campaign: Campaign, day: date) -> User | None:
     """The lawyer on duty that day with the fewest open requests (ties: by name)."""
-    ids = list(DutyLawyer.objects.filter(campaign=campaign, day=day, lawyer__is_active=True).values_list("lawyer_id", flat=True))
+    ids = list(
+        DutyLawyer.objects.filter(campaign=campaign, day=day, lawyer__is_active=True).values_list(
+            "lawyer_id", flat=True
+        )
+    )
     if not ids:
         return None
     return (
         User.objects.filter(pk__in=ids)
-        .annotate(
-            open_count=Count(
-                "legal_aid_queue", filter=~Q(legal_aid_queue__status=LegalAidRequest.Status.CLOSED)
-            )
-        )
+        .annotate(open_count=Count("legal_aid_queue", filter=~Q(legal_aid_queue__status=LegalAidRequest.Status.CLOSED)))
         .order_by("open_count", "username")
         .first()
     )
@@ -96,7 +96,11 @@ def legalaid_figures(qs: QuerySet[LegalAidRequest]) -> dict[str, Any]:
     }
     by_topic = {row["topic"]: row for row in qs.values("topic").annotate(**aggregates)}
     topics = [
-        {"key": key, "label": label, **by_topic.get(key, {"total": 0, "open": 0, "replied": 0, "overdue": 0, "rated": 0, "avg_rating": None})}
+        {
+            "key": key,
+            "label": label,
+            **by_topic.get(key, {"total": 0, "open": 0, "replied": 0, "overdue": 0, "rated": 0, "avg_rating": None}),
+        }
         for key, label in LegalAidRequest.Topic.choices
     ]
     names = {u.pk: u.display_name for u in User.objects.filter(pk__in=qs.values("lawyer_id"))}
@@ -106,7 +110,7 @@ def legalaid_figures(qs: QuerySet[LegalAidRequest]) -> dict[str, Any]:
     ]
     totals = qs.aggregate(**aggregates)
     replied = list(qs.filter(first_replied_at__isnull=False).values_list("submitted_at", "first_replied_at"))
-    hours = [(b - a).total_seconds() / 3600 for a, b in replied]
+    hours = [(b - a).total_seconds() / 3600 for a, b in replied if a and b]
     totals["avg_reply_hours"] = round(sum(hours) / len(hours), 1) if hours else None
     return {"topics": topics, "lawyers": by_lawyer, "totals": totals}
 

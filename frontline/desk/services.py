@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -37,6 +37,8 @@ from frontline.desk.selectors import CODE_ALPHABET, desk_settings, lawyer_on_dut
 from frontline.org.models import Campaign, Community, User
 from frontline.org.selectors import users_with_role
 
+# The category the health module files a returnee found by the hotline under (the agreed interface).
+WATCH_CATEGORY = "returnee_high_risk"
 PHOTO_FORMATS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
 PHOTO_MAX_BYTES = int(getattr(settings, "FRONTLINE_DESK_PHOTO_MAX_BYTES", 5 * 1024 * 1024))
 PHOTO_MAX_PIXELS = 40_000_000  # a 40-megapixel photo is plenty; larger ones are decompression bombs
@@ -63,10 +65,15 @@ def _new_code(prefix: str, model: type[Tip] | type[LegalAidRequest]) -> str:
 def _text(value: str, *, field: str, label: Any, required: bool = True, max_length: int = 0) -> str:
     value = (value or "").strip()
     if required and not value:
-        raise DomainError(_("%(label)s: this field is required."), code=f"{field}.required", field=field, params={"label": label})
+        raise DomainError(
+            _("%(label)s: this field is required."), code=f"{field}.required", field=field, params={"label": label}
+        )
     if max_length and len(value) > max_length:
         raise DomainError(
-            _("%(label)s: at most %(n)s characters."), code=f"{field}.too_long", field=field, params={"label": label, "n": max_length}
+            _("%(label)s: at most %(n)s characters."),
+            code=f"{field}.too_long",
+            field=field,
+            params={"label": label, "n": max_length},
         )
     return value
 
@@ -75,7 +82,12 @@ def _text(value: str, *, field: str, label: Any, required: bool = True, max_leng
 
 
 def desk_settings_save(
-    *, actor: Any, campaign: Campaign, tip_response_hours: int, legalaid_first_reply_hours: int, public_submissions_per_hour: int
+    *,
+    actor: Any,
+    campaign: Campaign,
+    tip_response_hours: int,
+    legalaid_first_reply_hours: int,
+    public_submissions_per_hour: int,
 ) -> DeskSettings:
     """Set the desk's response targets and the public rate limit for a campaign."""
     instance = DeskSettings.objects.filter(campaign=campaign).first() or DeskSettings(campaign=campaign)
@@ -103,9 +115,7 @@ def photo_check(upload: UploadedFile, *, field: str = "photo") -> str:
             field=field,
             params={"size": round(upload.size / 1024 / 1024, 1), "limit": round(PHOTO_MAX_BYTES / 1024 / 1024, 1)},
         )
-    not_image = DomainError(
-        _("Photo: the file is not a JPEG, PNG or WebP image."), code="photo.not_image", field=field
-    )
+    not_image = DomainError(_("Photo: the file is not a JPEG, PNG or WebP image."), code="photo.not_image", field=field)
     try:
         upload.seek(0)
         with Image.open(upload) as image:
@@ -151,21 +161,29 @@ def publicity_save(
     if kind not in Publicity.Kind.values:
         raise DomainError(_("Kind: choose a kind of publicity."), code="kind.invalid", field="kind")
     if kind == Publicity.Kind.POSTER and not quantity:
-        raise DomainError(_("Number of posters: enter how many were put up."), code="quantity.required", field="quantity")
+        raise DomainError(
+            _("Number of posters: enter how many were put up."), code="quantity.required", field="quantity"
+        )
     if kind == Publicity.Kind.POSTER and not (place or "").strip():
         raise DomainError(_("Place: say where the posters were put up."), code="place.required", field="place")
     if kind == Publicity.Kind.VAN:
         if not (route or "").strip():
             raise DomainError(_("Route: list the streets the van drove."), code="route.required", field="route")
         if start_time is None or end_time is None:
-            raise DomainError(_("Times: enter when the van started and finished."), code="start_time.required", field="start_time")
+            raise DomainError(
+                _("Times: enter when the van started and finished."), code="start_time.required", field="start_time"
+            )
         if end_time <= start_time:
-            raise DomainError(_("End time: must be after the start time."), code="end_time.before_start", field="end_time")
+            raise DomainError(
+                _("End time: must be after the start time."), code="end_time.before_start", field="end_time"
+            )
     if kind == Publicity.Kind.WECHAT:
         if not (link or "").strip():
             raise DomainError(_("Link: enter the post's address."), code="link.required", field="link")
         if published_at is None:
-            raise DomainError(_("Published at: enter when the post went out."), code="published_at.required", field="published_at")
+            raise DomainError(
+                _("Published at: enter when the post went out."), code="published_at.required", field="published_at"
+            )
     if kind == Publicity.Kind.RUMOUR and not ((rumour or "").strip() and (facts or "").strip()):
         field = "rumour" if not (rumour or "").strip() else "facts"
         raise DomainError(_("Rumour: write down both the rumour and the facts."), code=f"{field}.required", field=field)
@@ -194,7 +212,13 @@ def publicity_save(
         fields["photo"] = photo
     instance = publicity or Publicity(created_by=actor if getattr(actor, "pk", None) else None)
     return save_instance(
-        actor=actor, instance=instance, fields=fields, action="publicity.update" if publicity else "publicity.create"
+        actor=actor,
+        instance=instance,
+        fields=fields,
+        action="publicity.update" if publicity else "publicity.create",
+        # An upload is not JSON, nor (in the kernel's audit encoder) is a time of day: the entry
+        # says only that these changed.
+        sensitive=frozenset({"photo", "start_time", "end_time"}),
     )
 
 
@@ -226,7 +250,9 @@ def hotline_number_save(
     """Publish or edit a reporting-hotline number."""
     number = (number or "").strip()
     if not number or not all(c.isdigit() or c in "-+ ()" for c in number) or sum(c.isdigit() for c in number) < 3:
-        raise DomainError(_("Number: enter a telephone number (digits and dashes)."), code="number.invalid", field="number")
+        raise DomainError(
+            _("Number: enter a telephone number (digits and dashes)."), code="number.invalid", field="number"
+        )
     fields = {
         "campaign": campaign,
         "label": _text(label, field="label", label=_("Label"), max_length=100),
@@ -295,9 +321,13 @@ def tip_submit(
                 "location": _text(location, field="location", label=_("Where"), required=False, max_length=200),
                 "description": description,
                 "anonymous": anonymous,
-                "reporter_name": "" if anonymous else _text(reporter_name, field="reporter_name", label=_("Your name"), required=False, max_length=50),
+                "reporter_name": ""
+                if anonymous
+                else _text(reporter_name, field="reporter_name", label=_("Your name"), required=False, max_length=50),
                 "reporter_phone": phone,
-                "subject_name": _text(subject_name, field="subject_name", label=_("Name"), required=False, max_length=50),
+                "subject_name": _text(
+                    subject_name, field="subject_name", label=_("Name"), required=False, max_length=50
+                ),
                 "subject_id_number": id_number,
                 "subject_phone": s_phone,
                 "subject_address": (subject_address or "").strip(),
@@ -309,9 +339,14 @@ def tip_submit(
             sensitive=TIP_SENSITIVE | {"lookup_digest", "description", "reporter_name", "subject_name"},
         )
         link = reverse("desk:tip_detail", args=[tip.pk])
-        title = _msg(_("New hotline tip %(code)s: %(category)s"), {"code": tip.display_code, "category": tip.get_category_display()})
+        title = _msg(
+            _("New hotline tip %(code)s: %(category)s"),
+            {"code": tip.display_code, "category": tip.get_category_display()},
+        )
         transaction.on_commit(
-            lambda: notify(users=_office(), kind="desk.tip_new", title=title, link=link, dedupe_key=f"desk.tip_new:{tip.pk}")
+            lambda: notify(
+                users=_office(), kind="desk.tip_new", title=title, link=link, dedupe_key=f"desk.tip_new:{tip.pk}"
+            )
         )
     return tip, secret
 
@@ -357,7 +392,11 @@ def tip_transition(
         fields["assignee"] = assignee
     elif to == Tip.Status.VERIFIED:
         if verified_true is None:
-            raise DomainError(_("Found to be true: say whether the tip was true."), code="verified_true.required", field="verified_true")
+            raise DomainError(
+                _("Found to be true: say whether the tip was true."),
+                code="verified_true.required",
+                field="verified_true",
+            )
         fields["verified_true"] = verified_true
         if handling.strip():
             fields["handling"] = handling.strip()
@@ -379,7 +418,9 @@ def tip_transition(
             link = reverse("desk:tip_detail", args=[tip.pk])
             title = _msg(_("Hotline tip %(code)s is yours to handle"), {"code": tip.display_code})
             key = f"desk.tip_assigned:{tip.pk}:{assignee.pk}"
-            transaction.on_commit(lambda: notify(users=[assignee], kind="desk.tip_assigned", title=title, link=link, dedupe_key=key))
+            transaction.on_commit(
+                lambda: notify(users=[assignee], kind="desk.tip_assigned", title=title, link=link, dedupe_key=key)
+            )
     return saved
 
 
@@ -394,16 +435,24 @@ def tip_convert_to_watch(*, actor: Any, tip: Tip) -> Tip:
     """Make the person a returnee tip names into a person to watch, or queue it until health exists."""
     if tip.category != Tip.Category.RETURNEE:
         raise DomainError(
-            _("Category: only a tip about a returnee can become a person to watch."), code="tip.not_returnee", field="category"
+            _("Category: only a tip about a returnee can become a person to watch."),
+            code="tip.not_returnee",
+            field="category",
         )
     if tip.watch_status == Tip.Watch.DONE:
-        raise DomainError(_("This tip has already become a person to watch."), code="tip.already_watched", field="watch_status")
+        raise DomainError(
+            _("This tip has already become a person to watch."), code="tip.already_watched", field="watch_status"
+        )
     if not tip.subject_name.strip():
         raise DomainError(
-            _("Name of the person reported: needed to create a person to watch."), code="subject_name.required", field="subject_name"
+            _("Name of the person reported: needed to create a person to watch."),
+            code="subject_name.required",
+            field="subject_name",
         )
     if tip.community_id is None:
-        raise DomainError(_("Community: needed to create a person to watch."), code="community.required", field="community")
+        raise DomainError(
+            _("Community: needed to create a person to watch."), code="community.required", field="community"
+        )
     try:
         create = _person_watch_create()
     except ImportError as exc:
@@ -411,7 +460,11 @@ def tip_convert_to_watch(*, actor: Any, tip: Tip) -> Tip:
             saved = save_instance(
                 actor=actor,
                 instance=tip,
-                fields={"watch_status": Tip.Watch.PENDING, "watch_error": str(exc)[:300], "watch_requested_by": actor if getattr(actor, "pk", None) else None},
+                fields={
+                    "watch_status": Tip.Watch.PENDING,
+                    "watch_error": str(exc)[:300],
+                    "watch_requested_by": actor if getattr(actor, "pk", None) else None,
+                },
                 action="tip.watch_queued",
             )
         return saved
@@ -426,14 +479,18 @@ def tip_convert_to_watch(*, actor: Any, tip: Tip) -> Tip:
             phone=tip.subject_phone,
             address=tip.subject_address or tip.location,
             community=tip.community,
-            category_codes=["returnee_high_risk"],
+            category_codes=[WATCH_CATEGORY],
             found_by="hotline",
             note=note,
         )
         saved = save_instance(
             actor=actor,
             instance=tip,
-            fields={"watch_status": Tip.Watch.DONE, "watch_person_ref": str(getattr(person, "pk", "") or ""), "watch_error": ""},
+            fields={
+                "watch_status": Tip.Watch.DONE,
+                "watch_person_ref": str(getattr(person, "pk", "") or ""),
+                "watch_error": "",
+            },
             action="tip.watch_created",
         )
     return saved
@@ -464,12 +521,16 @@ def _check_lawyer(lawyer: User | None, field: str = "lawyer") -> User:
     return lawyer
 
 
-def duty_lawyer_add(*, actor: Any, campaign: Campaign, lawyer: User, first_day: date, last_day: date | None = None) -> list[DutyLawyer]:
+def duty_lawyer_add(
+    *, actor: Any, campaign: Campaign, lawyer: User, first_day: date, last_day: date | None = None
+) -> list[DutyLawyer]:
     """Put a lawyer on duty for each day of a range (days already rostered are kept)."""
     _check_lawyer(lawyer)
     last_day = last_day or first_day
     if last_day < first_day:
-        raise DomainError(_("Last day: must not be before the first day."), code="last_day.before_first", field="last_day")
+        raise DomainError(
+            _("Last day: must not be before the first day."), code="last_day.before_first", field="last_day"
+        )
     if (last_day - first_day).days > 62:
         raise DomainError(_("Last day: roster at most 63 days at once."), code="last_day.too_far", field="last_day")
     added = []
@@ -496,7 +557,11 @@ def duty_lawyer_remove(*, actor: Any, slot: DutyLawyer) -> None:
 
 LEGALAID_MOVES: dict[str, set[str]] = {
     LegalAidRequest.Status.WAITING: {LegalAidRequest.Status.ASSIGNED, LegalAidRequest.Status.CLOSED},
-    LegalAidRequest.Status.ASSIGNED: {LegalAidRequest.Status.ASSIGNED, LegalAidRequest.Status.ANSWERED, LegalAidRequest.Status.CLOSED},
+    LegalAidRequest.Status.ASSIGNED: {
+        LegalAidRequest.Status.ASSIGNED,
+        LegalAidRequest.Status.ANSWERED,
+        LegalAidRequest.Status.CLOSED,
+    },
     LegalAidRequest.Status.ANSWERED: {
         LegalAidRequest.Status.ANSWERED,
         LegalAidRequest.Status.FOLLOW_UP,
@@ -548,7 +613,9 @@ def legalaid_submit(
     description = _text(description, field="description", label=_("Your question"), max_length=4000)
     if len(description) < 10:
         raise DomainError(
-            _("Your question: describe it in at least 10 characters."), code="description.too_short", field="description"
+            _("Your question: describe it in at least 10 characters."),
+            code="description.too_short",
+            field="description",
         )
     name = _text(requester_name, field="requester_name", label=_("Name"), max_length=50)
     phone = validate_mobile(requester_phone, field="requester_phone")
@@ -581,14 +648,23 @@ def legalaid_submit(
         params = {"code": request.display_code, "topic": request.get_topic_display()}
         if lawyer is not None:
             _notify_lawyer(
-                request, lawyer, kind="legalaid.assigned", title=_msg(_("New legal-aid request %(code)s: %(topic)s"), params),
+                request,
+                lawyer,
+                kind="legalaid.assigned",
+                title=_msg(_("New legal-aid request %(code)s: %(topic)s"), params),
                 key=f"legalaid.assigned:{request.pk}:{lawyer.pk}",
             )
         else:
             link = reverse("desk:legalaid_detail", args=[request.pk])
             title = _msg(_("Legal-aid request %(code)s has no lawyer on duty: assign one"), params)
             transaction.on_commit(
-                lambda: notify(users=_office(), kind="legalaid.unassigned", title=title, link=link, dedupe_key=f"legalaid.unassigned:{request.pk}")
+                lambda: notify(
+                    users=_office(),
+                    kind="legalaid.unassigned",
+                    title=title,
+                    link=link,
+                    dedupe_key=f"legalaid.unassigned:{request.pk}",
+                )
             )
     return request
 
@@ -600,12 +676,17 @@ def legalaid_assign(*, actor: Any, request: LegalAidRequest, lawyer: User) -> Le
         raise DomainError(_("Lawyer: the request is already with this lawyer."), code="lawyer.same", field="lawyer")
     with transaction.atomic():
         locked = LegalAidRequest.objects.select_for_update().get(pk=request.pk)
-        legalaid_move(locked, LegalAidRequest.Status.ASSIGNED if locked.status == LegalAidRequest.Status.WAITING else locked.status)
+        legalaid_move(
+            locked,
+            LegalAidRequest.Status.ASSIGNED if locked.status == LegalAidRequest.Status.WAITING else locked.status,
+        )
         saved = save_instance(
             actor=actor, instance=locked, fields={"status": locked.status, "lawyer": lawyer}, action="legalaid.assign"
         )
         _notify_lawyer(
-            saved, lawyer, kind="legalaid.assigned",
+            saved,
+            lawyer,
+            kind="legalaid.assigned",
             title=_msg(_("Legal-aid request %(code)s was assigned to you"), {"code": saved.display_code}),
             key=f"legalaid.assigned:{saved.pk}:{lawyer.pk}",
         )
@@ -616,7 +697,10 @@ def legalaid_reply(*, actor: Any, request: LegalAidRequest, body: str) -> LegalA
     """The assigned lawyer answers; the requester reads it with the tracking code."""
     if not (getattr(actor, "is_superuser", False) or (actor.role == Role.LAWYER and request.lawyer_id == actor.pk)):
         raise DomainError(
-            _("Only the lawyer the request is assigned to may reply."), code="legalaid.not_your_request", field="body", status=403
+            _("Only the lawyer the request is assigned to may reply."),
+            code="legalaid.not_your_request",
+            field="body",
+            status=403,
         )
     body = _text(body, field="body", label=_("Reply"), max_length=8000)
     with transaction.atomic():
@@ -641,11 +725,15 @@ def legalaid_follow_up(*, request: LegalAidRequest, body: str, actor: Any = "req
         locked = LegalAidRequest.objects.select_for_update().get(pk=request.pk)
         legalaid_move(locked, LegalAidRequest.Status.FOLLOW_UP)
         save_instance(actor=actor, instance=locked, fields={"status": locked.status}, action="legalaid.follow_up")
-        message = LegalAidMessage.objects.create(request=locked, author_kind=LegalAidMessage.Author.REQUESTER, body=body)
+        message = LegalAidMessage.objects.create(
+            request=locked, author_kind=LegalAidMessage.Author.REQUESTER, body=body
+        )
         if locked.lawyer is not None:
             n = locked.messages.count()
             _notify_lawyer(
-                locked, locked.lawyer, kind="legalaid.follow_up",
+                locked,
+                locked.lawyer,
+                kind="legalaid.follow_up",
                 title=_msg(_("Follow-up question on legal-aid request %(code)s"), {"code": locked.display_code}),
                 key=f"legalaid.follow_up:{locked.pk}:{n}",
             )
@@ -658,23 +746,30 @@ def legalaid_close(*, actor: Any, request: LegalAidRequest, note: str = "") -> L
     is_office = getattr(actor, "is_superuser", False) or getattr(actor, "role", "") in (Role.OFFICE, Role.LEADER)
     is_lawyer = getattr(actor, "role", "") == Role.LAWYER and request.lawyer_id == getattr(actor, "pk", None)
     if not (is_office or is_lawyer):
-        raise DomainError(_("You may not close this request."), code="legalaid.not_your_request", field="status", status=403)
-    if not request.first_replied_at and not note.strip():
         raise DomainError(
-            _("Note: say why a request is closed without a reply."), code="note.required", field="note"
+            _("You may not close this request."), code="legalaid.not_your_request", field="status", status=403
         )
+    if not request.first_replied_at and not note.strip():
+        raise DomainError(_("Note: say why a request is closed without a reply."), code="note.required", field="note")
     with transaction.atomic():
         locked = LegalAidRequest.objects.select_for_update().get(pk=request.pk)
         legalaid_move(locked, LegalAidRequest.Status.CLOSED)
         saved = save_instance(
-            actor=actor, instance=locked, fields={"status": locked.status, "closed_at": timezone.now()}, action="legalaid.close"
+            actor=actor,
+            instance=locked,
+            fields={"status": locked.status, "closed_at": timezone.now()},
+            action="legalaid.close",
         )
         if note.strip():
-            LegalAidMessage.objects.create(request=locked, author_kind=LegalAidMessage.Author.STAFF, author=actor, body=note.strip())
+            LegalAidMessage.objects.create(
+                request=locked, author_kind=LegalAidMessage.Author.STAFF, author=actor, body=note.strip()
+            )
     return saved
 
 
-def legalaid_rate(*, request: LegalAidRequest, rating: int, comment: str = "", actor: Any = "requester") -> LegalAidRequest:
+def legalaid_rate(
+    *, request: LegalAidRequest, rating: int, comment: str = "", actor: Any = "requester"
+) -> LegalAidRequest:
     """The requester rates the answer (1–5) once; a rating closes an answered request."""
     if request.first_replied_at is None:
         raise DomainError(_("Rating: you can rate once a lawyer has replied."), code="rating.too_early", field="rating")
@@ -707,9 +802,16 @@ def desk_overdue_check(*, now: datetime | None = None) -> dict[str, int]:
     for request in late_requests.select_related("lawyer"):
         with transaction.atomic():
             # The update is the claim: a second scheduler running at the same time flags nothing.
-            if not LegalAidRequest.objects.filter(pk=request.pk, overdue_flagged_at__isnull=True).update(overdue_flagged_at=now):
+            if not LegalAidRequest.objects.filter(pk=request.pk, overdue_flagged_at__isnull=True).update(
+                overdue_flagged_at=now
+            ):
                 continue
-            audit_record(actor="desk.overdue", action="legalaid.overdue", target=request, changes={"due": request.first_reply_due_at})
+            audit_record(
+                actor="desk.overdue",
+                action="legalaid.overdue",
+                target=request,
+                changes={"due": request.first_reply_due_at},
+            )
             title = _msg(
                 _("Legal-aid request %(code)s has had no reply for %(hours)s hours"),
                 {"code": request.display_code, "hours": int((now - request.submitted_at).total_seconds() // 3600)},
@@ -717,7 +819,9 @@ def desk_overdue_check(*, now: datetime | None = None) -> dict[str, int]:
             users = [*office, request.lawyer] if request.lawyer else office
             link = reverse("desk:legalaid_detail", args=[request.pk])
             key = f"legalaid.overdue:{request.pk}"
-            transaction.on_commit(lambda u=users, t=title, lk=link, k=key: notify(users=u, kind="legalaid.overdue", title=t, link=lk, dedupe_key=k))
+            transaction.on_commit(
+                partial(notify, users=users, kind="legalaid.overdue", title=title, link=link, dedupe_key=key)
+            )
             flagged_requests += 1
     late_tips = Tip.objects.filter(overdue_flagged_at__isnull=True, due_at__lte=now).exclude(
         status__in=[Tip.Status.ANSWERED, Tip.Status.CLOSED]
@@ -731,7 +835,8 @@ def desk_overdue_check(*, now: datetime | None = None) -> dict[str, int]:
             users = [*office, tip.assignee] if tip.assignee else office
             link = reverse("desk:tip_detail", args=[tip.pk])
             key = f"desk.tip_overdue:{tip.pk}"
-            transaction.on_commit(lambda u=users, t=title, lk=link, k=key: notify(users=u, kind="desk.tip_overdue", title=t, link=lk, dedupe_key=k))
+            transaction.on_commit(
+                partial(notify, users=users, kind="desk.tip_overdue", title=title, link=link, dedupe_key=key)
+            )
             flagged_tips += 1
     return {"legalaid": flagged_requests, "tips": flagged_tips}
-

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -55,12 +55,14 @@ def _when(value: Any) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
-def _form_page(request: HttpRequest, form: Any, title: Any, cancel_url: str = "", template: str = "core/form.html") -> HttpResponse:
+def _form_page(
+    request: HttpRequest, form: Any, title: Any, cancel_url: str = "", template: str = "core/form.html"
+) -> HttpResponse:
     return render(request, template, {"form": form, "title": title, "cancel_url": cancel_url})
 
 
 def _overdue_badge(obj: Any) -> str:
-    return _t("Overdue") if obj.is_overdue() else ""
+    return gettext("Overdue") if obj.is_overdue() else ""
 
 
 # --- hotline tips -------------------------------------------------------------------------------
@@ -99,13 +101,21 @@ def tip_list(request: HttpRequest) -> HttpResponse:
                 "overdue",
                 _("Overdue"),
                 [("1", _("Overdue")), ("0", _("On time"))],
-                apply=lambda qs, v: qs.filter(open_q, due_at__lte=now) if v == "1" else qs.exclude(open_q & Q(due_at__lte=now)),
+                apply=lambda qs, v: (
+                    qs.filter(open_q, due_at__lte=now) if v == "1" else qs.exclude(open_q & Q(due_at__lte=now))
+                ),
             ),
-            Filter("mine", _("Mine"), [("1", _("Assigned to me"))], apply=lambda qs, v: qs.filter(assignee=request.user)),
+            Filter(
+                "mine", _("Mine"), [("1", _("Assigned to me"))], apply=lambda qs, v: qs.filter(assignee=request.user)
+            ),
         ],
         default_sort="-received_at",
         detail_url=lambda t: reverse("desk:tip_detail", args=[t.pk]),
-        actions=([(_("Take a tip"), reverse("desk:tip_create"), "telephone-inbound")] if can(request.user, "desk.manage") else [])
+        actions=(
+            [(_("Take a tip"), reverse("desk:tip_create"), "telephone-inbound")]
+            if can(request.user, "desk.manage")
+            else []
+        )
         + [(_("Export to Excel"), reverse("desk:tip_export"), "download")],
         search_placeholder=_("Code, place, name or text"),
     )
@@ -118,12 +128,33 @@ def tip_export(request: HttpRequest) -> HttpResponse:
     """Export the tips this user may see (personal details left out)."""
     require(request.user, "desk.view")
     qs = scope(Tip.objects.select_related("community", "assignee__staff"), request.user).order_by("received_at")
-    headers = [_("Tracking code"), _("Received at"), _("Channel"), _("Category"), _("Community"), _("Status"), _("Handled by"),
-               _("Answer due"), _("Answered at"), _("Overdue"), _("Person to watch")]
+    headers = [
+        _("Tracking code"),
+        _("Received at"),
+        _("Channel"),
+        _("Category"),
+        _("Community"),
+        _("Status"),
+        _("Handled by"),
+        _("Answer due"),
+        _("Answered at"),
+        _("Overdue"),
+        _("Person to watch"),
+    ]
     rows = [
-        (t.display_code, _when(t.received_at), t.get_channel_display(), t.get_category_display(),
-         t.community.name if t.community else "", t.get_status_display(), t.assignee.display_name if t.assignee else "",
-         _when(t.due_at), _when(t.answered_at), _t("Yes") if t.is_overdue() else "", t.get_watch_status_display())
+        (
+            t.display_code,
+            _when(t.received_at),
+            t.get_channel_display(),
+            t.get_category_display(),
+            t.community.name if t.community else "",
+            t.get_status_display(),
+            t.assignee.display_name if t.assignee else "",
+            _when(t.due_at),
+            _when(t.answered_at),
+            gettext("Yes") if t.is_overdue() else "",
+            t.get_watch_status_display(),
+        )
         for t in qs
     ]
     audit_record(actor=request.user, action="tip.export", changes={"rows": len(rows)})
@@ -136,15 +167,21 @@ def tip_create(request: HttpRequest) -> HttpResponse:
     require(request.user, "desk.manage")
     form = TipForm(request.POST or None, staff=True)
     if request.method == "POST" and form.is_valid():
-        result = call_service(form, services.tip_submit, actor=request.user, campaign=_campaign(), **form.service_kwargs())
+        result = call_service(
+            form, services.tip_submit, actor=request.user, campaign=_campaign(), **form.service_kwargs()
+        )
         if result:
             tip, secret = result
             if tip.reporter_phone:
-                messages.success(request, _t("Tip taken. Tell the caller the tracking code %(code)s.") % {"code": tip.display_code})
+                messages.success(
+                    request,
+                    gettext("Tip taken. Tell the caller the tracking code %(code)s.") % {"code": tip.display_code},
+                )
             else:
                 messages.success(
                     request,
-                    _t("Tip taken. Tell the caller the tracking code %(code)s and the PIN %(pin)s.") % {"code": tip.display_code, "pin": secret},
+                    gettext("Tip taken. Tell the caller the tracking code %(code)s and the PIN %(pin)s.")
+                    % {"code": tip.display_code, "pin": secret},
                 )
             return redirect("desk:tip_detail", pk=tip.pk)
     return _form_page(request, form, _("Take a hotline tip"), reverse("desk:tip_list"))
@@ -161,7 +198,7 @@ def tip_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _tip_page(request: HttpRequest, tip: Tip, move_form: TipMoveForm, status: int = 200) -> HttpResponse:
     history = list(AuditLog.objects.filter(target_type="desk.tip", target_id=str(tip.pk)).order_by("at", "id"))
     context = {
-        "title": _t("Hotline tip %(code)s") % {"code": tip.display_code},
+        "title": gettext("Hotline tip %(code)s") % {"code": tip.display_code},
         "subtitle": tip.get_status_display(),
         "tip": tip,
         "may_work": _may_work_tip(request.user, tip),
@@ -185,11 +222,18 @@ def tip_move(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         d = form.cleaned_data
         saved = call_service(
-            form, services.tip_transition, actor=request.user, tip=tip, to=d["to"], assignee=d["assignee"],
-            verified_true=d["verified_true"], handling=d["handling"], answer=d["answer"],
+            form,
+            services.tip_transition,
+            actor=request.user,
+            tip=tip,
+            to=d["to"],
+            assignee=d["assignee"],
+            verified_true=d["verified_true"],
+            handling=d["handling"],
+            answer=d["answer"],
         )
         if saved:
-            messages.success(request, _t("The tip is now: %(status)s.") % {"status": saved.get_status_display()})
+            messages.success(request, gettext("The tip is now: %(status)s.") % {"status": saved.get_status_display()})
             return redirect("desk:tip_detail", pk=pk)
     tip.refresh_from_db()
     return _tip_page(request, tip, form, status=422)
@@ -207,9 +251,12 @@ def tip_watch(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         if saved.watch_status == Tip.Watch.DONE:
-            messages.success(request, _t("A person to watch was created in the health module."))
+            messages.success(request, gettext("A person to watch was created in the health module."))
         else:
-            messages.warning(request, _t("The health module is not available yet: the person is queued and will be created when it is."))
+            messages.warning(
+                request,
+                gettext("The health module is not available yet: the person is queued and will be created when it is."),
+            )
     return redirect("desk:tip_detail", pk=pk)
 
 
@@ -240,7 +287,7 @@ def legalaid_list(request: HttpRequest) -> HttpResponse:
             Column(_("Topic"), "get_topic_display", sort="topic"),
             Column(_("Channel"), "get_channel_display", sort="channel"),
             Column(_("Name"), lambda r: r.requester_name[:1] + "**" if r.requester_name else ""),
-            Column(_("Lawyer"), lambda r: r.lawyer.display_name if r.lawyer else _t("Not assigned")),
+            Column(_("Lawyer"), lambda r: r.lawyer.display_name if r.lawyer else gettext("Not assigned")),
             Column(_("Status"), "get_status_display", sort="status"),
             Column(_("First reply due"), lambda r: _when(r.first_reply_due_at), sort="first_reply_due_at"),
             Column(_("Overdue"), _overdue_badge, css="text-danger fw-semibold"),
@@ -271,12 +318,33 @@ def legalaid_export(request: HttpRequest) -> HttpResponse:
     """Export the requests this user may see; phones masked."""
     require(request.user, "legalaid.view")
     qs = scope(LegalAidRequest.objects.select_related("lawyer__staff"), request.user).order_by("submitted_at")
-    headers = [_("Tracking code"), _("Submitted at"), _("Topic"), _("Channel"), _("Phone"), _("Lawyer"), _("Status"),
-               _("First reply due"), _("First replied at"), _("Overdue"), _("Rating")]
+    headers = [
+        _("Tracking code"),
+        _("Submitted at"),
+        _("Topic"),
+        _("Channel"),
+        _("Phone"),
+        _("Lawyer"),
+        _("Status"),
+        _("First reply due"),
+        _("First replied at"),
+        _("Overdue"),
+        _("Rating"),
+    ]
     rows = [
-        (r.display_code, _when(r.submitted_at), r.get_topic_display(), r.get_channel_display(), mask_phone(r.requester_phone),
-         r.lawyer.display_name if r.lawyer else "", r.get_status_display(), _when(r.first_reply_due_at),
-         _when(r.first_replied_at), _t("Yes") if r.is_overdue() else "", r.rating or "")
+        (
+            r.display_code,
+            _when(r.submitted_at),
+            r.get_topic_display(),
+            r.get_channel_display(),
+            mask_phone(r.requester_phone),
+            r.lawyer.display_name if r.lawyer else "",
+            r.get_status_display(),
+            _when(r.first_reply_due_at),
+            _when(r.first_replied_at),
+            gettext("Yes") if r.is_overdue() else "",
+            r.rating or "",
+        )
         for r in qs
     ]
     audit_record(actor=request.user, action="legalaid.export", changes={"rows": len(rows)})
@@ -289,21 +357,30 @@ def legalaid_create(request: HttpRequest) -> HttpResponse:
     require(request.user, "legalaid.manage")
     form = LegalAidForm(request.POST or None, staff=True)
     if request.method == "POST" and form.is_valid():
-        saved = call_service(form, services.legalaid_submit, actor=request.user, campaign=_campaign(), **form.service_kwargs())
+        saved = call_service(
+            form, services.legalaid_submit, actor=request.user, campaign=_campaign(), **form.service_kwargs()
+        )
         if saved:
-            messages.success(request, _t("Request taken. Tell the requester the tracking code %(code)s.") % {"code": saved.display_code})
+            messages.success(
+                request,
+                gettext("Request taken. Tell the requester the tracking code %(code)s.") % {"code": saved.display_code},
+            )
             return redirect("desk:legalaid_detail", pk=saved.pk)
     return _form_page(request, form, _("Walk-in or phone legal-aid request"), reverse("desk:legalaid_list"))
 
 
 def _legalaid_page(request: HttpRequest, item: LegalAidRequest, **forms: Any) -> HttpResponse:
     user = request.user
-    may_reply = item.status in (LegalAidRequest.Status.ASSIGNED, LegalAidRequest.Status.FOLLOW_UP, LegalAidRequest.Status.ANSWERED) and (
+    may_reply = item.status in (
+        LegalAidRequest.Status.ASSIGNED,
+        LegalAidRequest.Status.FOLLOW_UP,
+        LegalAidRequest.Status.ANSWERED,
+    ) and (
         user.is_superuser or (user.role == "lawyer" and item.lawyer_id == user.pk)  # type: ignore[union-attr]
     )
     manage = can(user, "legalaid.manage")
     context = {
-        "title": _t("Legal-aid request %(code)s") % {"code": item.display_code},
+        "title": gettext("Legal-aid request %(code)s") % {"code": item.display_code},
         "subtitle": item.get_status_display(),
         "item": item,
         "thread": item.messages.select_related("author__staff"),
@@ -334,8 +411,14 @@ def legalaid_reply(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "legalaid.answer")
     item = get_scoped(LegalAidRequest.objects.all(), request.user, pk=pk)
     form = MessageForm(request.POST)
-    if form.is_valid() and call_service(form, services.legalaid_reply, actor=request.user, request=item, body=form.cleaned_data["body"]):
-        messages.success(request, _t("Reply sent. The requester reads it with the tracking code."))
+    if (
+        form.is_valid()
+        and call_service(
+            form, services.legalaid_reply, actor=request.user, request=item, body=form.cleaned_data["body"]
+        )
+        is not None
+    ):
+        messages.success(request, gettext("Reply sent. The requester reads it with the tracking code."))
         return redirect("desk:legalaid_detail", pk=pk)
     return _legalaid_page(request, item, reply_form=form)
 
@@ -347,8 +430,14 @@ def legalaid_assign(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "legalaid.manage")
     item = get_scoped(LegalAidRequest.objects.all(), request.user, pk=pk)
     form = AssignForm(request.POST)
-    if form.is_valid() and call_service(form, services.legalaid_assign, actor=request.user, request=item, lawyer=form.cleaned_data["lawyer"]):
-        messages.success(request, _t("Assigned."))
+    if (
+        form.is_valid()
+        and call_service(
+            form, services.legalaid_assign, actor=request.user, request=item, lawyer=form.cleaned_data["lawyer"]
+        )
+        is not None
+    ):
+        messages.success(request, gettext("Assigned."))
         return redirect("desk:legalaid_detail", pk=pk)
     return _legalaid_page(request, item, assign_form=form)
 
@@ -360,8 +449,14 @@ def legalaid_close(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "legalaid.view")
     item = get_scoped(LegalAidRequest.objects.all(), request.user, pk=pk)
     form = CloseForm(request.POST)
-    if form.is_valid() and call_service(form, services.legalaid_close, actor=request.user, request=item, note=form.cleaned_data["note"]):
-        messages.success(request, _t("Closed."))
+    if (
+        form.is_valid()
+        and call_service(
+            form, services.legalaid_close, actor=request.user, request=item, note=form.cleaned_data["note"]
+        )
+        is not None
+    ):
+        messages.success(request, gettext("Closed."))
         return redirect("desk:legalaid_detail", pk=pk)
     return _legalaid_page(request, item, close_form=form)
 
@@ -403,11 +498,16 @@ def duty_list(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             d = form.cleaned_data
             added = call_service(
-                form, services.duty_lawyer_add, actor=request.user, campaign=campaign, lawyer=d["lawyer"],
-                first_day=d["first_day"], last_day=d["last_day"],
+                form,
+                services.duty_lawyer_add,
+                actor=request.user,
+                campaign=campaign,
+                lawyer=d["lawyer"],
+                first_day=d["first_day"],
+                last_day=d["last_day"],
             )
             if added is not None:
-                messages.success(request, _t("%(n)s duty days added.") % {"n": len(added)})
+                messages.success(request, gettext("%(n)s duty days added.") % {"n": len(added)})
                 return redirect("desk:duty_list")
     try:
         start = date.fromisoformat(request.GET.get("from", ""))
@@ -432,7 +532,7 @@ def duty_remove(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "legalaid.manage")
     slot = get_scoped(DutyLawyer.objects.select_related("lawyer"), request.user, pk=pk)
     services.duty_lawyer_remove(actor=request.user, slot=slot)
-    messages.success(request, _t("Removed from the schedule."))
+    messages.success(request, gettext("Removed from the schedule."))
     return redirect("desk:duty_list")
 
 
@@ -446,11 +546,11 @@ def publicity_list(request: HttpRequest) -> HttpResponse:
 
     def detail(p: Publicity) -> str:
         if p.kind == Publicity.Kind.POSTER:
-            return _t("%(n)s posters at %(place)s") % {"n": p.quantity, "place": p.place}
+            return gettext("%(n)s posters at %(place)s") % {"n": p.quantity, "place": p.place}
         if p.kind == Publicity.Kind.VAN:
             return f"{p.start_time:%H:%M}–{p.end_time:%H:%M} {p.route[:40]}"
         if p.kind == Publicity.Kind.WECHAT:
-            return _t("%(n)s reads") % {"n": p.reads if p.reads is not None else "—"}
+            return gettext("%(n)s reads") % {"n": p.reads if p.reads is not None else "—"}
         return p.answered_where
 
     page = ListPage(
@@ -470,7 +570,11 @@ def publicity_list(request: HttpRequest) -> HttpResponse:
         ],
         default_sort="-happened_on",
         detail_url=lambda p: reverse("desk:publicity_detail", args=[p.pk]),
-        actions=([(_("Record publicity"), reverse("desk:publicity_create"), "megaphone")] if can(request.user, "desk.manage") else [])
+        actions=(
+            [(_("Record publicity"), reverse("desk:publicity_create"), "megaphone")]
+            if can(request.user, "desk.manage")
+            else []
+        )
         + [(_("By community"), reverse("desk:community_list"), "houses")],
         search_placeholder=_("Title, place, route or text"),
     )
@@ -488,15 +592,22 @@ def publicity_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         d = form.cleaned_data
         photo = d.pop("photo", None)
         saved = call_service(
-            form, services.publicity_save, actor=request.user, publicity=item, campaign=item.campaign if item else _campaign(),
-            photo=photo or None, **d,
+            form,
+            services.publicity_save,
+            actor=request.user,
+            publicity=item,
+            campaign=item.campaign if item else _campaign(),
+            photo=photo or None,
+            **d,
         )
         if saved:
-            messages.success(request, _t("Saved."))
+            messages.success(request, gettext("Saved."))
             return redirect("desk:publicity_detail", pk=saved.pk)
     title = _("Edit publicity") if item else _("Record publicity")
     return render(
-        request, "desk/publicity_form.html", {"form": form, "title": title, "cancel_url": reverse("desk:publicity_list")},
+        request,
+        "desk/publicity_form.html",
+        {"form": form, "title": title, "cancel_url": reverse("desk:publicity_list")},
         status=422 if form.errors else 200,
     )
 
@@ -506,7 +617,11 @@ def publicity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One publicity action and its photo."""
     require(request.user, "desk.view")
     p = get_scoped(Publicity.objects.select_related("community", "created_by"), request.user, pk=pk)
-    fields: list[tuple[Any, Any]] = [(_("Kind"), p.get_kind_display()), (_("Date"), p.happened_on), (_("Community"), p.community)]
+    fields: list[tuple[Any, Any]] = [
+        (_("Kind"), p.get_kind_display()),
+        (_("Date"), p.happened_on),
+        (_("Community"), p.community),
+    ]
     if p.kind == Publicity.Kind.POSTER:
         fields += [(_("Place"), p.place), (_("Number of posters"), p.quantity)]
     elif p.kind == Publicity.Kind.VAN:
@@ -514,7 +629,11 @@ def publicity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     elif p.kind == Publicity.Kind.WECHAT:
         fields += [(_("Link"), p.link), (_("Published at"), _when(p.published_at)), (_("Reads"), p.reads)]
     else:
-        fields += [(_("The rumour"), p.rumour), (_("The facts"), p.facts), (_("Where it was answered"), p.answered_where)]
+        fields += [
+            (_("The rumour"), p.rumour),
+            (_("The facts"), p.facts),
+            (_("Where it was answered"), p.answered_where),
+        ]
     fields += [(_("Note"), p.note), (_("Recorded by"), p.created_by.display_name if p.created_by else "")]
     manage = can(request.user, "desk.manage")
     context = {
@@ -529,7 +648,7 @@ def publicity_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def publicity_photo(request: HttpRequest, pk: int) -> HttpResponse:
+def publicity_photo(request: HttpRequest, pk: int) -> FileResponse:
     """Serve a publicity photo to those who may see the entry."""
     require(request.user, "desk.view")
     p = get_scoped(Publicity.objects.all(), request.user, pk=pk)
@@ -550,7 +669,7 @@ def publicity_delete(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "desk.manage")
     p = get_scoped(Publicity.objects.all(), request.user, pk=pk)
     services.publicity_delete(actor=request.user, publicity=p)
-    messages.success(request, _t("Deleted."))
+    messages.success(request, gettext("Deleted."))
     return redirect("desk:publicity_list")
 
 
@@ -570,7 +689,10 @@ def community_list(request: HttpRequest) -> HttpResponse:
         default_sort="name",
         detail_url=lambda c: reverse("desk:community_detail", args=[c.pk]),
     )
-    qs = scope(Community.objects.annotate(n_publicity=Count("publicity", distinct=True), n_tips=Count("tips", distinct=True)), request.user)
+    qs = scope(
+        Community.objects.annotate(n_publicity=Count("publicity", distinct=True), n_tips=Count("tips", distinct=True)),
+        request.user,
+    )
     return render_list(request, qs, page)
 
 
@@ -597,11 +719,13 @@ def hotline_list(request: HttpRequest) -> HttpResponse:
             Column(_("Label"), "label", link=can(request.user, "desk.manage")),
             Column(_("Number"), "number", css="font-monospace"),
             Column(_("Hours"), "hours"),
-            Column(_("Published"), lambda h: _t("Yes") if h.active else _t("No")),
+            Column(_("Published"), lambda h: gettext("Yes") if h.active else gettext("No")),
         ],
         default_sort="order",
         detail_url=lambda h: reverse("desk:hotline_edit", args=[h.pk]),
-        actions=([(_("New number"), reverse("desk:hotline_create"), "plus")] if can(request.user, "desk.manage") else [])
+        actions=(
+            [(_("New number"), reverse("desk:hotline_create"), "plus")] if can(request.user, "desk.manage") else []
+        )
         + [(_("Public page"), reverse("desk:public_home"), "box-arrow-up-right")],
     )
     return render_list(request, HotlineNumber.objects.filter(campaign=campaign), page)
@@ -617,9 +741,11 @@ def hotline_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = {k: form.cleaned_data[k] for k in ("label", "number", "hours", "order", "active")}
         if call_service(form, services.hotline_number_save, actor=request.user, hotline=item, campaign=campaign, **d):
-            messages.success(request, _t("Saved."))
+            messages.success(request, gettext("Saved."))
             return redirect("desk:hotline_list")
-    return _form_page(request, form, _("Edit hotline number") if item else _("New hotline number"), reverse("desk:hotline_list"))
+    return _form_page(
+        request, form, _("Edit hotline number") if item else _("New hotline number"), reverse("desk:hotline_list")
+    )
 
 
 @login_required
@@ -638,6 +764,6 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         if call_service(form, services.desk_settings_save, actor=request.user, campaign=campaign, **form.cleaned_data):
-            messages.success(request, _t("Saved. New targets apply to tips and requests received from now on."))
+            messages.success(request, gettext("Saved. New targets apply to tips and requests received from now on."))
             return redirect("desk:settings")
     return _form_page(request, form, _("Service desk settings"))

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from frontline.core.access import get_scoped, require, scope
 from frontline.core.masking import mask_id_number, mask_phone
@@ -125,11 +125,11 @@ def person_list(request: HttpRequest, q: str = "") -> list[Person]:
 
 
 @router.post("/health/people", response={201: PersonOut})
-def person_create(request: HttpRequest, payload: PersonIn) -> tuple[int, Person]:
+def person_create(request: HttpRequest, payload: PersonIn) -> Status:
     require(request.user, "health.manage")
     community = get_scoped(Community.objects.all(), request.user, pk=payload.community_id) if payload.community_id else None
     data = payload.dict(exclude={"community_id"})
-    return 201, services.person_watch_create(actor=request.user, community=community, **data)
+    return Status(201, services.person_watch_create(actor=request.user, community=community, **data))
 
 
 @router.get("/health/measures", response=list[MeasureOut])
@@ -142,22 +142,25 @@ def measure_list(request: HttpRequest, open: bool = True) -> list[Measure]:
 
 
 @router.post("/health/measures", response={201: MeasureOut})
-def measure_create(request: HttpRequest, payload: MeasureIn) -> tuple[int, Measure]:
+def measure_create(request: HttpRequest, payload: MeasureIn) -> Status:
     require(request.user, "health.manage")
     person = get_scoped(Person.objects.all(), request.user, pk=payload.person_id)
     staff = Staff.objects.filter(pk=payload.responsible_staff_id).first() if payload.responsible_staff_id else None
-    return 201, services.measure_start(
-        actor=request.user, person=person, kind=payload.kind, start_date=payload.start_date,
-        planned_days=payload.planned_days, responsible_staff=staff, note=payload.note,
+    return Status(
+        201,
+        services.measure_start(
+            actor=request.user, person=person, kind=payload.kind, start_date=payload.start_date,
+            planned_days=payload.planned_days, responsible_staff=staff, note=payload.note,
+        ),
     )
 
 
 @router.post("/health/measures/{measure_id}/reports", response={201: ReportOut})
-def report_create(request: HttpRequest, measure_id: int, payload: ReportIn) -> tuple[int, HealthReport]:
+def report_create(request: HttpRequest, measure_id: int, payload: ReportIn) -> Status:
     require(request.user, "health.manage")
     measure = get_scoped(Measure.objects.all(), request.user, pk=measure_id)
-    return 201, services.report_submit(
-        actor=request.user, measure=measure, reported_by=HealthReport.By.STAFF_PHONE, **payload.dict()
+    return Status(
+        201, services.report_submit(actor=request.user, measure=measure, reported_by=HealthReport.By.STAFF_PHONE, **payload.dict())
     )
 
 

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_noop
 
 log = logging.getLogger(__name__)
@@ -52,7 +52,7 @@ def person_status(*, id_number_hash: str, day: date) -> list[Any]:
     if measure is None or measure.start_date > day:
         return []
     lookups = _optional("frontline.checkpoints.lookups")
-    message = _t(WARNING_MESSAGES[measure.kind]) % {"date": f"{measure.planned_end:%Y-%m-%d}"}
+    message = gettext(WARNING_MESSAGES[measure.kind]) % {"date": f"{measure.planned_end:%Y-%m-%d}"}
     if lookups is None or not hasattr(lookups, "PersonWarning"):
         return [{"level": "red", "code": "health.under_measure", "message": message}]
     return [lookups.PersonWarning(level="red", code="health.under_measure", message=message)]
@@ -73,8 +73,8 @@ def staff_health_sections(request: HttpRequest, staff: Any) -> list[dict[str, An
     if not rows:
         return []
     return [{
-        "title": _t("Isolation and return to post"),
-        "headers": [_t("Kind"), _t("Start date"), _t("Planned end"), _t("Status"), _t("Returned to post")],
+        "title": gettext("Isolation and return to post"),
+        "headers": [gettext("Kind"), gettext("Start date"), gettext("Planned end"), gettext("Status"), gettext("Returned to post")],
         "rows": rows,
         "count": len(rows),
     }]

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from django.db import transaction
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from frontline.core.audit import audit_record
@@ -51,15 +51,15 @@ def _parse(values: dict[str, Any], lk: _Lookups) -> dict[str, Any]:
     reasons: list[str] = []
     data: dict[str, Any] = {"name": get[str(H_NAME)], "address": get[str(H_ADDRESS)], "note": get[str(H_NOTE)]}
     if not data["name"]:
-        reasons.append(_t("%(col)s: this field is required.") % {"col": H_NAME})
+        reasons.append(gettext("%(col)s: this field is required.") % {"col": H_NAME})
     raw_id = get[str(H_ID)]
     if not raw_id:
-        reasons.append(_t("%(col)s: this field is required.") % {"col": H_ID})
+        reasons.append(gettext("%(col)s: this field is required.") % {"col": H_ID})
     else:
         try:
             data["id_number"] = validate_resident_id(raw_id, field="id_number").number
             if data["id_number"] in lk.seen_ids:
-                reasons.append(_t("%(col)s: the same ID number is on another row.") % {"col": H_ID})
+                reasons.append(gettext("%(col)s: the same ID number is on another row.") % {"col": H_ID})
             lk.seen_ids.add(data["id_number"])
         except DomainError as exc:
             reasons.append(f"{H_ID}: {exc}")
@@ -70,12 +70,12 @@ def _parse(values: dict[str, Any], lk: _Lookups) -> dict[str, Any]:
             reasons.append(f"{H_PHONE}: {exc}")
     community = get[str(H_COMMUNITY)]
     if community and community not in lk.communities:
-        reasons.append(_t("%(col)s: no community called “%(value)s”.") % {"col": H_COMMUNITY, "value": community})
+        reasons.append(gettext("%(col)s: no community called “%(value)s”.") % {"col": H_COMMUNITY, "value": community})
     data["community"] = lk.communities.get(community)
     names = _split(get[str(H_CATEGORY)])
     unknown = [n for n in names if n not in lk.categories]
     if unknown:
-        reasons.append(_t("%(col)s: unknown %(names)s.") % {"col": H_CATEGORY, "names": "、".join(unknown)})
+        reasons.append(gettext("%(col)s: unknown %(names)s.") % {"col": H_CATEGORY, "names": "、".join(unknown)})
     data["category_codes"] = [lk.categories[n] for n in names if n in lk.categories]
     contact = get[str(H_CONTACT)]
     data["contact_id"] = ""
@@ -111,7 +111,7 @@ def screening_import(*, actor: Any, upload: IO[bytes]) -> ImportResult:
         cid = data["contact_id"]
         if cid and cid not in in_file and blind_index("id_number", cid) not in existing:
             if not Person.objects.filter(id_number_hash=blind_index("id_number", cid)).exists():
-                bad.append(RowError(row=number, reasons=[_t("%(col)s: nobody with this ID number is watched or on the list.") % {"col": H_CONTACT}]))
+                bad.append(RowError(row=number, reasons=[gettext("%(col)s: nobody with this ID number is watched or on the list.") % {"col": H_CONTACT}]))
     if bad:
         result.errors = bad
         return result

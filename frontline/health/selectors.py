@@ -11,7 +11,7 @@ from typing import Any
 from django.apps import apps
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 
 from frontline.health.models import (
     OPEN_STATUSES,
@@ -122,7 +122,7 @@ def release_checks(measures: Iterable[Measure], *, now: datetime | None = None) 
         got = {(d, s): a for d, s, a in reports[m.pk]}
         abnormal = sorted({d for (d, _s), a in got.items() if a})
         if abnormal:
-            reasons.append(_t("Abnormal report on %(days)s") % {"days": ", ".join(f"{d:%m-%d}" for d in abnormal)})
+            reasons.append(gettext("Abnormal report on %(days)s") % {"days": ", ".join(f"{d:%m-%d}" for d in abnormal)})
         missing = []
         day = max(window_start, m.start_date)
         while day <= today:
@@ -131,7 +131,7 @@ def release_checks(measures: Iterable[Measure], *, now: datetime | None = None) 
                     missing.append(f"{day:%m-%d} {slot.label}")
             day += timedelta(days=1)
         if missing:
-            reasons.append(_t("No report for %(slots)s") % {"slots": ", ".join(missing)})
+            reasons.append(gettext("No report for %(slots)s") % {"slots": ", ".join(missing)})
         out.append(ReleaseCheck(measure=m, normal=not reasons, reasons=reasons))
     return out
 
@@ -194,7 +194,7 @@ def passages_of(person: Person, limit: int = 50) -> list[Any]:
     qs = passage.objects.filter(id_number_hash=person.id_number_hash)
     if any(f.name == "checkpoint" for f in passage._meta.get_fields()):
         qs = qs.select_related("checkpoint")
-    order = next((n for n in ("recorded_at", "created_at", "at") if any(f.name == n for f in passage._meta.get_fields())), "pk")
+    order = next((n for n in ("at", "recorded_at", "created_at") if any(f.name == n for f in passage._meta.get_fields())), "pk")
     return list(qs.order_by(f"-{order}")[:limit])
 
 
@@ -211,12 +211,12 @@ def person_timeline(person: Person) -> list[TimelineEvent]:
     """Passages, measures, reports and escalations of one person, newest first."""
     events: list[TimelineEvent] = []
     for p in passages_of(person):
-        when = next((getattr(p, n) for n in ("recorded_at", "created_at", "at") if getattr(p, n, None)), None)
+        when = next((getattr(p, n) for n in ("at", "recorded_at", "created_at") if getattr(p, n, None)), None)
         if when is None:
             continue
         temp = getattr(p, "temperature", None)
         where = str(getattr(p, "checkpoint", "") or "")
-        text = _t("Passed checkpoint %(where)s") % {"where": where}
+        text = gettext("Passed checkpoint %(where)s") % {"where": where}
         if temp is not None:
             text += f" · {temp} °C"
         events.append(TimelineEvent(when, "passage", "geo-alt", text))
@@ -227,14 +227,14 @@ def person_timeline(person: Person) -> list[TimelineEvent]:
                 m.started_at,
                 "measure",
                 "house-lock",
-                _t("%(kind)s started, planned until %(end)s") % {"kind": m.get_kind_display(), "end": m.planned_end},
+                gettext("%(kind)s started, planned until %(end)s") % {"kind": m.get_kind_display(), "end": m.planned_end},
             )
         )
         if not m.is_open and m.ended_on:
             end_at = timezone.make_aware(datetime.combine(m.ended_on, datetime.max.time().replace(microsecond=0)))
             events.append(
                 TimelineEvent(
-                    min(end_at, m.updated_at), "measure", "door-open", _t("Measure ended: %(status)s") % {"status": m.get_status_display()}
+                    min(end_at, m.updated_at), "measure", "door-open", gettext("Measure ended: %(status)s") % {"status": m.get_status_display()}
                 )
             )
     reports = HealthReport.objects.filter(measure__person=person).order_by("-submitted_at")[:200]
@@ -243,13 +243,13 @@ def person_timeline(person: Person) -> list[TimelineEvent]:
         if r.symptom_list:
             text += " · " + "、".join(r.symptom_list)
         if r.late:
-            text += " · " + _t("late")
+            text += " · " + gettext("late")
         if r.superseded:
-            text += " · " + _t("replaced")
+            text += " · " + gettext("replaced")
         events.append(TimelineEvent(r.submitted_at, "report", "thermometer-half", text, "text-danger" if r.abnormal else ""))
     for e in person.escalations.prefetch_related("steps"):
         for step in e.steps.all():
-            text = _t("Escalation: %(state)s") % {"state": step.get_to_state_display()}
+            text = gettext("Escalation: %(state)s") % {"state": step.get_to_state_display()}
             if step.to_whom:
                 text += " → " + step.to_whom
             events.append(TimelineEvent(step.at, "escalation", "exclamation-triangle", text, "text-danger"))

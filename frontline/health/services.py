@@ -9,7 +9,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -22,7 +21,6 @@ from frontline.core.notify import notify
 from frontline.core.services import save_instance
 from frontline.core.validators import validate_mobile, validate_resident_id
 from frontline.health.models import (
-    OPEN_STATUSES,
     Category,
     Escalation,
     EscalationStep,
@@ -341,7 +339,10 @@ def measure_start(
                 "responsible_staff": responsible_staff,
                 "liaison": liaison,
                 "note": note,
-                "started_at": timezone.now(),
+                # A measure entered after it began counts from the start of its first day.
+                "started_at": timezone.now()
+                if start_date >= today
+                else timezone.make_aware(datetime.combine(start_date, datetime.min.time())),
             },
             action="isolation.start",
         )
@@ -457,9 +458,13 @@ def report_submit(
     diarrhoea: bool = False,
     other_symptoms: str = "",
     reported_by: str = HealthReport.By.SELF,
+    at: datetime | None = None,
 ) -> HealthReport:
-    """Record a slot's report; a second one for the same slot replaces the first and keeps it as history."""
-    now = timezone.now()
+    """Record a slot's report; a second one for the same slot replaces the first and keeps it as history.
+
+    `at` is when the reading was taken, for paper or phone records entered afterwards (and the demo).
+    """
+    now = min(at, timezone.now()) if at is not None else timezone.now()
     today = timezone.localdate(now)
     day = day or today
     cfg = health_settings()
@@ -718,7 +723,8 @@ def passage_fever_escalate(*, passage: Any) -> Escalation | None:
                 )
         temperature = getattr(passage, "temperature", None)
         symptoms = [f"{temperature} °C"] if temperature is not None else []
-        if getattr(passage, "dry_cough", False):
+        signs = getattr(passage, "symptoms", None) or []
+        if getattr(passage, "dry_cough", False) or "dry_cough" in signs:
             symptoms.append(str(_("dry cough")))
         return escalation_open(
             actor=getattr(passage, "recorded_by", None) or "checkpoint",
@@ -777,27 +783,30 @@ def _missed_insert_sql() -> str:
 
 
 def missed_reports_check(*, now: datetime | None = None) -> dict[str, int]:
-    """After each slot's cutoff, write the missed reports once and tell each responsible person once."""
+    """After each slot's cutoff, write the missed reports once and tell each responsible person once.
+
+    Yesterday is checked too, so a scheduler that was down overnight catches up.
+    """
     now = now or timezone.now()
     today = timezone.localdate(now)
     cfg = health_settings()
     ops = connection.ops
     created = notified = 0
-    for slot in cfg.slot_list():
-        cutoff = slot.cutoff_at(today)
+    for day, slot in [(d, s) for d in (today - timedelta(days=1), today) for s in cfg.slot_list()]:
+        cutoff = slot.cutoff_at(day)
         if now < cutoff:
             continue
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
                 _missed_insert_sql(),
                 [
-                    ops.adapt_datefield_value(today), slot.code, ops.adapt_datetimefield_value(now),
-                    ops.adapt_datefield_value(today), ops.adapt_datetimefield_value(cutoff),
-                    ops.adapt_datefield_value(today), slot.code, False,
+                    ops.adapt_datefield_value(day), slot.code, ops.adapt_datetimefield_value(now),
+                    ops.adapt_datefield_value(day), ops.adapt_datetimefield_value(cutoff),
+                    ops.adapt_datefield_value(day), slot.code, False,
                 ],
             )
             created += max(cursor.rowcount, 0)
-        notified += _missed_notify(day=today, slot=slot)
+        notified += _missed_notify(day=day, slot=slot)
     return {"created": created, "notified": notified}
 
 

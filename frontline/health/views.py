@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -167,7 +167,7 @@ def person_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         else:
             saved = call_service(form, services.person_update, actor=request.user, person=person, **form.cleaned_data)
         if saved:
-            messages.success(request, _t("Saved."))
+            messages.success(request, gettext("Saved."))
             return redirect("health:person_detail", pk=saved.pk)
     cancel = reverse("health:person_detail", args=[person.pk]) if person else reverse("health:person_list")
     return _form_page(request, form, _("Edit person") if person else _("New person to watch"), cancel)
@@ -319,7 +319,7 @@ def measure_start(request: HttpRequest, person_pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         measure = call_service(form, services.measure_start, actor=request.user, person=person, **form.cleaned_data)
         if measure:
-            messages.success(request, _t("Measure started. Give the person their report link or QR code."))
+            messages.success(request, gettext("Measure started. Give the person their report link or QR code."))
             return redirect("health:measure_detail", pk=measure.pk)
     return _form_page(
         request, form, _("Start a measure for %(name)s") % {"name": person.name},
@@ -399,9 +399,9 @@ def measure_report(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             report = services.report_submit(actor=request.user, measure=measure, **form.cleaned_data)
-            messages.success(request, _t("Report saved: %(t)s °C.") % {"t": report.temperature})
+            messages.success(request, gettext("Report saved: %(t)s °C.") % {"t": report.temperature})
             if report.abnormal:
-                messages.warning(request, _t("The report is abnormal; see the fever escalations."))
+                messages.warning(request, gettext("The report is abnormal; see the fever escalations."))
         except DomainError as exc:
             messages.error(request, str(exc))
     else:
@@ -416,7 +416,7 @@ def measure_extend(request: HttpRequest, pk: int) -> HttpResponse:
     form = ExtendForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if call_service(form, services.measure_extend, actor=request.user, measure=measure, **form.cleaned_data):
-            messages.success(request, _t("Measure extended."))
+            messages.success(request, gettext("Measure extended."))
             return redirect("health:measure_detail", pk=pk)
     return _form_page(request, form, _("Extend the measure of %(name)s") % {"name": measure.person.name},
                       reverse("health:measure_detail", args=[pk]))
@@ -431,9 +431,9 @@ def measure_release(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if call_service(form, services.measure_release, actor=request.user, measure=measure, **form.cleaned_data):
             if measure.person.staff_id:
-                messages.success(request, _t("Released; %(name)s is back at their post.") % {"name": measure.person.name})
+                messages.success(request, gettext("Released; %(name)s is back at their post.") % {"name": measure.person.name})
             else:
-                messages.success(request, _t("Released."))
+                messages.success(request, gettext("Released."))
             return redirect("health:release_due")
     return render(
         request,
@@ -449,7 +449,7 @@ def measure_end(request: HttpRequest, pk: int) -> HttpResponse:
     form = EndForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if call_service(form, services.measure_end, actor=request.user, measure=measure, **form.cleaned_data):
-            messages.success(request, _t("Measure ended."))
+            messages.success(request, gettext("Measure ended."))
             return redirect("health:measure_detail", pk=pk)
     return _form_page(request, form, _("End the measure of %(name)s") % {"name": measure.person.name},
                       reverse("health:measure_detail", args=[pk]))
@@ -463,7 +463,7 @@ def release_due(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "xlsx":
         headers = [_("Name"), _("Community"), _("Kind"), _("Planned end"), _("Staff member"), _("Normal"), _("Reasons")]
         rows = [[c.measure.person.name, str(c.measure.person.community or ""), c.measure.get_kind_display(),
-                 c.measure.planned_end, _t("Yes") if c.measure.person.staff_id else "", _t("Yes") if c.normal else _t("No"),
+                 c.measure.planned_end, gettext("Yes") if c.measure.person.staff_id else "", gettext("Yes") if c.normal else gettext("No"),
                  "; ".join(c.reasons)] for c in checks]
         return xlsx_response(f"release-due-{timezone.localdate()}.xlsx", [Sheet(_("Due for release"), headers, rows)])
     return render(request, "health/release_due.html", {"checks": checks, "manage": can(request.user, "health.manage")})
@@ -482,7 +482,7 @@ def missed_today(request: HttpRequest) -> HttpResponse:
 
             day = date.fromisoformat(request.GET["day"])
     except ValueError:
-        messages.error(request, _t("Day: enter a date like 2020-02-01."))
+        messages.error(request, gettext("Day: enter a date like 2020-02-01."))
     rows = list(selectors.missed_on(scope(MissedReport.objects.all(), request.user), day).order_by(
         "slot", "measure__person__community__name", "measure__person__name"
     ))
@@ -491,7 +491,7 @@ def missed_today(request: HttpRequest) -> HttpResponse:
         headers = [_("Day"), _("Slot"), _("Name"), _("Community"), _("Responsible staff member"), _("Reported late")]
         data = [[r.day, str(labels.get(r.slot, r.slot)), r.measure.person.name, str(r.measure.person.community or ""),
                  r.measure.responsible_staff.name if r.measure.responsible_staff_id else "",
-                 _t("Yes") if r.reported_late else ""] for r in rows]
+                 gettext("Yes") if r.reported_late else ""] for r in rows]
         return xlsx_response(f"missed-{day}.xlsx", [Sheet(_("Missed reports"), headers, data)])
     return render(
         request, "health/missed_today.html",
@@ -516,7 +516,7 @@ def escalation_board(request: HttpRequest) -> HttpResponse:
 
         rows = [[local(e.detected_at), e.person.name, str(e.person.community or ""), e.get_source_display(),
                  e.symptoms, e.get_state_display(), e.get_outcome_display(), local(e.notified_at),
-                 _t("Yes") if e.overdue else "", local(e.closed_at)]
+                 gettext("Yes") if e.overdue else "", local(e.closed_at)]
                 for e in qs.select_related("person", "person__community").order_by("-detected_at")]
         return xlsx_response(f"escalations-{timezone.localdate()}.xlsx", [Sheet(_("Fever escalations"), headers, rows)])
     columns = selectors.escalations_board(qs)
@@ -540,7 +540,7 @@ def escalation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         form = AdvanceForm(request.POST or None, escalation=escalation, allowed=allowed, initial=initial)
         if request.method == "POST" and form.is_valid():
             if call_service(form, services.escalation_advance, actor=request.user, escalation=escalation, **form.cleaned_data):
-                messages.success(request, _t("Moved to “%(state)s”.") % {"state": escalation.get_state_display()})
+                messages.success(request, gettext("Moved to “%(state)s”.") % {"state": escalation.get_state_display()})
                 return redirect("health:escalation_detail", pk=pk)
     elif request.method == "POST":
         require(request.user, "health.manage")
@@ -562,7 +562,7 @@ def escalation_create(request: HttpRequest) -> HttpResponse:
             source=Escalation.Source.MANUAL, temperature=data["temperature"], symptoms=data["symptoms"], note=data["note"],
         )
         if escalation:
-            messages.success(request, _t("Escalation opened; notify the community now."))
+            messages.success(request, gettext("Escalation opened; notify the community now."))
             return redirect("health:escalation_detail", pk=escalation.pk)
     return _form_page(request, form, _("Open a fever escalation"), reverse("health:escalation_board"))
 
@@ -579,7 +579,7 @@ def screening_import(request: HttpRequest) -> HttpResponse:
         result = call_service(form, imports.screening_import, actor=request.user, upload=form.cleaned_data["file"])
         if result and not result.errors:
             messages.success(
-                request, _t("Imported %(total)s rows: %(created)s new, %(matched)s matched to people already watched.")
+                request, gettext("Imported %(total)s rows: %(created)s new, %(matched)s matched to people already watched.")
                 % {"total": result.total, "created": result.created, "matched": result.matched},
             )
             return redirect("health:person_list")
@@ -597,13 +597,13 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
     require(request.user, "campaign.manage")
     campaign = current_campaign()
     if campaign is None:
-        messages.error(request, _t("Create a campaign first."))
+        messages.error(request, gettext("Create a campaign first."))
         return redirect("org:campaign_create")
     cfg = selectors.health_settings(campaign)
     form = SettingsForm(request.POST or None, initial=SettingsForm.initial_from(cfg))
     if request.method == "POST" and form.is_valid():
         if call_service(form, services.health_settings_save, actor=request.user, campaign=campaign, **form.cleaned_data):
-            messages.success(request, _t("Saved."))
+            messages.success(request, gettext("Saved."))
             return redirect("health:settings")
     categories = Category.objects.all()
     return _form_page(request, form, _("Health settings of %(campaign)s") % {"campaign": campaign}, "",
@@ -627,7 +627,7 @@ def self_report(request: HttpRequest, token: str) -> HttpResponse:
         allowed = rate_limit_hit(key=f"health.self:{measure.pk}", limit=SELF_REPORT_LIMIT, window=timedelta(hours=1))
         allowed = rate_limit_hit(key=f"health.self.ip:{request_ip(request)}", limit=120, window=timedelta(hours=1)) and allowed
         if not allowed:
-            form.add_error(None, _t("Too many reports from this link; try again in an hour or call your community."))
+            form.add_error(None, gettext("Too many reports from this link; try again in an hour or call your community."))
         elif form.is_valid():
             done = call_service(
                 form, services.report_submit, actor=None, measure=measure, reported_by=HealthReport.By.SELF,

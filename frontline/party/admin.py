@@ -53,5 +53,13 @@ class VanguardPostAdmin(ReadOnlyAdmin):
 
 @admin.register(Commendation)
 class CommendationAdmin(ReadOnlyAdmin):
-    list_display = ("title", "awarding_body", "awarded_on", "level", "recipient_unit", "recipient_team", "recipient_staff")
+    list_display = (
+        "title",
+        "awarding_body",
+        "awarded_on",
+        "level",
+        "recipient_unit",
+        "recipient_team",
+        "recipient_staff",
+    )
     list_filter = ("level",)

@@ -104,7 +104,9 @@ class ReportForm(StyledFormMixin, forms.Form):
     activity = forms.CharField(
         label=_("What they did"),
         widget=forms.Textarea(attrs={"rows": 3, "col": "col-12"}),
-        help_text=_("e.g. registered residents and took temperatures at the east gate; screened returnees door to door."),
+        help_text=_(
+            "e.g. registered residents and took temperatures at the east gate; screened returnees door to door."
+        ),
     )
 
     def __init__(self, *args: Any, branch: Branch | None = None, **kwargs: Any) -> None:
@@ -136,7 +138,9 @@ class DuesEntryForm(StyledFormMixin, forms.Form):
     staff = StaffChoice(label=_("Member"), queryset=active_staff())
     # Text, not a number field: the service decides what a valid amount is and says why not.
     amount = forms.CharField(
-        label=_("Amount (yuan)"), max_length=20, widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+        label=_("Amount (yuan)"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
     paid_on = forms.DateField(label=_("Paid on"), required=False, widget=DateInput())
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
@@ -150,10 +154,14 @@ class DuesEntryForm(StyledFormMixin, forms.Form):
 
 
 class ApplicationForm(StyledFormMixin, forms.Form):
-    applicant = StaffChoice(label=_("Applicant"), queryset=active_staff().exclude(party_status__in=[PS.MEMBER, PS.PROBATIONARY]))
+    applicant = StaffChoice(
+        label=_("Applicant"), queryset=active_staff().exclude(party_status__in=[PS.MEMBER, PS.PROBATIONARY])
+    )
     branch = forms.ModelChoiceField(label=_("Branch"), queryset=active_branches())
     submitted_on = forms.DateField(label=_("Submitted on"), widget=DateInput())
-    reason = forms.CharField(label=_("Motivation"), required=False, widget=forms.Textarea(attrs={"rows": 3, "col": "col-12"}))
+    reason = forms.CharField(
+        label=_("Motivation"), required=False, widget=forms.Textarea(attrs={"rows": 3, "col": "col-12"})
+    )
 
 
 class ApplicationMoveForm(StyledFormMixin, forms.Form):
@@ -164,7 +172,8 @@ class ApplicationMoveForm(StyledFormMixin, forms.Form):
     def __init__(self, *args: Any, application: Application, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         moves = APPLICATION_MOVES[application.status]
-        self.fields["status"].choices = [(s, Application.Status(s).label) for s in Application.Status.values if s in moves]  # type: ignore[attr-defined]
+        choices = [(s, Application.Status(s).label) for s in Application.Status.values if s in moves]
+        self.fields["status"].choices = choices  # type: ignore[attr-defined]
 
 
 class VanguardForm(StyledFormMixin, forms.ModelForm):

@@ -58,7 +58,7 @@ class Branch(TimeStampedModel):
     secretary = models.ForeignKey(
         Staff, verbose_name=_("secretary"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    members = models.ManyToManyField(
+    members: models.ManyToManyField[Staff, BranchMembership] = models.ManyToManyField(
         Staff, verbose_name=_("members"), through="BranchMembership", blank=True, related_name="party_branches"
     )
     note = models.TextField(_("note"), blank=True)
@@ -77,7 +77,9 @@ class Branch(TimeStampedModel):
                 condition=Q(status="active", dissolved_on__isnull=True)
                 | Q(status="dissolved", dissolved_on__isnull=False),
                 name="party_branch_dissolved_has_date",
-                violation_error_message=_("Dissolved on: a dissolved branch has a dissolution date, an active one none."),
+                violation_error_message=_(
+                    "Dissolved on: a dissolved branch has a dissolution date, an active one none."
+                ),
             ),
         ]
 
@@ -93,7 +95,9 @@ class BranchMembership(TimeStampedModel):
     """A member's time in a branch; rows stay after they leave or the branch is dissolved."""
 
     branch = models.ForeignKey(Branch, verbose_name=_("branch"), on_delete=models.CASCADE, related_name="memberships")
-    staff = models.ForeignKey(Staff, verbose_name=_("member"), on_delete=models.PROTECT, related_name="party_memberships")
+    staff = models.ForeignKey(
+        Staff, verbose_name=_("member"), on_delete=models.PROTECT, related_name="party_memberships"
+    )
     joined_on = models.DateField(_("joined on"))
     left_on = models.DateField(_("left on"), null=True, blank=True)
 
@@ -123,7 +127,9 @@ class BranchMembership(TimeStampedModel):
 class PartyStatusChange(models.Model):
     """One change of a staff member's party status (member, probationary member, activist)."""
 
-    staff = models.ForeignKey(Staff, verbose_name=_("staff member"), on_delete=models.CASCADE, related_name="party_status_changes")
+    staff = models.ForeignKey(
+        Staff, verbose_name=_("staff member"), on_delete=models.CASCADE, related_name="party_status_changes"
+    )
     from_status = models.CharField(_("from"), max_length=12, choices=PARTY_STATUSES.choices)
     to_status = models.CharField(_("to"), max_length=12, choices=PARTY_STATUSES.choices)
     changed_on = models.DateField(_("date"))
@@ -148,7 +154,9 @@ class CommunityReport(TimeStampedModel):
 
     community_path = "community"
 
-    staff = models.ForeignKey(Staff, verbose_name=_("member"), on_delete=models.PROTECT, related_name="community_reports")
+    staff = models.ForeignKey(
+        Staff, verbose_name=_("member"), on_delete=models.PROTECT, related_name="community_reports"
+    )
     community = models.ForeignKey(
         Community, verbose_name=_("community"), on_delete=models.PROTECT, related_name="party_reports"
     )
@@ -192,7 +200,12 @@ class DuesCollection(TimeStampedModel):
     purpose = models.CharField(_("purpose"), max_length=200)
     collected_on = models.DateField(_("date"))
     branch = models.ForeignKey(
-        Branch, verbose_name=_("organised by"), null=True, blank=True, on_delete=models.PROTECT, related_name="collections"
+        Branch,
+        verbose_name=_("organised by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="collections",
     )
     campaign = models.ForeignKey(
         Campaign, verbose_name=_("campaign"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -263,9 +276,7 @@ class Application(TimeStampedModel):
     applicant = models.ForeignKey(
         Staff, verbose_name=_("applicant"), on_delete=models.PROTECT, related_name="party_applications"
     )
-    branch = models.ForeignKey(
-        Branch, verbose_name=_("branch"), on_delete=models.PROTECT, related_name="applications"
-    )
+    branch = models.ForeignKey(Branch, verbose_name=_("branch"), on_delete=models.PROTECT, related_name="applications")
     submitted_on = models.DateField(_("submitted on"))
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.SUBMITTED)
     status_on = models.DateField(_("status since"))
@@ -319,7 +330,12 @@ class VanguardPost(TimeStampedModel):
 
     name = models.CharField(_("name"), max_length=100)
     checkpoint = models.ForeignKey(
-        Checkpoint, verbose_name=_("checkpoint"), null=True, blank=True, on_delete=models.PROTECT, related_name="vanguard_posts"
+        Checkpoint,
+        verbose_name=_("checkpoint"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="vanguard_posts",
     )
     team = models.ForeignKey(
         Team, verbose_name=_("team"), null=True, blank=True, on_delete=models.PROTECT, related_name="vanguard_posts"
@@ -338,7 +354,8 @@ class VanguardPost(TimeStampedModel):
         ordering = ["-designated_on", "name"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(checkpoint__isnull=False, team__isnull=True) | Q(checkpoint__isnull=True, team__isnull=False),
+                condition=Q(checkpoint__isnull=False, team__isnull=True)
+                | Q(checkpoint__isnull=True, team__isnull=False),
                 name="party_vanguard_checkpoint_or_team",
                 violation_error_message=_("Post: choose exactly one checkpoint or one team."),
             ),
@@ -348,7 +365,9 @@ class VanguardPost(TimeStampedModel):
                 name="party_vanguard_one_per_checkpoint",
             ),
             models.UniqueConstraint(
-                fields=["team"], condition=Q(revoked_on__isnull=True, team__isnull=False), name="party_vanguard_one_per_team"
+                fields=["team"],
+                condition=Q(revoked_on__isnull=True, team__isnull=False),
+                name="party_vanguard_one_per_team",
             ),
             models.CheckConstraint(
                 condition=Q(revoked_on__isnull=True) | Q(revoked_on__gte=F("designated_on")),
@@ -389,7 +408,12 @@ class Commendation(TimeStampedModel):
         Team, verbose_name=_("team"), null=True, blank=True, on_delete=models.PROTECT, related_name="commendations"
     )
     recipient_staff = models.ForeignKey(
-        Staff, verbose_name=_("staff member"), null=True, blank=True, on_delete=models.PROTECT, related_name="commendations"
+        Staff,
+        verbose_name=_("staff member"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="commendations",
     )
     citation = models.TextField(_("citation"), blank=True)
     campaign = models.ForeignKey(

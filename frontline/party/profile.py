@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterable
-from datetime import date, datetime
 from typing import Any
 
 from django.apps import apps
-from django.db import models
 from django.db.models import Q
 from django.http import HttpRequest
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 
 from frontline.core.access import can
 from frontline.org.models import Checkpoint, Staff
 from frontline.org.profile import checkpoint_section, staff_section
 from frontline.party import selectors
 from frontline.party.models import Commendation, CommunityReport, VanguardPost
-
-log = logging.getLogger(__name__)
 
 
 def _is_self(request: HttpRequest, staff: Staff) -> bool:
@@ -35,14 +29,14 @@ def party_sections(request: HttpRequest, staff: Staff) -> list[dict[str, Any]]:
     record = selectors.party_record(staff)
     current = (
         staff.party_since or "—",
-        _t("Current party status"),
+        gettext("Current party status"),
         staff.get_party_status_display(),
     )
     sections.append(
         {
-            "title": _t("Party record"),
+            "title": gettext("Party record"),
             "count": len(record),
-            "headers": [_t("Date"), _t("Event"), _t("Detail")],
+            "headers": [gettext("Date"), gettext("Event"), gettext("Detail")],
             "rows": [current] + [(line.on, line.what, line.detail) for line in record],
         }
     )
@@ -51,16 +45,22 @@ def party_sections(request: HttpRequest, staff: Staff) -> list[dict[str, Any]]:
     ).select_related("recipient_team", "recipient_unit")
     sections.append(
         {
-            "title": _t("Commendations"),
+            "title": gettext("Commendations"),
             "count": len(honours),
-            "headers": [_t("Awarded on"), _t("Title"), _t("Level"), _t("Awarding body"), _t("Recipient")],
+            "headers": [
+                gettext("Awarded on"),
+                gettext("Title"),
+                gettext("Level"),
+                gettext("Awarding body"),
+                gettext("Recipient"),
+            ],
             "rows": [
                 (
                     c.awarded_on,
                     c.title,
                     c.get_level_display(),
                     c.awarding_body,
-                    _t("personal") if c.recipient_staff_id else f"{c.recipient}（{_t('collective')}）",
+                    gettext("personal") if c.recipient_staff_id else f"{c.recipient}（{gettext('collective')}）",
                 )
                 for c in honours
             ],
@@ -71,9 +71,9 @@ def party_sections(request: HttpRequest, staff: Staff) -> list[dict[str, Any]]:
     if total:
         sections.append(
             {
-                "title": _t("Reports to communities"),
+                "title": gettext("Reports to communities"),
                 "count": total,
-                "headers": [_t("Reported on"), _t("Community"), _t("What they did")],
+                "headers": [gettext("Reported on"), gettext("Community"), gettext("What they did")],
                 "rows": [(r.reported_on, r.community.name, r.activity) for r in reports[:10]],
             }
         )
@@ -81,99 +81,46 @@ def party_sections(request: HttpRequest, staff: Staff) -> list[dict[str, Any]]:
     if dues:
         sections.append(
             {
-                "title": _t("Special dues and donations"),
+                "title": gettext("Special dues and donations"),
                 "count": len(dues),
-                "headers": [_t("Date"), _t("Collection"), _t("Amount (yuan)")],
+                "headers": [gettext("Date"), gettext("Collection"), gettext("Amount (yuan)")],
                 "rows": dues,
             }
         )
     sections.extend(_duty_sections(request, staff))
-    sections.extend(_isolation_sections(request, staff))
     return sections
 
 
-def _cell(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, models.Model):
-        return str(value)
-    return value
-
-
-def _row(item: Any) -> tuple[Any, ...]:
-    if isinstance(item, dict):
-        return tuple(_cell(v) for v in item.values())
-    if isinstance(item, (tuple, list)):
-        return tuple(_cell(v) for v in item)
-    parts = [getattr(item, name, None) for name in ("date", "day", "checkpoint", "shift", "status")]
-    shown = tuple(_cell(p) for p in parts if p not in (None, ""))
-    return shown or (str(item),)
-
-
 def _duty_sections(request: HttpRequest, staff: Staff) -> list[dict[str, Any]]:
-    """Duties served and person-times, from the roster's attendance once that app provides it."""
+    """Duties served (attended shifts) and person-times, from the roster's attendance.
+
+    The roster's own section lists upcoming duties and the health app's lists isolation; this one
+    completes the record with what the person has already served.
+    """
     if not (can(request.user, "roster.view") or _is_self(request, staff)):
         return []
-    try:
-        from frontline.roster import selectors as roster  # the roster app may not have its selectors yet
-    except ImportError:
-        return []
-    duties_fn = getattr(roster, "staff_duties", None)
-    times_fn = getattr(roster, "person_times", None)
-    if duties_fn is None and times_fn is None:
+    if not apps.is_installed("frontline.roster"):
         return []
     try:
-        duties = list(duties_fn(staff=staff)) if duties_fn else []
-        times: Any = times_fn(staff=staff) if times_fn else None
-    except Exception:  # a sibling app's failure must not break the profile page
-        log.exception("roster selectors failed for the staff profile")
+        from frontline.roster.models import Attendance
+    except ImportError:  # the roster app may be mid-change; the profile must still open
         return []
-    if isinstance(times, dict):
-        times = times.get(staff.pk, sum(v for v in times.values() if isinstance(v, int)))
-    count = times if isinstance(times, int) else len(duties)
+    served = Attendance.objects.filter(staff=staff, clock_in__isnull=False).select_related("checkpoint")
+    count = served.count()
+    if not count:
+        return []
+    rows = [
+        (a.day, a.shift, a.checkpoint or gettext("Office"), a.get_status_display())
+        for a in served.order_by("-day", "-planned_start")[:20]
+    ]
     return [
         {
-            "title": _t("Duties served (person-times: %(n)s)") % {"n": count},
+            "title": gettext("Duties served (person-times: %(n)s)") % {"n": count},
             "count": count,
-            "headers": [_t("Duty")],
-            "rows": [_row(d) for d in duties[:30]],
+            "headers": [gettext("Day"), gettext("Shift"), gettext("Post"), gettext("Status")],
+            "rows": rows,
         }
     ]
-
-
-def _isolation_models() -> Iterable[tuple[type[models.Model], str]]:
-    try:
-        config = apps.get_app_config("health")
-    except LookupError:
-        return []
-    found = []
-    for model in config.get_models():
-        if "isolation" not in model.__name__.lower():
-            continue
-        for f in model._meta.get_fields():
-            if isinstance(f, models.ForeignKey) and f.related_model is Staff:
-                found.append((model, f.name))
-                break
-    return found
-
-
-def _isolation_sections(request: HttpRequest, staff: Staff) -> list[dict[str, Any]]:
-    """Any isolation of the staff member (staff returning from out of town), from the health app."""
-    if not (can(request.user, "health.view") or _is_self(request, staff)):
-        return []
-    rows: list[tuple[Any, ...]] = []
-    for model, field_name in _isolation_models():
-        names = {f.name for f in model._meta.get_fields()}
-        date_fields = [n for n in ("start_date", "started_on", "start", "end_date", "ends_on", "end", "released_on") if n in names]
-        status = "status" if "status" in names else None
-        for obj in model._default_manager.filter(**{field_name: staff})[:10]:
-            values = [getattr(obj, n) for n in date_fields]
-            label = obj.get_status_display() if status and hasattr(obj, "get_status_display") else ""  # type: ignore[attr-defined]
-            period = " – ".join(str(v) for v in values if isinstance(v, date)) or str(obj)
-            rows.append((period, label or str(obj)))
-    if not rows:
-        return []
-    return [{"title": _t("Isolation"), "count": len(rows), "headers": [_t("Period"), _t("Status")], "rows": rows}]
 
 
 @checkpoint_section
@@ -184,16 +131,22 @@ def vanguard_section(request: HttpRequest, checkpoint: Checkpoint) -> list[dict[
         return []
     return [
         {
-            "title": "★ " + _t("Vanguard post (led by party members)"),
+            "title": "★ " + gettext("Vanguard post (led by party members)"),
             "count": None,
-            "headers": [_t("Name"), _t("Led by"), _t("Branch"), _t("Designated on"), _t("Status")],
+            "headers": [
+                gettext("Name"),
+                gettext("Led by"),
+                gettext("Branch"),
+                gettext("Designated on"),
+                gettext("Status"),
+            ],
             "rows": [
                 (
                     p.name,
                     p.leader.name,
                     p.branch.name if p.branch else "—",
                     p.designated_on,
-                    _t("Revoked %(day)s") % {"day": p.revoked_on} if p.revoked_on else _t("Active"),
+                    gettext("Revoked %(day)s") % {"day": p.revoked_on} if p.revoked_on else gettext("Active"),
                 )
                 for p in posts
             ],

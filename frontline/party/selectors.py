@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Max, Min, Q, QuerySet, Sum
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 
 from frontline.org.models import Community, Staff
 from frontline.party.models import (
@@ -88,7 +88,9 @@ def members_serving(community: Community) -> list[ServingMember]:
         by_staff[s.pk] = ServingMember(staff=s)
     recent: dict[int, list[str]] = {}
     for staff_id, activity in (
-        CommunityReport.objects.filter(community=community).order_by("-reported_on", "-id").values_list("staff_id", "activity")
+        CommunityReport.objects.filter(community=community)
+        .order_by("-reported_on", "-id")
+        .values_list("staff_id", "activity")
     ):
         bucket = recent.setdefault(staff_id, [])
         if len(bucket) < 2 and activity not in bucket:
@@ -136,17 +138,20 @@ def party_record(staff: Staff) -> list[RecordLine]:
         lines.append(
             RecordLine(
                 ch.changed_on,
-                _t("Party status"),
-                f"{ch.get_from_status_display()} → {ch.get_to_status_display()}" + (f"（{ch.note}）" if ch.note else ""),
+                gettext("Party status"),
+                f"{ch.get_from_status_display()} → {ch.get_to_status_display()}"
+                + (f"（{ch.note}）" if ch.note else ""),
             )
         )
     for m in BranchMembership.objects.filter(staff=staff).select_related("branch"):
-        lines.append(RecordLine(m.joined_on, _t("Joined branch"), m.branch.name))
+        lines.append(RecordLine(m.joined_on, gettext("Joined branch"), m.branch.name))
         if m.left_on:
-            lines.append(RecordLine(m.left_on, _t("Left branch"), m.branch.name))
+            lines.append(RecordLine(m.left_on, gettext("Left branch"), m.branch.name))
     for ev in ApplicationEvent.objects.filter(application__applicant=staff).select_related("application__branch"):
         lines.append(
-            RecordLine(ev.on, _t("Membership application"), f"{ev.get_to_status_display()} · {ev.application.branch}")
+            RecordLine(
+                ev.on, gettext("Membership application"), f"{ev.get_to_status_display()} · {ev.application.branch}"
+            )
         )
     return sorted(lines, key=lambda line: line.on, reverse=True)
 
@@ -166,7 +171,10 @@ def open_applications() -> QuerySet[Application]:
 def party_summary() -> dict[str, Any]:
     """Return the headline figures of party work."""
     statuses = dict(
-        Staff.objects.filter(active=True).values_list("party_status").annotate(n=Count("id")).values_list("party_status", "n")
+        Staff.objects.filter(active=True)
+        .values_list("party_status")
+        .annotate(n=Count("id"))
+        .values_list("party_status", "n")
     )
     total = DuesCollection.objects.aggregate(t=Sum("entries__amount"))["t"] or Decimal("0")
     return {

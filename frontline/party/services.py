@@ -143,7 +143,9 @@ def branch_save(
 
 
 @transaction.atomic
-def branch_members_add(*, actor: Any, branch: Branch, staff: Sequence[Staff], joined_on: date) -> list[BranchMembership]:
+def branch_members_add(
+    *, actor: Any, branch: Branch, staff: Sequence[Staff], joined_on: date
+) -> list[BranchMembership]:
     """Add party members to an active branch from a date."""
     people = list(staff)
     if not people:
@@ -180,7 +182,10 @@ def branch_members_add(*, actor: Any, branch: Branch, staff: Sequence[Staff], jo
             )
         membership = BranchMembership.objects.create(branch=branch, staff=person, joined_on=joined_on)
         audit_record(
-            actor=actor, action="party.branch.member_add", target=branch, changes={"member": person.name, "joined_on": joined_on}
+            actor=actor,
+            action="party.branch.member_add",
+            target=branch,
+            changes={"member": person.name, "joined_on": joined_on},
         )
         made.append(membership)
     return made
@@ -414,7 +419,9 @@ def parse_amount(value: Any) -> Decimal:
     try:
         amount = Decimal(text)
     except (InvalidOperation, ValueError):
-        raise DomainError(_("Amount: enter a number of yuan, e.g. 200."), code="dues.amount_not_number", field="amount") from None
+        raise DomainError(
+            _("Amount: enter a number of yuan, e.g. 200."), code="dues.amount_not_number", field="amount"
+        ) from None
     if not amount.is_finite():
         raise DomainError(_("Amount: enter a number of yuan, e.g. 200."), code="dues.amount_not_number", field="amount")
     if amount <= 0:
@@ -490,8 +497,16 @@ def dues_entry_remove(*, actor: Any, entry: DuesEntry) -> None:
 # --- membership applications ---------------------------------------------------------------
 
 APPLICATION_MOVES: dict[str, set[str]] = {
-    Application.Status.SUBMITTED: {Application.Status.ACTIVIST, Application.Status.DECLINED, Application.Status.WITHDRAWN},
-    Application.Status.ACTIVIST: {Application.Status.CANDIDATE, Application.Status.DECLINED, Application.Status.WITHDRAWN},
+    Application.Status.SUBMITTED: {
+        Application.Status.ACTIVIST,
+        Application.Status.DECLINED,
+        Application.Status.WITHDRAWN,
+    },
+    Application.Status.ACTIVIST: {
+        Application.Status.CANDIDATE,
+        Application.Status.DECLINED,
+        Application.Status.WITHDRAWN,
+    },
     Application.Status.CANDIDATE: {
         Application.Status.PROBATIONARY,
         Application.Status.DECLINED,
@@ -548,7 +563,10 @@ def application_submit(
         )
     if not branch.is_active:
         raise DomainError(
-            _("Branch: %(name)s has been dissolved."), code="application.branch_dissolved", field="branch", params={"name": branch.name}
+            _("Branch: %(name)s has been dissolved."),
+            code="application.branch_dissolved",
+            field="branch",
+            params={"name": branch.name},
         )
     _not_future(submitted_on, field="submitted_on", label=_("Submitted on"))
     application = save_instance(
@@ -610,7 +628,12 @@ def application_move(*, actor: Any, application: Application, status: str, on: d
         action="party.application.move",
     )
     ApplicationEvent.objects.create(
-        application=application, from_status=old, to_status=status, on=on, note=note[:200], recorded_by=_actor_name(actor)
+        application=application,
+        from_status=old,
+        to_status=status,
+        on=on,
+        note=note[:200],
+        recorded_by=_actor_name(actor),
     )
     transaction.on_commit(
         lambda: _notify_applicant(
@@ -661,7 +684,10 @@ def vanguard_designate(
         )
     if team is not None and open_posts.filter(team=team).exists():
         raise DomainError(
-            _("Team: %(name)s is already a vanguard post."), code="vanguard.duplicate", field="team", params={"name": team.name}
+            _("Team: %(name)s is already a vanguard post."),
+            code="vanguard.duplicate",
+            field="team",
+            params={"name": team.name},
         )
     return save_instance(
         actor=actor,
@@ -683,7 +709,9 @@ def vanguard_designate(
 def vanguard_revoke(*, actor: Any, post: VanguardPost, on: date) -> VanguardPost:
     """End a vanguard post's designation; the record is kept."""
     if post.revoked_on is not None:
-        raise DomainError(_("Revoked on: this post has already been revoked."), code="vanguard.revoked", field="revoked_on")
+        raise DomainError(
+            _("Revoked on: this post has already been revoked."), code="vanguard.revoked", field="revoked_on"
+        )
     if on < post.designated_on:
         raise DomainError(
             _("Revoked on: cannot be before it was designated (%(day)s)."),

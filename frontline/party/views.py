@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -107,11 +107,15 @@ def branch_list(request: HttpRequest) -> HttpResponse:
         filters=[
             Filter("kind", _("Kind"), Branch.Kind.choices),
             Filter("status", _("Status"), Branch.Status.choices),
-            Filter("community", _("Community"), list(Community.objects.values_list("pk", "name")), lookup="communities__id"),
+            Filter(
+                "community", _("Community"), list(Community.objects.values_list("pk", "name")), lookup="communities__id"
+            ),
         ],
         default_sort="kind",
         detail_url=lambda b: reverse("party:branch_detail", args=[b.pk]),
-        actions=[(_("New branch"), reverse("party:branch_create"), "plus")] if can(request.user, "party.manage") else [],
+        actions=[(_("New branch"), reverse("party:branch_create"), "plus")]
+        if can(request.user, "party.manage")
+        else [],
     )
     qs = selectors.branches_with_counts().prefetch_related("communities")
     return render_list(request, qs, page)
@@ -180,11 +184,13 @@ def branch_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     form = BranchForm(request.POST or None, instance=branch)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        campaign = branch.campaign if branch else (current_campaign() if data["kind"] == Branch.Kind.TEMPORARY else None)
+        campaign = (
+            branch.campaign if branch else (current_campaign() if data["kind"] == Branch.Kind.TEMPORARY else None)
+        )
         stored = Branch.objects.get(pk=branch.pk) if branch else None  # the form has changed `branch` in memory
         saved = call_service(form, services.branch_save, actor=request.user, branch=stored, campaign=campaign, **data)
         if saved:
-            messages.success(request, _t("Saved."))
+            messages.success(request, gettext("Saved."))
             return redirect("party:branch_detail", pk=saved.pk)
     cancel = reverse("party:branch_detail", args=[pk]) if pk else reverse("party:branch_list")
     return _form_page(request, form, _("Edit branch") if branch else _("New branch"), cancel)
@@ -207,9 +213,9 @@ def branch_members(request: HttpRequest, pk: int) -> HttpResponse:
             joined_on=form.cleaned_data["joined_on"],
         )
         if made:
-            messages.success(request, _t("%(n)d members added.") % {"n": len(made)})
+            messages.success(request, gettext("%(n)d members added.") % {"n": len(made)})
             return redirect("party:branch_detail", pk=pk)
-    title = _t("Add members to %(name)s") % {"name": branch.name}
+    title = gettext("Add members to %(name)s") % {"name": branch.name}
     return _form_page(request, form, title, reverse("party:branch_detail", args=[pk]))
 
 
@@ -225,12 +231,12 @@ def branch_dissolve(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as exc:
             form.add_error("on" if exc.field in ("dissolved_on", None) else None, str(exc))
         else:
-            messages.success(request, _t("The branch is dissolved; its members, reports and history are kept."))
+            messages.success(request, gettext("The branch is dissolved; its members, reports and history are kept."))
             return redirect("party:branch_detail", pk=pk)
-    intro = _t("Dissolving %(name)s ends every current membership on that date. Members, reports and history are kept.") % {
-        "name": branch.name
-    }
-    title = _t("Dissolve %(name)s") % {"name": branch.name}
+    intro = gettext(
+        "Dissolving %(name)s ends every current membership on that date. Members, reports and history are kept."
+    ) % {"name": branch.name}
+    title = gettext("Dissolve %(name)s") % {"name": branch.name}
     return _form_page(request, form, title, reverse("party:branch_detail", args=[pk]), intro)
 
 
@@ -246,9 +252,9 @@ def membership_leave(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as exc:
             form.add_error("on", str(exc))
         else:
-            messages.success(request, _t("Saved."))
+            messages.success(request, gettext("Saved."))
             return redirect("party:branch_detail", pk=membership.branch_id)
-    title = _t("%(name)s leaves %(branch)s") % {"name": membership.staff.name, "branch": membership.branch.name}
+    title = gettext("%(name)s leaves %(branch)s") % {"name": membership.staff.name, "branch": membership.branch.name}
     return _form_page(request, form, title, reverse("party:branch_detail", args=[membership.branch_id]))
 
 
@@ -272,7 +278,12 @@ def member_list(request: HttpRequest) -> HttpResponse:
         ],
         search=("name", "position"),
         filters=[
-            Filter("status", _("Party status"), [c for c in Staff.PartyStatus.choices if c[0] != "none"], lookup="party_status"),
+            Filter(
+                "status",
+                _("Party status"),
+                [c for c in Staff.PartyStatus.choices if c[0] != "none"],
+                lookup="party_status",
+            ),
             Filter(
                 "branch",
                 _("Branch"),
@@ -281,7 +292,9 @@ def member_list(request: HttpRequest) -> HttpResponse:
             ),
         ],
         default_sort="unit__order",
-        detail_url=lambda s: reverse("party:member_status", args=[s.pk]) if manage else reverse("org:staff_detail", args=[s.pk]),
+        detail_url=lambda s: (
+            reverse("party:member_status", args=[s.pk]) if manage else reverse("org:staff_detail", args=[s.pk])
+        ),
     )
     qs = (
         Staff.objects.filter(active=True)
@@ -307,14 +320,20 @@ def member_status(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if call_service(
-            form, services.party_status_change, actor=request.user, staff=staff, status=data["status"], on=data["changed_on"], note=data["note"]
+            form,
+            services.party_status_change,
+            actor=request.user,
+            staff=staff,
+            status=data["status"],
+            on=data["changed_on"],
+            note=data["note"],
         ):
-            messages.success(request, _t("Party status changed."))
+            messages.success(request, gettext("Party status changed."))
             return redirect("org:staff_detail", pk=pk)
     history = staff.party_status_changes.all()
     context = {
         "form": form,
-        "title": _t("Party status of %(name)s") % {"name": staff.name},
+        "title": gettext("Party status of %(name)s") % {"name": staff.name},
         "staff": staff,
         "history": history,
         "cancel_url": reverse("org:staff_detail", args=[pk]),
@@ -340,7 +359,9 @@ def report_list(request: HttpRequest) -> HttpResponse:
         ],
         search=("staff__name", "activity"),
         filters=[
-            Filter("community", _("Community"), list(Community.objects.values_list("pk", "name")), lookup="community_id"),
+            Filter(
+                "community", _("Community"), list(Community.objects.values_list("pk", "name")), lookup="community_id"
+            ),
             Filter(
                 "branch",
                 _("Branch"),
@@ -384,9 +405,9 @@ def report_create(request: HttpRequest) -> HttpResponse:
             activity=data["activity"],
         )
         if made:
-            messages.success(request, _t("%(n)d reports recorded.") % {"n": len(made)})
+            messages.success(request, gettext("%(n)d reports recorded.") % {"n": len(made)})
             return redirect("party:community_members", pk=data["community"].pk)
-    title = _t("Record reports to a community") + (f" · {branch.name}" if branch else "")
+    title = gettext("Record reports to a community") + (f" · {branch.name}" if branch else "")
     cancel = reverse("party:branch_detail", args=[branch.pk]) if branch else reverse("party:report_list")
     return _form_page(request, form, title, cancel)
 
@@ -417,11 +438,13 @@ def community_members(request: HttpRequest, pk: int) -> HttpResponse:
     serving = selectors.members_serving(community)
     branches = community.party_branches.select_related("secretary").order_by("status", "established_on")
     context = {
-        "title": _t("Party members serving %(name)s") % {"name": community.name},
+        "title": gettext("Party members serving %(name)s") % {"name": community.name},
         "community": community,
         "serving": serving,
         "branches": branches,
-        "recent": community.party_reports.select_related("staff", "branch").order_by("-reported_on", "staff__name")[:30],
+        "recent": community.party_reports.select_related("staff", "branch").order_by("-reported_on", "staff__name")[
+            :30
+        ],
         "manage": can(request.user, "party.manage"),
     }
     return render(request, "party/community_members.html", context)
@@ -442,13 +465,17 @@ def dues_list(request: HttpRequest) -> HttpResponse:
             Column(_("Date"), "collected_on", sort="collected_on"),
             Column(_("Organised by"), "branch.name"),
             Column(_("Entries"), "entry_count", sort="entry_count"),
-            Column(_("Total (yuan)"), lambda c: _yuan(c.total_amount), sort="total_amount", css="text-end font-monospace"),
+            Column(
+                _("Total (yuan)"), lambda c: _yuan(c.total_amount), sort="total_amount", css="text-end font-monospace"
+            ),
         ],
         search=("title", "purpose"),
         filters=[Filter("kind", _("Kind"), DuesCollection.Kind.choices)],
         default_sort="-collected_on",
         detail_url=lambda c: reverse("party:dues_detail", args=[c.pk]),
-        actions=[(_("New collection"), reverse("party:dues_create"), "plus")] if can(request.user, "party.manage") else [],
+        actions=[(_("New collection"), reverse("party:dues_create"), "plus")]
+        if can(request.user, "party.manage")
+        else [],
     )
     return render_list(request, selectors.collections_with_totals(), page)
 
@@ -466,10 +493,15 @@ def dues_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         campaign = collection.campaign if collection else current_campaign()
         stored = DuesCollection.objects.get(pk=collection.pk) if collection else None
         saved = call_service(
-            form, services.collection_save, actor=request.user, collection=stored, campaign=campaign, **form.cleaned_data
+            form,
+            services.collection_save,
+            actor=request.user,
+            collection=stored,
+            campaign=campaign,
+            **form.cleaned_data,
         )
         if saved:
-            messages.success(request, _t("Saved."))
+            messages.success(request, gettext("Saved."))
             return redirect("party:dues_detail", pk=saved.pk)
     cancel = reverse("party:dues_detail", args=[pk]) if pk else reverse("party:dues_list")
     return _form_page(request, form, _("Edit collection") if collection else _("New collection"), cancel)
@@ -497,7 +529,9 @@ def dues_detail(request: HttpRequest, pk: int) -> HttpResponse:
             )
             if entry:
                 messages.success(
-                    request, _t("Recorded %(amount)s yuan from %(name)s.") % {"amount": _yuan(entry.amount), "name": entry.staff.name}
+                    request,
+                    gettext("Recorded %(amount)s yuan from %(name)s.")
+                    % {"amount": _yuan(entry.amount), "name": entry.staff.name},
                 )
                 return redirect("party:dues_detail", pk=pk)
     entries = collection.entries.select_related("staff__unit").order_by("id")
@@ -518,7 +552,7 @@ def dues_entry_remove(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "party.manage")
     entry = get_scoped(DuesEntry.objects.select_related("collection", "staff"), request.user, pk=pk)
     services.dues_entry_remove(actor=request.user, entry=entry)
-    messages.success(request, _t("Entry removed."))
+    messages.success(request, gettext("Entry removed."))
     return redirect("party:dues_detail", pk=entry.collection_id)
 
 
@@ -528,7 +562,7 @@ def dues_print(request: HttpRequest, pk: int) -> HttpResponse:
     collection = get_scoped(DuesCollection.objects.select_related("branch"), request.user, pk=pk)
     entries = list(collection.entries.select_related("staff__unit").order_by("staff__unit__order", "id"))
     context = {
-        "title": _t("Receipt list: %(title)s") % {"title": collection.title},
+        "title": gettext("Receipt list: %(title)s") % {"title": collection.title},
         "collection": collection,
         "entries": entries,
         "total": collection.total(),
@@ -571,7 +605,7 @@ def application_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         saved = call_service(form, services.application_submit, actor=request.user, **form.cleaned_data)
         if saved:
-            messages.success(request, _t("Saved."))
+            messages.success(request, gettext("Saved."))
             return redirect("party:application_detail", pk=saved.pk)
     return _form_page(request, form, _("New membership application"), reverse("party:application_list"))
 
@@ -587,13 +621,19 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             if call_service(
-                form, services.application_move, actor=request.user, application=application, status=data["status"], on=data["on"], note=data["note"]
+                form,
+                services.application_move,
+                actor=request.user,
+                application=application,
+                status=data["status"],
+                on=data["on"],
+                note=data["note"],
             ):
-                messages.success(request, _t("Status changed."))
+                messages.success(request, gettext("Status changed."))
                 return redirect("party:application_detail", pk=pk)
     staff = application.applicant
     context = {
-        "title": _t("Membership application of %(name)s") % {"name": staff.name},
+        "title": gettext("Membership application of %(name)s") % {"name": staff.name},
         "subtitle": application.get_status_display(),
         "application": application,
         "fields": [
@@ -641,7 +681,7 @@ def vanguard_create(request: HttpRequest) -> HttpResponse:
     form = VanguardForm(request.POST or None, initial={"designated_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         if call_service(form, services.vanguard_designate, actor=request.user, **form.cleaned_data):
-            messages.success(request, _t("Saved."))
+            messages.success(request, gettext("Saved."))
             return redirect("party:vanguard_list")
     return _form_page(request, form, _("New vanguard post"), reverse("party:vanguard_list"))
 
@@ -653,7 +693,7 @@ def vanguard_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     post = get_scoped(VanguardPost.objects.all(), request.user, pk=pk)
     try:
         services.vanguard_revoke(actor=request.user, post=post, on=timezone.localdate())
-        messages.success(request, _t("The vanguard post is revoked."))
+        messages.success(request, gettext("The vanguard post is revoked."))
     except DomainError as exc:
         messages.error(request, str(exc))
     return redirect("party:vanguard_list")
@@ -700,9 +740,15 @@ def commendation_edit(request: HttpRequest, pk: int | None = None) -> HttpRespon
         campaign = commendation.campaign if commendation else current_campaign()
         stored = Commendation.objects.get(pk=commendation.pk) if commendation else None
         if call_service(
-            form, services.commendation_save, actor=request.user, commendation=stored, campaign=campaign, **form.cleaned_data
+            form,
+            services.commendation_save,
+            actor=request.user,
+            commendation=stored,
+            campaign=campaign,
+            **form.cleaned_data,
         ):
-            messages.success(request, _t("Saved."))
+            messages.success(request, gettext("Saved."))
             return redirect("party:honours")
-    return _form_page(request, form, _("Edit commendation") if commendation else _("New commendation"), reverse("party:honours"))
-
+    return _form_page(
+        request, form, _("Edit commendation") if commendation else _("New commendation"), reverse("party:honours")
+    )

@@ -6,3 +6,9 @@ class ReportsConfig(AppConfig):
     name = "frontline.reports"
     label = "reports"
     verbose_name = _("Reports")
+
+    def ready(self) -> None:
+        from frontline.core.access import Role, grant
+
+        # Making a report is reading figures and archiving them: leaders do it themselves.
+        grant("reports.generate", Role.LEADER, Role.OFFICE, Role.GROUP_LEAD)

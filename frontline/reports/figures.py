@@ -110,7 +110,7 @@ def org_figures(p: Period) -> dict[str, Any]:
     """Batches, and checkpoints open at some time in the period and on the day."""
     counts = Checkpoint.objects.filter(opened_on__lte=p.day).aggregate(
         ever=Count("id", filter=Q(closed_on__isnull=True) | Q(closed_on__gte=p.start)),
-        today=Count("id", filter=(Q(closed_on__isnull=True) | Q(closed_on__gte=p.day)) & Q(active=True)),
+        today=Count("id", filter=Q(closed_on__isnull=True) | Q(closed_on__gte=p.day)),
         communities=Count("community", distinct=True, filter=Q(closed_on__isnull=True) | Q(closed_on__gte=p.start)),
     )
     return {
@@ -132,7 +132,7 @@ def checkpoint_figures(p: Period) -> dict[str, Any]:
     if tally is None:
         return NOT_AVAILABLE
     counters = [c for c in TALLY_COUNTERS if c in {f.name for f in tally._meta.fields}]
-    sums = {c: Sum(c) for c in counters}
+    sums = {f"s_{c}": Sum(c) for c in counters}  # aliased: an annotation may not shadow its field
     rng = tally.objects.filter(day__gte=p.start, day__lte=p.day)
     by_day_rows = {r["day"]: r for r in rng.values("day").annotate(**sums).order_by("day")}
     by_cp_rows = {
@@ -147,14 +147,17 @@ def checkpoint_figures(p: Period) -> dict[str, Any]:
     }
     checkpoints = {
         c["id"]: c
-        for c in Checkpoint.objects.filter(Q(id__in=list(by_cp_rows)) | Q(active=True)).values(
+        for c in Checkpoint.objects.filter(
+            Q(id__in=list(by_cp_rows))
+            | Q(opened_on__lte=p.day) & (Q(closed_on__isnull=True) | Q(closed_on__gte=p.start))
+        ).values(
             "id", "code", "name", "community__name"
         )
     }
 
     def shape(row: dict[str, Any] | None) -> dict[str, int]:
         row = row or {}
-        out = {c: int(row.get(c) or 0) for c in counters}
+        out = {c: int(row.get(f"s_{c}") or 0) for c in counters}
         out["people"] = out.get("people_in", 0) + out.get("people_out", 0)
         return out
 
@@ -235,7 +238,7 @@ def health_figures(p: Period) -> dict[str, Any]:
     step = _model("health", "EscalationStep")
     person = _model("health", "Person")
     moment = p.moment
-    open_q = Q(start_date__lte=p.day) & (Q(ended_on__isnull=True) | Q(ended_on__gt=p.day)) & ~Q(status="released")
+    open_q = Q(start_date__lte=p.day) & (Q(ended_on__isnull=True) | Q(ended_on__gt=p.day))
     in_period = Q(start_date__lte=p.day) & (Q(ended_on__isnull=True) | Q(ended_on__gte=p.start))
     m = measure.objects.aggregate(
         open=Count("id", filter=open_q),
@@ -365,9 +368,11 @@ def roster_figures(p: Period) -> dict[str, Any]:
         planned[(row["checkpoint_id"], row["shift"])] = row["n"]
     shifts_needed = shifts_covered = 0
     short: list[dict[str, Any]] = []
-    for cp in Checkpoint.objects.filter(opened_on__lte=p.day).filter(
-        Q(closed_on__isnull=True) | Q(closed_on__gte=p.day), active=True
-    ).order_by("code"):
+    for cp in (
+        Checkpoint.objects.filter(opened_on__lte=p.day)
+        .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=p.day))
+        .order_by("code")
+    ):
         for shift in cp.shift_pattern or []:
             shifts_needed += 1
             n = planned.get((cp.pk, shift), 0)
@@ -454,7 +459,7 @@ def supplies_figures(p: Period) -> dict[str, Any]:
         "short_items": sum(1 for i in items if i["short"]),
         "issued": sum(i["issued"] for i in items),
         "donated": sum(i["donated"] for i in items),
-        "donated_value": str(value or Decimal("0.00")),
+        "donated_value": str(Decimal(value or 0).quantize(Decimal("0.01"))),
     }
 
 
@@ -520,8 +525,8 @@ def party_figures(p: Period) -> dict[str, Any]:
     if commendation is not None:
         c = commendation.objects.filter(campaign=p.campaign, awarded_on__lte=p.day).aggregate(
             total=Count("id"),
-            collective=Count("id", filter=Q(kind="collective")),
-            individual=Count("id", filter=Q(kind="individual")),
+            collective=Count("id", filter=Q(recipient_staff__isnull=True)),
+            individual=Count("id", filter=Q(recipient_staff__isnull=False)),
         )
         out["commendations"] = {k: int(v or 0) for k, v in c.items()}
     return out

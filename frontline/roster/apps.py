@@ -8,7 +8,7 @@ class RosterConfig(AppConfig):
     verbose_name = _("Rosters")
 
     def ready(self) -> None:
-        from frontline.roster import jobs, menu, profile  # noqa: F401 - registers jobs, menu and profile sections
+        from frontline.roster import profile  # noqa: F401 - registers the profile sections
 
         try:
             from frontline.health.signals import staff_measure_started

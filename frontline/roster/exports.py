@@ -7,7 +7,7 @@ from datetime import datetime
 
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 
 from frontline.core.excel import Sheet, xlsx_response
 from frontline.org.models import Checkpoint, Staff
@@ -30,21 +30,21 @@ def version_xlsx(version: RosterVersion, checkpoints: list[Checkpoint]) -> HttpR
     by_staff = selectors.grid_by_staff(version)
     staff_rows = [
         [row["staff"].name, row["count"]]
-        + [" / ".join(f"{a.shift} {a.checkpoint.code if a.checkpoint else _t('Office')}" for a in c["items"]) for c in row["cells"]]
+        + [" / ".join(f"{a.shift} {a.checkpoint.code if a.checkpoint else gettext('Office')}" for a in c["items"]) for c in row["cells"]]
         for row in by_staff.rows
     ]
     leaders = [[ld.day, ld.staff.name] for ld in version.leader_duties.select_related("staff").order_by("day")]
     cells = [
-        [a.day, a.shift, a.checkpoint.code if a.checkpoint else "", a.post_name, a.staff.name, _t("Yes") if a.locked else ""]
+        [a.day, a.shift, a.checkpoint.code if a.checkpoint else "", a.post_name, a.staff.name, gettext("Yes") if a.locked else ""]
         for a in selectors.version_cells(version)
     ]
     day_headers = [d.strftime("%m-%d %a") for d in days]
     title = f"{version.roster.name} v{version.number} ({version.get_status_display()})"
     sheets = [
-        Sheet(_t("By checkpoint"), [_t("Checkpoint"), _t("Shift"), *day_headers], post_rows, notes=[title]),
-        Sheet(_t("By staff member"), [_t("Staff member"), _t("Shifts"), *day_headers], staff_rows, notes=[title]),
-        Sheet(_t("Leaders on duty"), [_t("Day"), _t("Leader")], leaders),
-        Sheet(_t("Duties"), [_t("Day"), _t("Shift"), _t("Code"), _t("Post"), _t("Staff member"), _t("Locked")], cells),
+        Sheet(gettext("By checkpoint"), [gettext("Checkpoint"), gettext("Shift"), *day_headers], post_rows, notes=[title]),
+        Sheet(gettext("By staff member"), [gettext("Staff member"), gettext("Shifts"), *day_headers], staff_rows, notes=[title]),
+        Sheet(gettext("Leaders on duty"), [gettext("Day"), gettext("Leader")], leaders),
+        Sheet(gettext("Duties"), [gettext("Day"), gettext("Shift"), gettext("Code"), gettext("Post"), gettext("Staff member"), gettext("Locked")], cells),
     ]
     return xlsx_response(f"roster-{version.roster.pk}-v{version.number}.xlsx", sheets)
 
@@ -76,17 +76,18 @@ def ical_text(staff: Staff, duties: Iterable[Assignment]) -> str:
         "VERSION:2.0",
         "PRODID:-//Frontline//Duty roster//ZH",
         "CALSCALE:GREGORIAN",
-        f"X-WR-CALNAME:{_escape(_t('Duties of %(name)s') % {'name': staff.name})}",
+        "X-WR-CALNAME:" + _escape(gettext("Duties of %(name)s") % {"name": staff.name}),
     ]
     for a in duties:
         where = a.post_name
+        summary = gettext("Duty: %(post)s") % {"post": where}
         lines += [
             "BEGIN:VEVENT",
             f"UID:duty-{a.staff_id}-{int(a.starts_at.timestamp())}@frontline",
             f"DTSTAMP:{stamp}",
             f"DTSTART:{a.starts_at.astimezone(UTC).strftime('%Y%m%dT%H%M%SZ')}",
             f"DTEND:{a.ends_at.astimezone(UTC).strftime('%Y%m%dT%H%M%SZ')}",
-            f"SUMMARY:{_escape(_t('Duty: %(post)s') % {'post': where})}",
+            f"SUMMARY:{_escape(summary)}",
             f"LOCATION:{_escape(a.checkpoint.address if a.checkpoint else where)}",
             f"DESCRIPTION:{_escape(a.shift + ' ' + where)}",
             "END:VEVENT",

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
+from django.utils.translation import gettext_noop
 
 from frontline.org.models import Batch, Campaign, Checkpoint, Staff
 from frontline.roster import selectors
@@ -125,7 +126,7 @@ def build_plan(roster: Roster, *, checkpoints: list[Checkpoint] | None = None) -
         posts.append(
             Post(
                 id=OFFICE,
-                name=_t("Office duty"),
+                name=gettext("Office duty"),
                 community_id=None,
                 shifts=tuple(settings.office_shift_pattern),
                 staff_min=settings.office_staff,
@@ -334,15 +335,20 @@ def _cells(assignments: list[tuple[Any, Any]], locked: frozenset[tuple[int, Shif
 
 
 REASONS = {
-    "not_enough_staff": "not enough staff can serve",
-    "no_party_member": "no party member can serve",
-    "no_team_leader": "no team leader can serve",
-    "day_overbooked": "more places that day than people who can serve",
-    "week_capacity": "the staff cannot cover this week within the rules",
-    "locked_ineligible": "a locked cell holds someone who cannot serve",
-    "locked_unknown": "a locked cell is no longer in the roster",
-    "infeasible": "the rules cannot all be kept",
+    "not_enough_staff": gettext_noop("not enough staff can serve"),
+    "no_party_member": gettext_noop("no party member can serve"),
+    "no_team_leader": gettext_noop("no team leader can serve"),
+    "day_overbooked": gettext_noop("more places that day than people who can serve"),
+    "week_capacity": gettext_noop("the staff cannot cover this week within the rules"),
+    "locked_ineligible": gettext_noop("a locked cell holds someone who cannot serve"),
+    "locked_unknown": gettext_noop("a locked cell is no longer in the roster"),
+    "infeasible": gettext_noop("the rules cannot all be kept"),
 }
+
+
+def reason_text(code: str) -> str:
+    """Return the translated reason of a shortage code."""
+    return gettext(REASONS[code]) if code in REASONS else code.replace("_", " ")
 
 
 def explain(plan: PlanData, shortages: list[Any]) -> list[dict[str, Any]]:
@@ -412,55 +418,65 @@ def repair(plan: PlanData, *, current: list[Cell], staff_id: int, days: set[date
 
 
 def check(plan: PlanData, cells: list[Cell]) -> list[Breach]:
-    """Verify a roster with the independent checker: every hard rule, and the soft ones it reports."""
+    """Verify a roster with the independent checker: every hard rule broken, and the soft costs."""
     from frontline.roster import checker
 
     problem = to_problem(plan)
     found = checker.check_roster(problem, sorted(_pairs(cells), key=str))
-    hard = [_breach(plan, v, True) for v in getattr(found, "hard", [])]
-    soft = [_breach(plan, v, False) for v in getattr(found, "soft", [])]
-    return hard + soft
+    out = [_breach(plan, b) for b in found.breaches]
+    return sorted(out, key=lambda b: (not b.hard, b.day or date.min, b.rule))
 
 
 RULE_WORDS = {
-    "coverage": "Staff needed per shift",
-    "max_staff": "Too many on a shift",
-    "roles": "Party member / team leader",
-    "one_shift_per_day": "At most one shift a day",
-    "overlap": "Two places at once",
-    "min_rest_hours": "Minimum rest",
-    "max_consecutive_days": "Maximum consecutive duty days",
-    "days_off_after_max_run": "Days off after a longest run",
-    "min_consecutive_days_off": "Minimum consecutive days off",
-    "max_shifts_per_week": "Maximum shifts in any 7 days",
-    "eligibility": "Cannot serve",
-    "max_minutes_per_day": "Hours a day",
-    "locked": "Locked cell",
+    "coverage": gettext_noop("Too few staff on the shift"),
+    "max_staff": gettext_noop("Too many staff on the shift"),
+    "roles": gettext_noop("No party member or team leader on the shift"),
+    "availability": gettext_noop("Not available that day"),
+    "kind": gettext_noop("Does not stand this kind of duty"),
+    "no_nights": gettext_noop("No night shifts for this person"),
+    "max_minutes_per_day": gettext_noop("Too many hours in a day for this person"),
+    "overlap": gettext_noop("In two places at once"),
+    "min_rest_hours": gettext_noop("Too little rest between shifts"),
+    "one_shift_per_day": gettext_noop("More than one shift a day"),
+    "max_consecutive_days": gettext_noop("Too many duty days in a row"),
+    "days_off_after_max_run": gettext_noop("Too few days off after a longest run"),
+    "min_consecutive_days_off": gettext_noop("Too short a break between duty days"),
+    "max_shifts_per_week": gettext_noop("Too many shifts in 7 days"),
+    "fairness_shifts": gettext_noop("Shifts not spread evenly"),
+    "fairness_nights": gettext_noop("Nights not spread evenly"),
+    "fairness_weekends": gettext_noop("Weekends not spread evenly"),
+    "continuity": gettext_noop("Changes checkpoint from the day before"),
+    "home_community": gettext_noop("Outside the home community"),
+    "stability": gettext_noop("Differs from the roster in force"),
+    "locked": gettext_noop("A locked cell is missing"),
+    "duplicate": gettext_noop("The same person twice on a shift"),
+    "unknown": gettext_noop("Unknown person or shift"),
 }
 
 
-def _breach(plan: PlanData, v: Any, hard: bool) -> Breach:
-    shift_id = getattr(v, "shift_id", None)
+def rule_words(rule: str) -> str:
+    return gettext(RULE_WORDS[rule]) if rule in RULE_WORDS else rule.replace("_", " ")
+
+
+def _breach(plan: PlanData, v: Any) -> Breach:
+    shift_id = v.shift_id
     if isinstance(shift_id, tuple) and len(shift_id) == 3:
         day, post, label = shift_id
     else:
-        day, post, label = getattr(v, "day", None), None, None
-    rule = str(getattr(v, "rule", "") or "rule")
-    staff_id = getattr(v, "staff_id", None)
+        day, post, label = v.day, None, None
     names = {p.id: p.name for p in plan.people}
     posts = {p.id: p.name for p in plan.posts}
-    parts = [_t(RULE_WORDS.get(rule, rule))]
-    if staff_id is not None:
-        parts.append(names.get(staff_id, str(staff_id)))
+    parts = [rule_words(v.rule)]
+    if v.staff_id is not None:
+        parts.append(names.get(v.staff_id, str(v.staff_id)))
     if day is not None:
-        parts.append(str(day))
+        parts.append(day.isoformat())
     if post is not None:
         parts.append(posts.get(post, ""))
     if label:
         parts.append(label)
-    detail = str(getattr(v, "message", "") or getattr(v, "detail", "") or "")
-    message = " · ".join(p for p in parts if p) + (f": {detail}" if detail else "")
-    return Breach(rule=rule, message=message, hard=hard, day=day, post=post, shift=label, staff=staff_id)
+    message = " · ".join(p for p in parts if p) + (f" (×{v.units})" if v.units > 1 else "")
+    return Breach(rule=v.rule, message=message, hard=v.hard, day=day, post=post, shift=label, staff=v.staff_id)
 
 
 def preview_cell(

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 
 from frontline.core.access import can
 from frontline.org.models import Checkpoint, Staff
@@ -24,8 +24,8 @@ def duties_section(request: HttpRequest, staff: Staff) -> list[dict[str, Any]]:
     attended = Attendance.objects.filter(staff=staff, clock_in__isnull=False).count()
     return [
         {
-            "title": _t("Upcoming duties (person-times attended: %(n)s)") % {"n": attended},
-            "headers": [_t("Day"), _t("Shift"), _t("Post")],
+            "title": gettext("Upcoming duties (person-times attended: %(n)s)") % {"n": attended},
+            "headers": [gettext("Day"), gettext("Shift"), gettext("Post")],
             "rows": [(d.day, d.shift, d.post_name) for d in duties],
             "count": len(duties),
         }
@@ -46,8 +46,8 @@ def on_duty_section(request: HttpRequest, checkpoint: Checkpoint) -> list[dict[s
     )
     return [
         {
-            "title": _t("On duty today"),
-            "headers": [_t("Shift"), _t("Staff member")],
+            "title": gettext("On duty today"),
+            "headers": [gettext("Shift"), gettext("Staff member")],
             "rows": [(a.shift, a.staff.name) for a in rows],
         }
     ]

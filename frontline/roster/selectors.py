@@ -180,9 +180,9 @@ def grid_by_post(version: RosterVersion, checkpoints: list[Checkpoint], office_p
         (cp.pk, f"{cp.code} {cp.name}", list(cp.shift_pattern), cp) for cp in checkpoints
     ]
     if office_pattern:
-        from django.utils.translation import gettext as _t
+        from django.utils.translation import gettext
 
-        posts.append((0, _t("Office duty"), list(office_pattern), None))
+        posts.append((0, gettext("Office duty"), list(office_pattern), None))
     for post_id, name, pattern, cp in posts:
         for i, shift in enumerate(pattern):
             grid.rows.append(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -37,6 +38,7 @@ from frontline.roster.models import (
 )
 
 V = RosterVersion.Status
+log = logging.getLogger(__name__)
 
 # The one table of legal version moves; `version_set_status` refuses anything else.
 VERSION_MOVES: dict[str, set[str]] = {
@@ -606,17 +608,24 @@ def _notify_office(version: RosterVersion) -> None:
     )
 
 
+REPAIR_TIME_LIMIT = 8.0
+
+
 def on_staff_measure_started(sender: Any, *, staff: Staff, measure: Any, **kwargs: Any) -> None:
     """Health put a staff member under a measure: propose repaired rosters without them."""
     start = max(getattr(measure, "start_date", None) or timezone.localdate(), timezone.localdate())
     end = getattr(measure, "planned_end", None)
-    roster_repair_propose(
-        actor="health",
-        staff=staff,
-        start=start,
-        end=end,
-        reason=str(_("%(name)s is under a health measure from %(day)s") % {"name": staff.name, "day": start}),
-    )
+    try:
+        roster_repair_propose(
+            actor="health",
+            staff=staff,
+            start=start,
+            end=end,
+            reason=str(_("%(name)s is under a health measure from %(day)s") % {"name": staff.name, "day": start}),
+            time_limit=REPAIR_TIME_LIMIT,
+        )
+    except Exception:  # the measure is recorded already; a failed proposal must not undo or hide it
+        log.exception("roster repair for staff %s failed", staff.pk)
 
 
 # --- swaps -----------------------------------------------------------------------------------
@@ -625,7 +634,8 @@ def on_staff_measure_started(sender: Any, *, staff: Staff, measure: Any, **kwarg
 @transaction.atomic
 def swap_request(*, actor: Any, requester: Staff, duty: Assignment, substitute: Staff, reason: str) -> SwapRequest:
     """A staff member asks to hand a published duty of theirs to a colleague."""
-    if duty.staff_id != requester.pk or duty.version.status != V.PUBLISHED:
+    published = RosterVersion.objects.filter(pk=duty.version_id, status=V.PUBLISHED).exists()
+    if duty.staff_id != requester.pk or not published:
         raise DomainError(_("Duty: not one of your published duties."), code="roster.swap_not_yours", field="duty")
     if duty.starts_at <= timezone.now():
         raise DomainError(_("Duty: it has already started."), code="roster.swap_past", field="duty")

@@ -271,6 +271,7 @@ class _Index:
         for j, s in enumerate(self.shifts):
             self.by_day[self.dix[s.day]].append(j)
         self.elig: list[list[int]] = [[] for _ in self.shifts]  # shift -> staff
+        self.elig_set: list[set[int]] = []
         self.why: list[dict[int, str]] = [{} for _ in self.shifts]
         for j, s in enumerate(self.shifts):
             for i, p in enumerate(self.staff):
@@ -279,6 +280,7 @@ class _Index:
                     self.elig[j].append(i)
                 else:
                     self.why[j][i] = reason
+        self.elig_set = [set(e) for e in self.elig]
         self.avail_days = [sum(1 for d in p.available_days if d in self.dix) for p in self.staff]
 
 
@@ -355,40 +357,46 @@ def _precheck(ix: _Index, *, locked: Iterable[Assignment]) -> list[Shortage]:
                     out.append(Shortage(s.checkpoint_id, s.day, s.id, 1, 0, code, "nobody eligible has the role"))
     if out or not coverage_hard:
         return out
-    # Per day: can distinct people fill every place at once? (one shift a day, when hard)
+    # Places per day, each with the people who could fill it and a tag naming its pool.
     one_a_day = rules.one_shift_per_day.enabled and rules.one_shift_per_day.hard
-    for k, day in enumerate(ix.days):
-        slots: list[list[int]] = []
-        slot_shift: list[int] = []
+    day_slots: list[list[tuple[list[int], str, int]]] = []
+    for k in range(len(ix.days)):
+        slots: list[tuple[list[int], str, int]] = []
         for j in ix.by_day[k]:
             s = ix.shifts[j]
             pool = ix.elig[j]
             need = s.min_staff
-            if roles_hard and s.needs_party_member and s.needs_team_leader and need == 1:
-                slots.append([i for i in pool if ix.staff[i].is_party_member and ix.staff[i].is_team_leader])
-                slot_shift.append(j)
+            base_tag = "leader rota" if s.kind == "leader" else ("night" if s.is_night else "any")
+            party, lead = roles_hard and s.needs_party_member, roles_hard and s.needs_team_leader
+            if party and lead and need == 1:
+                both = [i for i in pool if ix.staff[i].is_party_member and ix.staff[i].is_team_leader]
+                slots.append((both, "party member who is a team leader", j))
                 need = 0
-            elif roles_hard and s.needs_party_member and s.needs_team_leader:
+            elif party and lead:
                 # One person may hold both roles, so only "one of them" is sure to be needed.
-                slots.append([i for i in pool if ix.staff[i].is_party_member or ix.staff[i].is_team_leader])
-                slot_shift.append(j)
+                either = [i for i in pool if ix.staff[i].is_party_member or ix.staff[i].is_team_leader]
+                slots.append((either, "party member or team leader", j))
                 need -= 1
-            elif roles_hard and (s.needs_party_member or s.needs_team_leader):
-                attr = "is_party_member" if s.needs_party_member else "is_team_leader"
-                slots.append([i for i in pool if getattr(ix.staff[i], attr)])
-                slot_shift.append(j)
+            elif party or lead:
+                attr = "is_party_member" if party else "is_team_leader"
+                slots.append(([i for i in pool if getattr(ix.staff[i], attr)], attr[3:].replace("_", " "), j))
                 need -= 1
             for _ in range(max(0, need)):
-                slots.append(pool)
-                slot_shift.append(j)
-        if not slots or not one_a_day:
+                slots.append((pool, base_tag, j))
+        day_slots.append(slots)
+    if not one_a_day:
+        return out
+    # Per day: can distinct people fill every place at once?
+    for k, day in enumerate(ix.days):
+        slots = day_slots[k]
+        if not slots:
             continue
-        matched, unmatched = _max_matching(slots)
+        matched, unmatched = _max_matching([pool for pool, _, _ in slots])
         if matched < len(slots):
-            people = len({i for pool in slots for i in pool})
+            people = len({i for pool, _, _ in slots for i in pool})
             short_shifts: dict[int, int] = defaultdict(int)
             for slot in unmatched:
-                short_shifts[slot_shift[slot]] += 1
+                short_shifts[slots[slot][2]] += 1
             for j, missing in sorted(short_shifts.items()):
                 s = ix.shifts[j]
                 out.append(
@@ -402,40 +410,49 @@ def _precheck(ix: _Index, *, locked: Iterable[Assignment]) -> list[Shortage]:
                         f"{len(slots)} places that day, {people} people can serve, at most {matched} at once",
                     )
                 )
-    # Per rolling 7 days: places against what each person can give in 7 days.
+    if out:
+        return out
+    # Per rolling 7 days and per pool (everyone, each role, nights, leaders): places against
+    # what the pool's people can give in 7 days under the weekly and run limits.
     week = rules.max_shifts_per_week
     run = rules.max_consecutive_days
-    per_person_cap = 7
+    cap = 7
     if run.enabled and run.hard and run.value < 7:
-        per_person_cap = min(per_person_cap, 7 - 7 // (run.value + 1))
+        cap = min(cap, 7 - 7 // (run.value + 1))
     if week.enabled and week.hard:
-        per_person_cap = min(per_person_cap, week.value)
-    if per_person_cap < 7 or one_a_day:
-        n_days = len(ix.days)
+        cap = min(cap, week.value)
+    n_days = len(ix.days)
+    tags = sorted({tag for slots in day_slots for _, tag, _ in slots} | {"all"})
+    for tag in tags:
         for k0 in range(0, max(1, n_days - 6)):
             window = range(k0, min(n_days, k0 + 7))
-            need = sum(ix.shifts[j].min_staff for k in window for j in ix.by_day[k])
+            need = 0
+            can_serve: dict[int, set[int]] = defaultdict(set)  # person -> days
+            for k in window:
+                for pool, t, _ in day_slots[k]:
+                    if tag in ("all", t):
+                        need += 1
+                        for i in pool:
+                            can_serve[i].add(k)
             if need == 0:
                 continue
-            cap = 0
-            for i, p in enumerate(ix.staff):
-                days_ok = sum(
-                    1 for k in window if any(i in ix.elig[j] for j in ix.by_day[k])
-                )
-                cap += min(days_ok if one_a_day else days_ok * 3, per_person_cap)
-            if cap < need:
+            give = sum(min(len(days), cap) for days in can_serve.values())
+            if give < need:
+                what = "person-shifts" if tag == "all" else f"places for a {tag}" if tag != "any" else "places"
                 out.append(
                     Shortage(
                         None,
                         ix.days[k0],
                         None,
                         need,
-                        cap,
-                        "week_capacity",
-                        f"{ix.days[k0].isoformat()} to {ix.days[window[-1]].isoformat()}: "
-                        f"{need} person-shifts needed, the staff can give at most {cap}",
+                        give,
+                        "week_capacity" if tag == "all" else "pool_week_capacity",
+                        f"{ix.days[k0].isoformat()} to {ix.days[window[-1]].isoformat()}: {need} {what}, "
+                        f"the {len(can_serve)} people who can take them give at most {give} "
+                        f"(at most {cap} shifts each in 7 days)",
                     )
                 )
+                break  # one window per pool is enough to name it
     return out
 
 
@@ -471,11 +488,27 @@ class _Model:
         freeze_before: date | None = None,
         diagnose: bool = False,
         symmetry: bool = True,
+        demand_weight: int | None = None,
+        window: tuple[int, int] | None = None,
+        fixed: frozenset[tuple[int, int]] = frozenset(),
     ) -> None:
         self.ix = ix
         self.rules = rules = ix.problem.rules
         self.model = m = cp_model.CpModel()
         self.diagnose = diagnose
+        # With demand_weight, hard coverage and roles become big-weight penalties: the
+        # staff-side rules stay hard, so a greedy roster is a complete feasible start
+        # and the solver only has to close the gaps.
+        cov, roles_rule = rules.coverage, rules.roles
+        if demand_weight is not None and not diagnose:
+            if cov.hard:
+                cov = Rule(value=cov.value, hard=False, weight=demand_weight, enabled=cov.enabled)
+            if roles_rule.hard:
+                roles_rule = Rule(value=roles_rule.value, hard=False, weight=demand_weight, enabled=roles_rule.enabled)
+        self.softened = {
+            name for name, before, after in (("coverage", rules.coverage, cov), ("roles", rules.roles, roles_rule))
+            if before.hard and not after.hard
+        }
         self.switch: dict[Hashable, cp_model.IntVar] = {}  # assumption literals when diagnosing
         self.penalties: dict[str, list[tuple[cp_model.IntVar | int, int]]] = defaultdict(list)
         self.x: dict[tuple[int, int], cp_model.IntVar] = {}
@@ -491,35 +524,53 @@ class _Model:
         else:
             frozen_day = ix.dix[freeze_before]
         self.frozen_day = frozen_day
+        lo, hi = window if window is not None else (0, nd)
+        lo = max(lo, frozen_day)
+        self.free_days = range(lo, max(lo, hi))
+        fixed_by_shift: dict[int, list[int]] = defaultdict(list)
+        for i, j in fixed:
+            fixed_by_shift[j].append(i)
 
-        # ---- variables: eligible pairs; frozen days keep the previous roster as constants
+        # ---- variables: eligible pairs; frozen days keep the previous roster as constants,
+        # days outside the window keep `fixed`.
         cell: list[dict[int, Lit]] = [dict() for _ in ix.staff]  # staff -> shift -> literal
+        on: list[list[Lit]] = [[] for _ in ix.shifts]  # shift -> literals of its people
+        self.on = on
         for j, s in enumerate(ix.shifts):
             k = ix.dix[s.day]
+            if k >= frozen_day and k not in self.free_days:
+                for i in fixed_by_shift.get(j, ()):
+                    cell[i][j] = 1
+                    self.const[(i, j)] = 1
+                    on[j].append(1)
+                continue
             for i in ix.elig[j]:
                 if k < frozen_day:
                     if (i, j) in prev_idx:
                         cell[i][j] = 1
                         self.const[(i, j)] = 1
+                        on[j].append(1)
                     continue
                 v = m.new_bool_var(f"x{i}_{j}")
                 self.x[(i, j)] = v
                 cell[i][j] = v
+                on[j].append(v)
             if k < frozen_day:
                 # Frozen cells that the previous roster filled with someone now ineligible stay filled.
                 for i in range(len(ix.staff)):
                     if (i, j) in prev_idx and j not in cell[i]:
                         cell[i][j] = 1
                         self.const[(i, j)] = 1
+                        on[j].append(1)
         self.cell = cell
         for i, j in lock_idx:
             if (i, j) in self.x:
                 self._hard(m.add(self.x[(i, j)] == 1), "locked")
 
         # ---- coverage, max staff and roles per shift
-        cov = rules.coverage
         for j, s in enumerate(ix.shifts):
-            lits = [cell[i][j] for i in range(len(ix.staff)) if j in cell[i]]
+            lits = on[j]
+            free = ix.dix[s.day] in self.free_days
             const = sum(v for v in lits if isinstance(v, int))
             vars_ = [v for v in lits if not isinstance(v, int)]
             if vars_:
@@ -530,13 +581,13 @@ class _Model:
                 if cov.hard:
                     if vars_:
                         self._hard(m.add(sum(vars_) >= need), key)
-                    elif ix.dix[s.day] >= frozen_day:
+                    elif free:
                         self._hard(m.add_bool_or([self._false()]), key)
                 else:
                     short = m.new_int_var(0, need, f"short{j}")
                     m.add(sum(vars_) + short >= need)
                     self.penalties["coverage"].append((short, cov.weight))
-            if rules.roles.enabled:
+            if roles_rule.enabled and (free or not roles_rule.hard):
                 for flag, attr in (
                     (s.needs_party_member, "is_party_member"),
                     (s.needs_team_leader, "is_team_leader"),
@@ -544,7 +595,7 @@ class _Model:
                     if not flag:
                         continue
                     role = [cell[i][j] for i in range(len(ix.staff)) if j in cell[i] and getattr(ix.staff[i], attr)]
-                    self._at_least_one(role, rules.roles, "roles")
+                    self._at_least_one(role, roles_rule, "roles")
 
         # ---- per person
         self.w: list[list[Lit]] = []
@@ -585,12 +636,26 @@ class _Model:
                     minutes = [(ix.shifts[j].minutes, lit) for j, lit in mine.items() if ix.dix[ix.shifts[j].day] == k]
                     self._linear_le(minutes, p.max_minutes_per_day)
             self.w.append(w_row)
+            # Shifts per day: the duty day itself when one shift a day is hard.
+            exact_w = one.enabled and one.hard and not diagnose
+            day_n: list[cp_model.LinearExprT] = []
+            for k in range(nd):
+                if exact_w:
+                    day_n.append(w_row[k])
+                elif not per_day[k]:
+                    day_n.append(0)
+                else:
+                    day_n.append(sum(per_day[k]))
             self._rest_and_overlap(i, mine)
             self._runs(i, w_row)
-            self._weekly(i, mine)
-            self.counts["fairness_shifts"].append(sum(mine.values()))
-            self.counts["fairness_nights"].append(sum(lit for j, lit in mine.items() if night[j]))
-            self.counts["fairness_weekends"].append(sum(lit for j, lit in mine.items() if weekend[j]))
+            self._weekly(day_n)
+            self._count("fairness_shifts", i, day_n, len(mine))
+            self._count("fairness_nights", i, [lit for j, lit in mine.items() if night[j]], len(mine))
+            if exact_w:
+                wk = [w_row[k] for k in range(nd) if ix.days[k].weekday() >= 5]
+            else:
+                wk = [lit for j, lit in mine.items() if weekend[j]]
+            self._count("fairness_weekends", i, wk, len(mine))
             self._continuity(i, mine, w_row)
             if rules.home_community.enabled and p.home_community_id is not None:
                 for j, lit in mine.items():
@@ -750,17 +815,35 @@ class _Model:
             self.model.add_bool_or([*vars_, miss])
             self.penalties[name].append((miss, rule.weight))
 
-    def _weekly(self, i: int, mine: Mapping[int, Lit]) -> None:
+    def _weekly(self, day_n: Sequence[cp_model.LinearExprT]) -> None:
+        """Cap the shifts in every rolling 7 days (sums of per-day counts: 7 terms each)."""
         rule = self.rules.max_shifts_per_week
         if not rule.enabled:
             return
-        by_day: list[list[Lit]] = [[] for _ in self.ix.days]
-        for j, lit in mine.items():
-            by_day[self.ix.dix[self.ix.shifts[j].day]].append(lit)
-        nd = len(by_day)
+        nd = len(day_n)
         for s in range(0, max(1, nd - 6)):
-            lits = [v for k in range(s, min(nd, s + 7)) for v in by_day[k]]
-            self._le(lits, rule.value, rule, "max_shifts_per_week")
+            window = list(day_n[s : min(nd, s + 7)])
+            const = sum(v for v in window if isinstance(v, int))
+            vars_ = [v for v in window if not isinstance(v, int)]
+            if not vars_:
+                continue
+            if rule.hard:
+                self._hard(self.model.add(sum(vars_) <= max(0, rule.value - const)), "max_shifts_per_week")
+            else:
+                over = self.model.new_int_var(0, 3 * len(window), "week_over")
+                self.model.add(sum(vars_) - over <= rule.value - const)
+                self.penalties["max_shifts_per_week"].append((over, rule.weight))
+
+    def _count(self, name: str, i: int, terms: Sequence[cp_model.LinearExprT], ub: int) -> None:
+        """Record a person's count for a fairness metric, as one integer variable."""
+        const = sum(v for v in terms if isinstance(v, int))
+        vars_ = [v for v in terms if not isinstance(v, int)]
+        if not vars_:
+            self.counts[name].append(const)
+            return
+        c = self.model.new_int_var(const, const + ub, f"{name}{i}")
+        self.model.add(c == sum(vars_) + const)
+        self.counts[name].append(c)
 
     def _continuity(self, i: int, mine: Mapping[int, Lit], w: Sequence[Lit]) -> None:
         """Penalise a duty day at a checkpoint the person did not work the day before."""
@@ -861,7 +944,7 @@ def _greedy(ix: _Index, *, fixed: Iterable[tuple[int, int]], frozen_day: int) ->
     chosen: set[tuple[int, int]] = set()
     worked = [[False] * nd for _ in range(n)]
     shifts_on = [[0] * nd for _ in range(n)]
-    last_end: list[datetime | None] = [None] * n
+    held: list[dict[int, list[int]]] = [defaultdict(list) for _ in range(n)]  # person -> day -> shifts
     last_cp: list[tuple[int, Hashable] | None] = [None] * n
     count = [0] * n
     filled = [0] * len(ix.shifts)
@@ -873,6 +956,8 @@ def _greedy(ix: _Index, *, fixed: Iterable[tuple[int, int]], frozen_day: int) ->
     R = rules.days_off_after_max_run.value if rules.days_off_after_max_run.enabled else 1
     K_off = rules.min_consecutive_days_off.value if rules.min_consecutive_days_off.enabled else 1
     W = rules.max_shifts_per_week.value if rules.max_shifts_per_week.enabled else 10**6
+    longest = max((s.end - s.start for s in ix.shifts), default=timedelta(0))
+    reach = 1 + math.ceil((rest + longest).total_seconds() / 86400)
 
     def take(i: int, j: int) -> None:
         s = ix.shifts[j]
@@ -882,8 +967,7 @@ def _greedy(ix: _Index, *, fixed: Iterable[tuple[int, int]], frozen_day: int) ->
         shifts_on[i][k] += 1
         count[i] += 1
         filled[j] += 1
-        if last_end[i] is None or s.end > last_end[i]:
-            last_end[i] = s.end
+        held[i][k].append(j)
         last_cp[i] = (k, s.checkpoint_id)
 
     for i, j in sorted(fixed, key=lambda ij: ix.shifts[ij[1]].start):
@@ -894,8 +978,17 @@ def _greedy(ix: _Index, *, fixed: Iterable[tuple[int, int]], frozen_day: int) ->
         k = ix.dix[s.day]
         if shifts_on[i][k] and rules.one_shift_per_day.enabled:
             return False
-        if last_end[i] is not None and s.start < last_end[i] + rest:
-            return False
+        # Rest and overlap against every shift held nearby (both directions).
+        for kk in range(max(0, k - reach), min(nd, k + reach + 1)):
+            for jj in held[i].get(kk, ()):
+                o = ix.shifts[jj]
+                first_, second = (o, s) if (o.start, o.end) <= (s.start, s.end) else (s, o)
+                if second.start < first_.end + rest:
+                    return False
+        p = ix.staff[i]
+        if p.max_minutes_per_day is not None and shifts_on[i][k]:
+            if s.minutes + sum(ix.shifts[jj].minutes for jj in held[i].get(k, ())) > p.max_minutes_per_day:
+                return False
         run = 0
         while k - run - 1 >= 0 and worked[i][k - run - 1]:
             run += 1
@@ -938,13 +1031,14 @@ def _greedy(ix: _Index, *, fixed: Iterable[tuple[int, int]], frozen_day: int) ->
             if s.needs_team_leader and not any(ix.staff[i].is_team_leader for i in have):
                 needs.append("is_team_leader")
             while filled[j] < s.min_staff:
-                want = needs[0] if needs else None
                 best, best_key = None, None
                 for i in ix.elig[j]:
                     if (i, j) in chosen or not can(i, j):
                         continue
                     p = ix.staff[i]
-                    if want and not getattr(p, want):
+                    # Roles first: someone holding every missing role beats someone with one.
+                    missing_roles = sum(1 for attr in needs if not getattr(p, attr))
+                    if needs and missing_roles == len(needs) and filled[j] + len(needs) >= s.min_staff:
                         continue
                     scaled = count[i] * a_ref[p.group] / max(1, ix.avail_days[i])
                     same_cp = last_cp[i] is not None and last_cp[i] == (k - 1, s.checkpoint_id)
@@ -957,12 +1051,12 @@ def _greedy(ix: _Index, *, fixed: Iterable[tuple[int, int]], frozen_day: int) ->
                     spare_role = (p.is_party_member and not s.needs_party_member) + (
                         p.is_team_leader and not s.needs_team_leader
                     )
-                    key = (scaled - 1.5 * same_cp + 0.3 * away + 0.2 * spare_role, i)
+                    key = (missing_roles, scaled - 1.5 * same_cp + 0.3 * away + 0.2 * spare_role, i)
                     if best_key is None or key < best_key:
                         best, best_key = i, key
                 if best is None:
                     if needs:
-                        needs.pop(0)  # nobody with the role: fill the place anyway
+                        needs.clear()  # nobody with the roles can come: fill the place anyway
                         continue
                     break
                 take(best, j)
@@ -1004,6 +1098,7 @@ def solve(
     freeze_before: date | None = None,
     gap_limit: float = 0.0,
     log: Callable[[str], None] | None = None,
+    solver_params: Mapping[str, object] | None = None,
 ) -> Result:
     """Build the roster: pre-check, greedy hint, CP-SAT, and an explanation when infeasible."""
     t0 = time.monotonic()
@@ -1013,40 +1108,97 @@ def solve(
     shortages = _precheck(ix, locked=locked_set)
     if shortages:
         return Result("infeasible", [], None, None, None, time.monotonic() - t0, explanation=shortages)
-    mdl = _Model(ix, previous=previous_set, locked=locked_set, freeze_before=freeze_before)
-    if log:
-        log(f"model built in {time.monotonic() - t0:.2f}s: {len(mdl.x)} x-vars, {mdl.model.proto.constraints.__len__()} constraints")
+    frozen_day = _frozen_day(ix, freeze_before)
+    lock_idx = {(ix.pid[a], ix.sid[b]) for a, b in locked_set if a in ix.pid and b in ix.sid}
+    prev_idx = {(ix.pid[a], ix.sid[b]) for a, b in previous_set if a in ix.pid and b in ix.sid}
+    past = {(i, j) for i, j in prev_idx if ix.dix[ix.shifts[j].day] < frozen_day}
+    trace_points: list[tuple[float, int, int]] = []
     if hint is not None:
-        hint_idx = {(ix.pid[a], ix.sid[b]) for a, b in hint if a in ix.pid and b in ix.sid}
+        roster = {(ix.pid[a], ix.sid[b]) for a, b in hint if a in ix.pid and b in ix.sid}
+    elif previous_set:
+        # Re-solving: the previous roster is the natural starting point.
+        roster = set(prev_idx)
     else:
-        fixed = set(mdl.const) | {(ix.pid[a], ix.sid[b]) for a, b in locked_set if a in ix.pid and b in ix.sid}
-        if previous_set:
-            # Re-solving: the previous roster is the natural starting point.
-            hint_idx = {(ix.pid[a], ix.sid[b]) for a, b in previous_set if a in ix.pid and b in ix.sid}
-        else:
-            hint_idx = _greedy(ix, fixed=fixed, frozen_day=mdl.frozen_day)
-            if getattr(mdl, "sym_classes", None):
-                hint_idx = _sort_hint_for_symmetry(ix, hint_idx, mdl.sym_classes)
-    for key, v in mdl.x.items():
-        mdl.model.add_hint(v, int(key in hint_idx))
+        roster = _greedy(ix, fixed=past | lock_idx, frozen_day=frozen_day)
+    roster = {(i, j) for i, j in roster if i in ix.elig_set[j] or (i, j) in past} | lock_idx
     if log:
-        log(f"hint ready at {time.monotonic() - t0:.2f}s ({len(hint_idx)} cells)")
+        log(f"start roster at {time.monotonic() - t0:.2f}s: {len(roster)} cells")
+    # Close the start roster's gaps with small windowed models before the full one: they
+    # presolve in a fraction of a second where the full model takes several.
+    roster, first_obj = _fill_gaps(
+        ix,
+        roster,
+        previous=previous_set,
+        locked=locked_set,
+        freeze_before=freeze_before,
+        deadline=t0 + 0.4 * time_limit_s,
+        workers=workers,
+        log=log,
+    )
+    first_time: float | None = None
+    if first_obj is not None:
+        first_time = time.monotonic() - t0
+        trace_points.append((first_time, first_obj, 0))
+        if log:
+            log(f"first complete roster at {first_time:.2f}s, objective {first_obj}")
+    mdl = _Model(
+        ix, previous=previous_set, locked=locked_set, freeze_before=freeze_before, demand_weight=_DEMAND_WEIGHT
+    )
+    if log:
+        log(f"model built at {time.monotonic() - t0:.2f}s: {len(mdl.x)} x-vars, {len(mdl.model.proto.constraints)} constraints")
+    if getattr(mdl, "sym_classes", None):
+        roster = _sort_hint_for_symmetry(ix, roster, mdl.sym_classes)
+    _complete_hint(mdl, roster)
+    if log:
+        log(f"hint ready at {time.monotonic() - t0:.2f}s")
 
     solver = cp_model.CpSolver()
     params = solver.parameters
     params.max_time_in_seconds = max(0.1, time_limit_s - (time.monotonic() - t0))
     params.num_workers = max(1, workers)
     params.relative_gap_limit = gap_limit
-    params.log_search_progress = False
+    for name, value in (solver_params or {}).items():
+        field_ = getattr(params, name)
+        if isinstance(value, (list, tuple)):
+            field_.extend(value)
+        else:
+            setattr(params, name, value)
+    if log is not None:
+        params.log_search_progress = True
+        params.log_to_stdout = False
+        solver.log_callback = log
     trace = _Trace(t0)
+    trace.points = trace_points
     status = solver.solve(mdl.model, trace)
     wall = time.monotonic() - t0
+    unfilled: list[Shortage] = []
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and any(
+        solver.value(v) if not isinstance(v, int) else v for name in mdl.softened for v, _ in mdl.penalties[name]
+    ):
+        # Some hard demand is left open: proven impossible when optimal, else not found in time.
+        pairs = {key for key, v in mdl.x.items() if solver.boolean_value(v)} | set(mdl.const)
+        unfilled = _unfilled(ix, pairs)
+        if status == cp_model.OPTIMAL:
+            status = cp_model.INFEASIBLE
+        else:
+            return Result(
+                "unknown",
+                [],
+                None,
+                None,
+                None,
+                wall,
+                explanation=unfilled,
+                trace=[],
+            )
     if status == cp_model.INFEASIBLE:
         remaining = max(5.0, min(30.0, time_limit_s - wall))
         explanation = _diagnose(
             ix, previous=previous_set, locked=locked_set, freeze_before=freeze_before, time_limit_s=remaining
         )
-        return Result("infeasible", [], None, None, None, time.monotonic() - t0, explanation=explanation, trace=trace.points)
+        return Result(
+            "infeasible", [], None, None, None, time.monotonic() - t0, explanation=explanation + unfilled, trace=[]
+        )
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return Result(
             "unknown",
@@ -1089,11 +1241,124 @@ def solve(
         gap=gap,
         wall_time=wall,
         explanation=explanation,
-        first_solution_time=trace.points[0][0] if trace.points else None,
+        first_solution_time=first_time if first_time is not None else (trace.points[0][0] if trace.points else None),
         breakdown={k: v for k, v in breakdown.items() if v},
         trace=trace.points,
         changes=changes,
     )
+
+
+def _complete_hint(mdl: _Model, hint_idx: set[tuple[int, int]]) -> int | None:
+    """Hint every variable: fix x to the hint, let CP-SAT derive the rest, hint all of it.
+
+    CP-SAT starts from a complete feasible hint at once; with only x hinted it has to
+    rebuild the auxiliary variables by search, which on the demo took longer than the limit.
+    """
+    for key, v in mdl.x.items():
+        mdl.model.add_hint(v, int(key in hint_idx))
+    probe = cp_model.CpSolver()
+    probe.parameters.fix_variables_to_their_hinted_value = True
+    probe.parameters.num_workers = 1
+    probe.parameters.max_time_in_seconds = 10.0
+    probe.parameters.stop_after_first_solution = True
+    status = probe.solve(mdl.model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None  # the partial hint stays: CP-SAT will repair it
+    values = list(probe.response_proto.solution)
+    hint = mdl.model.proto.solution_hint
+    hint.vars.clear()
+    hint.values.clear()
+    hint.vars.extend(range(len(values)))
+    hint.values.extend(values)
+    return int(round(probe.objective_value))
+
+
+def _frozen_day(ix: _Index, freeze_before: date | None) -> int:
+    """Return the index of the first day that may change."""
+    if freeze_before is None or not ix.days or freeze_before <= ix.days[0]:
+        return 0
+    if freeze_before > ix.days[-1]:
+        return len(ix.days)
+    return ix.dix[freeze_before]
+
+
+def _fill_gaps(
+    ix: _Index,
+    roster: set[tuple[int, int]],
+    *,
+    previous: frozenset[Assignment],
+    locked: frozenset[Assignment],
+    freeze_before: date | None,
+    deadline: float,
+    workers: int,
+    log: Callable[[str], None] | None,
+) -> tuple[set[tuple[int, int]], int | None]:
+    """Fill unfilled places by re-solving day windows around them; return the roster and its objective."""
+    nd = len(ix.days)
+    frozen_day = _frozen_day(ix, freeze_before)
+    objective: int | None = None
+    for span in (3, 7, 14):
+        gaps = sorted({ix.dix[g.day] for g in _unfilled(ix, roster) if g.day is not None})
+        if not gaps:
+            break
+        done_until = -1
+        for k in gaps:
+            if k < done_until or time.monotonic() > deadline:
+                continue
+            lo, hi = max(frozen_day, k - span), min(nd, k + span + 1)
+            outside = frozenset((i, j) for i, j in roster if not lo <= ix.dix[ix.shifts[j].day] < hi)
+            sub = _Model(
+                ix,
+                previous=previous,
+                locked=locked,
+                freeze_before=freeze_before,
+                demand_weight=_DEMAND_WEIGHT,
+                window=(lo, hi),
+                fixed=outside,
+                symmetry=False,
+            )
+            _complete_hint(sub, roster)
+            solver = cp_model.CpSolver()
+            solver.parameters.max_time_in_seconds = max(0.2, min(5.0, deadline - time.monotonic()))
+            solver.parameters.num_workers = workers
+            status = solver.solve(sub.model)
+            if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                roster = set(outside) | {key for key, v in sub.x.items() if solver.boolean_value(v)} | {
+                    key for key in sub.const if lo <= ix.dix[ix.shifts[key[1]].day] < hi
+                }
+                objective = int(round(solver.objective_value))
+                if log:
+                    log(f"window {lo}-{hi}: objective {objective}")
+            done_until = hi
+    if _unfilled(ix, roster):
+        return roster, None
+    if objective is None:
+        # Nothing to fill: price the start roster with a throwaway full model.
+        probe = _Model(ix, previous=previous, locked=locked, freeze_before=freeze_before, demand_weight=_DEMAND_WEIGHT, symmetry=False)
+        objective = _complete_hint(probe, roster)
+    return roster, objective
+
+
+_DEMAND_WEIGHT = 100_000  # per missing person or role while hard demand is searched as soft
+
+
+def _unfilled(ix: _Index, pairs: set[tuple[int, int]]) -> list[Shortage]:
+    """Return the shifts a roster leaves short of people or roles."""
+    out = []
+    crew: dict[int, list[int]] = defaultdict(list)
+    for i, j in pairs:
+        crew[j].append(i)
+    for j, s in enumerate(ix.shifts):
+        got = crew.get(j, [])
+        if len(got) < s.min_staff:
+            out.append(Shortage(s.checkpoint_id, s.day, s.id, s.min_staff, len(got), "unfilled", "no way found to fill it"))
+        for flag, attr, code in (
+            (s.needs_party_member, "is_party_member", "unfilled_party_member"),
+            (s.needs_team_leader, "is_team_leader", "unfilled_team_leader"),
+        ):
+            if flag and not any(getattr(ix.staff[i], attr) for i in got):
+                out.append(Shortage(s.checkpoint_id, s.day, s.id, 1, 0, code, "no way found to staff the role"))
+    return out
 
 
 def _sort_hint_for_symmetry(

@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -76,7 +76,7 @@ def roster_list(request: HttpRequest) -> HttpResponse:
         title=_("Duty rosters"),
         columns=[
             Column(_("Name"), "name", sort="name", link=True),
-            Column(_("Batch"), lambda r: r.batch or _t("All batches")),
+            Column(_("Batch"), lambda r: r.batch or gettext("All batches")),
             Column(_("From"), "start_date", sort="start_date"),
             Column(_("To"), "end_date", sort="end_date"),
             Column(_("Published version"), lambda r: f"v{r.published_number}" if r.published_number else "—"),
@@ -156,7 +156,12 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if version.status in (RosterVersion.Status.DRAFT,) and previous is None:
         previous = selectors.published_version(roster)
     diff = selectors.version_diff(version, previous) if previous else None
-    breaches = planning.check_version(version) if version.editable else []
+    found = planning.check_version(version) if version.editable else []
+    breaches = [b for b in found if b.hard]
+    soft: dict[str, int] = {}
+    for b in found:
+        if not b.hard:
+            soft[planning.rule_words(b.rule)] = soft.get(planning.rule_words(b.rule), 0) + 1
     context = {
         "title": roster.name,
         "version": version,
@@ -167,7 +172,8 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "previous": previous,
         "diff": diff,
         "breaches": breaches,
-        "hard_breaches": [b for b in breaches if b.hard],
+        "soft_summary": sorted(soft.items(), key=lambda kv: -kv[1]),
+        "explanation": [dict(row, reason_text=planning.reason_text(row.get("reason", ""))) for row in version.explanation],
         "versions": roster.versions.order_by("-number"),
         "manage": can(request.user, "roster.manage"),
         "today": timezone.localdate(),
@@ -192,16 +198,16 @@ def version_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     require(request.user, "roster.manage")
     version = _version(request, pk)
     if action == "resolve":
-        done = _run(request, services.roster_resolve, _t("Re-solved; locked cells were kept."), version=version,
+        done = _run(request, services.roster_resolve, gettext("Re-solved; locked cells were kept."), version=version,
                     time_limit=float(request.POST.get("time_limit") or services.DEFAULT_TIME_LIMIT))
         if done is not None and done.solver_status not in ("optimal", "feasible"):
-            messages.warning(request, _t("No roster keeps every hard rule; see the explanation."))
+            messages.warning(request, gettext("No roster keeps every hard rule; see the explanation."))
     elif action == "publish":
-        _run(request, services.version_publish, _t("Published."), version=version)
+        _run(request, services.version_publish, gettext("Published."), version=version)
     elif action == "discard":
-        _run(request, services.version_discard, _t("Discarded."), version=version)
+        _run(request, services.version_discard, gettext("Discarded."), version=version)
     elif action == "draft":
-        draft = _run(request, services.version_draft, _t("A new draft was opened."), roster=version.roster)
+        draft = _run(request, services.version_draft, gettext("A new draft was opened."), roster=version.roster)
         if draft is not None:
             return redirect("roster:version_detail", pk=draft.pk)
     else:
@@ -252,16 +258,16 @@ def cell_edit(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if found is not None:
             breaches = found
-            messages.success(request, _t("Saved.") if not found else _t("Saved, but rules are broken: see below."))
+            messages.success(request, gettext("Saved.") if not found else gettext("Saved, but rules are broken: see below."))
     elif request.method == "GET":
         breaches = planning.breaches_for_cell(version, day=day, post=checkpoint.pk if checkpoint else 0, shift=shift)
     context = {
-        "title": _t("Edit duty"),
+        "title": gettext("Edit duty"),
         "version": version,
         "form": form,
         "day": day,
         "checkpoint": checkpoint,
-        "post_name": str(checkpoint) if checkpoint else _t("Office duty"),
+        "post_name": str(checkpoint) if checkpoint else gettext("Office duty"),
         "shift": shift,
         "breaches": breaches,
         "back": reverse("roster:version_detail", args=[version.pk]) + f"#d{day.isoformat()}",
@@ -288,7 +294,7 @@ def cell_lock(request: HttpRequest, pk: int) -> HttpResponse:
     version = _version(request, pk)
     day, checkpoint, shift = _cell_params(request, version)
     locked = request.POST.get("locked") == "1"
-    _run(request, services.cell_lock, _t("Locked.") if locked else _t("Unlocked."), version=version, day=day,
+    _run(request, services.cell_lock, gettext("Locked.") if locked else gettext("Unlocked."), version=version, day=day,
          checkpoint=checkpoint, shift=shift, locked=locked)
     return redirect(reverse("roster:version_detail", args=[version.pk]) + f"#d{day.isoformat()}")
 
@@ -338,10 +344,10 @@ def rule_settings(request: HttpRequest) -> HttpResponse:
             except DomainError as exc:
                 messages.error(request, str(exc))
             else:
-                messages.success(request, _t("Saved."))
+                messages.success(request, gettext("Saved."))
                 return redirect("roster:rule_settings")
     context = {
-        "title": _t("Rostering rules"),
+        "title": gettext("Rostering rules"),
         "rule_forms": forms_,
         "office_form": office_form,
         "limits": PersonLimit.objects.filter(campaign=campaign),
@@ -362,7 +368,7 @@ def person_limit_edit(request: HttpRequest, pk: int | None = None) -> HttpRespon
     if request.method == "POST" and form.is_valid():
         if call_service(form, services.person_limit_save, actor=request.user, limit=limit, campaign=campaign,
                         **form.cleaned_data):
-            messages.success(request, _t("Saved."))
+            messages.success(request, gettext("Saved."))
             return redirect("roster:rule_settings")
     return _form_page(request, form, _("Per-person limit"), reverse("roster:rule_settings"))
 
@@ -374,7 +380,7 @@ def demand_edit(request: HttpRequest) -> HttpResponse:
     form.fields["checkpoint"].queryset = scope(Checkpoint.objects.filter(active=True), request.user)  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid():
         if call_service(form, services.checkpoint_demand_save, actor=request.user, **form.cleaned_data):
-            messages.success(request, _t("Saved."))
+            messages.success(request, gettext("Saved."))
             return redirect("roster:rule_settings")
     return _form_page(request, form, _("Per-shift rules of a checkpoint"), reverse("roster:rule_settings"))
 
@@ -410,7 +416,7 @@ def unavailability_create(request: HttpRequest) -> HttpResponse:
     form = UnavailabilityForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if call_service(form, services.unavailability_save, actor=request.user, **form.cleaned_data):
-            messages.success(request, _t("Saved. Re-solve open drafts to take it into account."))
+            messages.success(request, gettext("Saved. Re-solve open drafts to take it into account."))
             return redirect("roster:unavailability_list")
     return _form_page(request, form, _("Record leave"), reverse("roster:unavailability_list"))
 
@@ -434,7 +440,7 @@ def my_duties(request: HttpRequest) -> HttpResponse:
     token = services.calendar_token_for(actor=request.user, staff=staff) if staff else None
     swaps = SwapRequest.objects.filter(requester=staff).order_by("-created_at")[:5] if staff else []
     context = {
-        "title": _t("My duties"),
+        "title": gettext("My duties"),
         "staff": staff,
         "current": current,
         "current_attendance": attendance.get(current.starts_at) if current else None,
@@ -452,7 +458,7 @@ def clock(request: HttpRequest) -> HttpResponse:
     require(request.user, "roster.own")
     staff = _me(request)
     if staff is None:
-        messages.error(request, _t("Your log-in is not linked to a staff record."))
+        messages.error(request, gettext("Your log-in is not linked to a staff record."))
         return redirect("roster:my_duties")
     try:
         row = services.attendance_clock(actor=request.user, staff=staff)
@@ -460,7 +466,7 @@ def clock(request: HttpRequest) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         when = timezone.localtime(row.clock_out or row.clock_in).strftime("%H:%M") if (row.clock_out or row.clock_in) else ""
-        messages.success(request, (_t("Clocked out at %(t)s.") if row.clock_out else _t("Clocked in at %(t)s.")) % {"t": when})
+        messages.success(request, (gettext("Clocked out at %(t)s.") if row.clock_out else gettext("Clocked in at %(t)s.")) % {"t": when})
     return redirect("roster:my_duties")
 
 
@@ -481,7 +487,7 @@ def ical_reset(request: HttpRequest) -> HttpResponse:
     staff = _me(request)
     if staff is not None:
         services.calendar_token_for(actor=request.user, staff=staff, reset=True)
-        messages.success(request, _t("A new calendar address was made; the old one no longer works."))
+        messages.success(request, gettext("A new calendar address was made; the old one no longer works."))
     return redirect("roster:my_duties")
 
 
@@ -503,9 +509,9 @@ def swap_create(request: HttpRequest, duty_pk: int) -> HttpResponse:
     form = SwapForm(request.POST or None, staff_qs=qs)
     if request.method == "POST" and form.is_valid():
         if call_service(form, services.swap_request, actor=request.user, requester=staff, duty=duty, **form.cleaned_data):
-            messages.success(request, _t("Your request was sent to the office."))
+            messages.success(request, gettext("Your request was sent to the office."))
             return redirect("roster:my_duties")
-    title = _t("Ask to swap: %(day)s %(shift)s %(post)s") % {"day": duty.day, "shift": duty.shift, "post": duty.post_name}
+    title = gettext("Ask to swap: %(day)s %(shift)s %(post)s") % {"day": duty.day, "shift": duty.shift, "post": duty.post_name}
     return _form_page(request, form, title, reverse("roster:my_duties"))
 
 
@@ -516,7 +522,7 @@ def swap_list(request: HttpRequest) -> HttpResponse:
     swaps = SwapRequest.objects.select_related("requester", "substitute", "checkpoint", "decided_by").order_by(
         "status", "-created_at"
     )[:200]
-    return render(request, "roster/swaps.html", {"title": _t("Swap requests"), "swaps": swaps, "manage": manage,
+    return render(request, "roster/swaps.html", {"title": gettext("Swap requests"), "swaps": swaps, "manage": manage,
                                                  "form": DecisionForm()})
 
 
@@ -528,7 +534,7 @@ def swap_decide(request: HttpRequest, pk: int) -> HttpResponse:
     approve = request.POST.get("decision") == "approve"
     form = DecisionForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
-    _run(request, services.swap_decide, _t("Approved and published.") if approve else _t("Rejected."), swap=swap,
+    _run(request, services.swap_decide, gettext("Approved and published.") if approve else gettext("Rejected."), swap=swap,
          approve=approve, note=note)
     return redirect("roster:swap_list")
 
@@ -549,7 +555,7 @@ def attendance_day(request: HttpRequest) -> HttpResponse:
         "late": sum(1 for r in rows if r["attendance"] and r["attendance"].status == "late"),
     }
     context = {
-        "title": _t("Attendance"),
+        "title": gettext("Attendance"),
         "day": day,
         "prev": day - timedelta(days=1),
         "next": day + timedelta(days=1),
@@ -578,7 +584,7 @@ def inspection_day(request: HttpRequest) -> HttpResponse:
             initial={"leader": getattr(_me(request), "pk", None)},
         )
     context = {
-        "title": _t("Inspections"),
+        "title": gettext("Inspections"),
         "day": day,
         "prev": day - timedelta(days=1),
         "next": day + timedelta(days=1),
@@ -611,14 +617,8 @@ def inspection_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         saved = call_service(form, services.inspection_record, actor=request.user, campaign=campaign, **form.cleaned_data)
         if saved:
-            messages.success(request, _t("Inspection recorded."))
+            messages.success(request, gettext("Inspection recorded."))
             day = timezone.localtime(saved.at).date()
             return redirect(reverse("roster:inspection_day") + f"?day={day.isoformat()}")
     return _form_page(request, form, _("Record an inspection"), reverse("roster:inspection_day"))
 
-
-def _aware(day: date, hour: int = 0) -> datetime:
-    return timezone.make_aware(datetime.combine(day, datetime.min.time()).replace(hour=hour))
-
-
-RULE_KEYS = RuleKey

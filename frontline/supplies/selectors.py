@@ -275,21 +275,29 @@ def ledger_mismatches() -> list[tuple[tuple[int, int, str], int, int]]:
 # --- front-line issuance -------------------------------------------------------------------
 
 
-def duty_staff_on(day: date) -> list[Any]:
-    """Who was on duty on a day: the roster's answer once it exists, else that day's batch members."""
-    try:
-        from frontline.roster.selectors import duty_staff_on as roster_duty_staff_on  # type: ignore[attr-defined]
-    except (ImportError, AttributeError):
-        roster_duty_staff_on = None
-    if roster_duty_staff_on is not None:
-        return list(roster_duty_staff_on(day=day))
+def duty_staff_on(day: date) -> tuple[list[Any], str]:
+    """Who was on duty on a day, and where that comes from ("roster" or "batch").
+
+    The published duty roster answers when it has anyone that day; otherwise (no roster app yet,
+    or nothing published for that day) the members of the batches deployed that day stand in.
+    """
     from frontline.org.models import Staff
     from frontline.org.selectors import current_campaign
 
+    try:
+        from frontline.roster import selectors as roster_selectors
+    except ImportError:
+        roster_selectors = None  # type: ignore[assignment]
+    roster_fn = getattr(roster_selectors, "duty_staff_on", None)
+    if roster_fn is not None:
+        found = list(roster_fn(day=day))
+        if found:
+            ids = [getattr(x, "pk", x) for x in found]
+            return list(Staff.objects.filter(pk__in=ids).select_related("unit").order_by("name", "id")), "roster"
     campaign = current_campaign()
     if campaign is None:
-        return []
-    return list(
+        return [], "batch"
+    staff = (
         Staff.objects.filter(
             active=True, batches__campaign=campaign, batches__start_date__lte=day, batches__end_date__gte=day
         )
@@ -297,20 +305,12 @@ def duty_staff_on(day: date) -> list[Any]:
         .distinct()
         .order_by("name", "id")
     )
+    return list(staff), "batch"
 
 
-def duty_source() -> str:
-    """Say where the duty list comes from ("roster" or "batch")."""
-    try:
-        from frontline.roster.selectors import duty_staff_on as _f  # type: ignore[attr-defined]  # noqa: F401
-    except (ImportError, AttributeError):
-        return "batch"
-    return "roster"
-
-
-def frontline_check(*, day: date) -> list[dict[str, Any]]:
-    """For each staff member on duty that day: masks and gloves received, and what is missing."""
-    on_duty = duty_staff_on(day)
+def frontline_check(*, day: date) -> tuple[list[dict[str, Any]], str]:
+    """For each staff member on duty that day: masks and gloves received; and the duty list's source."""
+    on_duty, source = duty_staff_on(day)
     got: dict[tuple[int, str], int] = defaultdict(int)
     for staff_id, category, n in (
         issues().filter(staff__in=[s.pk for s in on_duty], occurred_on=day, item__category__in=[Item.Category.MASK, Item.Category.GLOVES])
@@ -324,7 +324,7 @@ def frontline_check(*, day: date) -> list[dict[str, Any]]:
         masks = got.get((person.pk, Item.Category.MASK), 0)
         gloves = got.get((person.pk, Item.Category.GLOVES), 0)
         rows.append({"staff": person, "masks": masks, "gloves": gloves, "complete": masks > 0 and gloves > 0})
-    return rows
+    return rows, source
 
 
 def staff_received(*, staff: Any) -> QuerySet[Movement]:

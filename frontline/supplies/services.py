@@ -165,11 +165,20 @@ def _day(value: date | None) -> date:
 def _record(actor: Any, movement: Movement, action: str) -> Movement:
     if getattr(actor, "pk", None):
         movement.created_by = actor
+    # Field checks only: the services have already checked the shape of the movement, and the
+    # database's constraints stand behind them (checking them twice here cost 12 queries a row).
+    fks = ["created_by", "item", "from_store", "to_store", "checkpoint", "community", "staff", "request", "reverses"]
     try:
-        movement.full_clean(exclude=["created_by"])
+        movement.full_clean(exclude=fks, validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
         raise_validation_error(exc)
-    movement.save()
+    try:
+        with transaction.atomic():
+            movement.save()
+    except IntegrityError as exc:
+        raise DomainError(
+            _("Movement: this entry breaks a rule of the ledger."), code="stock.ledger_rule", field="quantity"
+        ) from exc
     audit_record(
         actor=actor,
         action=action,

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -127,22 +127,22 @@ def _ledger_form(request: HttpRequest, form_class: Any, service: Any, title: Any
 
 @login_required
 def receive(request: HttpRequest) -> HttpResponse:
-    return _ledger_form(request, ReceiveForm, services.stock_receive, _("Receive supplies"), _t("Received into stock."))
+    return _ledger_form(request, ReceiveForm, services.stock_receive, _("Receive supplies"), gettext("Received into stock."))
 
 
 @login_required
 def issue(request: HttpRequest) -> HttpResponse:
-    return _ledger_form(request, IssueForm, services.stock_issue, _("Issue supplies"), _t("Issued."))
+    return _ledger_form(request, IssueForm, services.stock_issue, _("Issue supplies"), gettext("Issued."))
 
 
 @login_required
 def transfer(request: HttpRequest) -> HttpResponse:
-    return _ledger_form(request, TransferForm, services.stock_transfer, _("Transfer between stores"), _t("Transferred."))
+    return _ledger_form(request, TransferForm, services.stock_transfer, _("Transfer between stores"), gettext("Transferred."))
 
 
 @login_required
 def adjust(request: HttpRequest) -> HttpResponse:
-    return _ledger_form(request, AdjustForm, services.stock_adjust, _("Stocktake adjustment"), _t("Stock adjusted to the count."))
+    return _ledger_form(request, AdjustForm, services.stock_adjust, _("Stocktake adjustment"), gettext("Stock adjusted to the count."))
 
 
 # --- the ledger ----------------------------------------------------------------------------
@@ -226,7 +226,7 @@ def movement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         require(request.user, "supplies.manage")
         if form.is_valid() and call_service(form, services.stock_correct, actor=request.user, movement=m, reason=form.cleaned_data["reason"]):
-            messages.success(request, _t("Corrected: a reversing movement was recorded."))
+            messages.success(request, gettext("Corrected: a reversing movement was recorded."))
             return redirect("supplies:movement_detail", pk=pk)
     context = {
         "title": str(m),
@@ -274,7 +274,7 @@ def item_list(request: HttpRequest) -> HttpResponse:
             Column(_("Unit"), "unit"),
             Column(_("Low-stock threshold"), "low_stock_threshold", css="text-end"),
             Column(_("Minimum days of cover"), "min_days_of_cover", css="text-end"),
-            Column(_("Active"), lambda i: _t("Yes") if i.active else _t("No")),
+            Column(_("Active"), lambda i: gettext("Yes") if i.active else gettext("No")),
         ],
         search=("name",),
         filters=[Filter("category", _("Category"), Item.Category.choices)],
@@ -306,7 +306,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "title": _("Stock on hand"),
                 "count": sum(lv.quantity for lv in levels if not lv.is_expired(today)),
                 "headers": [_("Store"), _("Lot"), _("Expiry date"), _("Quantity"), _("Expired")],
-                "rows": [(lv.store, lv.lot, lv.expiry_date or "", lv.quantity, _t("Expired") if lv.is_expired(today) else "") for lv in levels],
+                "rows": [(lv.store, lv.lot, lv.expiry_date or "", lv.quantity, gettext("Expired") if lv.is_expired(today) else "") for lv in levels],
             },
             {
                 "title": _("Latest movements"),
@@ -327,7 +327,7 @@ def item_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         saved = call_service(form, services.item_save, actor=request.user, item=item, **form.cleaned_data)
         if saved:
-            messages.success(request, _t("Saved."))
+            messages.success(request, gettext("Saved."))
             return redirect("supplies:item_detail", pk=saved.pk)
     return _form_page(request, form, _("Edit item") if item else _("New item"), reverse("supplies:item_list"))
 
@@ -342,7 +342,7 @@ def store_list(request: HttpRequest) -> HttpResponse:
             Column(_("Kind"), "get_kind_display", sort="kind"),
             Column(_("Community"), "community.name"),
             Column(_("Lots held"), "n_levels", css="text-end"),
-            Column(_("Active"), lambda s: _t("Yes") if s.active else _t("No")),
+            Column(_("Active"), lambda s: gettext("Yes") if s.active else gettext("No")),
         ],
         search=("name",),
         filters=[Filter("kind", _("Kind"), Store.Kind.choices)],
@@ -370,7 +370,7 @@ def store_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "title": _("Stock on hand"),
                 "count": len(levels),
                 "headers": [_("Item"), _("Lot"), _("Expiry date"), _("Quantity"), _("Unit"), _("Expired")],
-                "rows": [(lv.item, lv.lot, lv.expiry_date or "", lv.quantity, lv.item.unit, _t("Expired") if lv.is_expired(today) else "") for lv in levels],
+                "rows": [(lv.item, lv.lot, lv.expiry_date or "", lv.quantity, lv.item.unit, gettext("Expired") if lv.is_expired(today) else "") for lv in levels],
             }
         ],
         "actions": (
@@ -393,7 +393,7 @@ def store_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         saved = call_service(form, services.store_save, actor=request.user, store=store, **form.cleaned_data)
         if saved:
-            messages.success(request, _t("Saved."))
+            messages.success(request, gettext("Saved."))
             return redirect("supplies:store_detail", pk=saved.pk)
     return _form_page(request, form, _("Edit store") if store else _("New store"), reverse("supplies:store_list"))
 
@@ -435,7 +435,7 @@ def request_create(request: HttpRequest) -> HttpResponse:
             community=d["community"], needed_by=d["needed_by"], note=d["note"],
         )
         if saved:
-            messages.success(request, _t("Request sent to logistics."))
+            messages.success(request, gettext("Request sent to logistics."))
             return redirect("supplies:request_detail", pk=saved.pk)
     return render(request, "supplies/request_form.html", {"form": form, "title": _("Request supplies")})
 
@@ -475,7 +475,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             except DomainError as exc:
                 messages.error(request, str(exc))
         if done is not None:
-            messages.success(request, _t("Request updated: %(status)s.") % {"status": done.get_status_display()})
+            messages.success(request, gettext("Request updated: %(status)s.") % {"status": done.get_status_display()})
             return redirect("supplies:request_detail", pk=pk)
     steps = [
         (_("Submitted"), obj.requested_at, obj.requested_by, obj.note, True),
@@ -518,20 +518,20 @@ def frontline(request: HttpRequest) -> HttpResponse:
         assert form is not None
         if form.is_valid():
             d = form.cleaned_data
-            missing = [r["staff"] for r in selectors.frontline_check(day=day) if not r["complete"]]
+            missing = [r["staff"] for r in selectors.frontline_check(day=day)[0] if not r["complete"]]
             done = call_service(
                 form, services.frontline_kit_issue, actor=request.user, store=d["store"], staff=missing,
                 kit=[(d["mask"], d["mask_quantity"]), (d["gloves"], d["gloves_quantity"])], occurred_on=day,
             )
             if done is not None:
-                messages.success(request, _t("Issued the kit to %(n)s staff members.") % {"n": len(missing)})
+                messages.success(request, gettext("Issued the kit to %(n)s staff members.") % {"n": len(missing)})
                 return redirect(reverse("supplies:frontline") + f"?day={day}")
-    rows = selectors.frontline_check(day=day)
+    rows, source = selectors.frontline_check(day=day)
     if request.GET.get("format") == "xlsx":
         return xlsx_response(
             f"frontline-issuance-{day}.xlsx",
             [Sheet(_("Front-line issuance"), [_("Staff member"), _("Unit"), _("Masks"), _("Gloves"), _("Complete")],
-                   [(r["staff"].name, str(r["staff"].unit), r["masks"], r["gloves"], _t("Yes") if r["complete"] else _t("No")) for r in rows])],
+                   [(r["staff"].name, str(r["staff"].unit), r["masks"], r["gloves"], gettext("Yes") if r["complete"] else gettext("No")) for r in rows])],
         )
     context = {
         "title": _("Front-line issuance"),
@@ -540,7 +540,7 @@ def frontline(request: HttpRequest) -> HttpResponse:
         "next_day": day + timedelta(days=1) if day < today else None,
         "rows": rows,
         "missing": sum(1 for r in rows if not r["complete"]),
-        "source": selectors.duty_source(),
+        "source": source,
         "form": form,
     }
     return render(request, "supplies/frontline.html", context)
@@ -636,5 +636,5 @@ def alerts_check(request: HttpRequest) -> HttpResponse:
     """Re-evaluate every low-stock alert now (the scheduler does it every half hour)."""
     require(request.user, "supplies.manage")
     result = services.stock_alerts_evaluate()
-    messages.info(request, _t("Alerts checked: %(opened)s opened, %(closed)s closed.") % result)
+    messages.info(request, gettext("Alerts checked: %(opened)s opened, %(closed)s closed.") % result)
     return redirect("supplies:cover")

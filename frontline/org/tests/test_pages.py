@@ -71,3 +71,19 @@ def test_anonymous_users_are_sent_to_log_in(client, org):
 def test_the_log_in_page_is_chinese_by_default(client, db):
     page = client.get(reverse("login")).content.decode()
     assert 'lang="zh-CN"' in page
+
+
+def test_editing_a_staff_member_audits_what_changed(org, client_as):
+    from frontline.core.models import AuditLog
+
+    staff = org.staff[0]
+    data = {
+        "name": staff.name, "sex": staff.sex, "birth_date": "1980-01-01", "phone": "13800001111",
+        "unit": org.bureau.pk, "position": "科长", "party_status": staff.party_status, "military_years": 0,
+        "active": "on",
+    }
+    response = client_as(org.office).post(reverse("org:staff_edit", args=[staff.pk]), data)
+    assert response.status_code == 302
+    entry = AuditLog.objects.filter(action="staff.update", target_id=str(staff.pk)).latest("at")
+    assert entry.changes["position"] == ["", "科长"]
+    assert "phone" not in entry.changes  # unchanged, so not listed

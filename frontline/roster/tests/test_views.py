@@ -1,0 +1,161 @@
+"""Roster pages: who may open them, what they show, Chinese first and English second."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from frontline.roster import services
+from frontline.roster.models import CalendarToken, RosterVersion, RuleSetting
+from frontline.roster.tests.test_attendance import local, published_duties
+
+TL = 3.0
+
+
+@pytest.fixture
+def draft(roster_org: Any) -> RosterVersion:
+    return services.roster_create(actor=roster_org.office, campaign=roster_org.campaign, name="本周排班",
+                                  start_date=roster_org.start, end_date=roster_org.start + timedelta(days=3),
+                                  batch=roster_org.batch, time_limit=TL)
+
+
+@pytest.mark.django_db
+def test_who_may_open_the_roster_pages(roster_org: Any, client_as: Any) -> None:
+    office, duty, viewer, lawyer = (client_as(u) for u in (roster_org.office, roster_org.duty, roster_org.viewer,
+                                                             roster_org.lawyer))
+    assert office.get("/roster/").status_code == 200
+    assert viewer.get("/roster/").status_code == 200
+    assert duty.get("/roster/").status_code == 403
+    assert lawyer.get("/roster/me/").status_code == 403
+    assert viewer.get("/roster/new/").status_code == 403
+    assert duty.get("/roster/me/").status_code == 200
+    assert viewer.post("/roster/rules/", {}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_generate_from_the_page_then_grid_and_staff_views(roster_org: Any, client_as: Any) -> None:
+    c = client_as(roster_org.office)
+    response = c.post("/roster/new/", {
+        "name": "页面生成", "batch": roster_org.batch.pk, "start_date": roster_org.start.isoformat(),
+        "end_date": (roster_org.start + timedelta(days=2)).isoformat(), "time_limit": 3,
+    })
+    assert response.status_code == 302
+    version = RosterVersion.objects.get(roster__name="页面生成")
+    html = c.get(response["Location"]).content.decode()
+    assert "roster-grid" in html and "富强东门" in html and "带班领导" in html
+    name = version.assignments.first().staff.name
+    assert name in html
+    assert name in c.get(response["Location"] + "?view=staff").content.decode()
+    # A wrong date range is refused on the field, in Chinese.
+    bad = c.post("/roster/new/", {"name": "x", "start_date": roster_org.start.isoformat(),
+                                  "end_date": (roster_org.start - timedelta(days=1)).isoformat(), "time_limit": 3})
+    assert bad.status_code == 200 and 'data-field="end_date"' in bad.content.decode()
+
+
+@pytest.mark.django_db
+def test_cell_edit_shows_breaches_live_and_after_saving(roster_org: Any, client_as: Any, draft: RosterVersion) -> None:
+    c = client_as(roster_org.office)
+    day = draft.roster.start_date + timedelta(days=1)
+    other = draft.assignments.filter(day=day, shift="13:00-19:00").exclude(checkpoint=roster_org.checkpoint_a).first()
+    params = {"day": day.isoformat(), "post": roster_org.checkpoint_a.pk, "shift": "07:00-13:00"}
+    assert c.get(f"/roster/versions/{draft.pk}/cell/", params).status_code == 200
+    live = c.post(f"/roster/versions/{draft.pk}/cell/check/", {**params, "staff": [other.staff_id]}).content.decode()
+    assert "fl-breach" in live and other.staff.name in live
+    saved = c.post(f"/roster/versions/{draft.pk}/cell/", {**params, "staff": [other.staff_id], "locked": "on"})
+    html = saved.content.decode()
+    assert "fl-breach" in html
+    assert draft.assignments.get(day=day, checkpoint=roster_org.checkpoint_a, shift="07:00-13:00").locked
+    page = c.get(f"/roster/versions/{draft.pk}/").content.decode()
+    assert 'id="breaches"' in page and "bi-lock-fill" in page
+
+
+@pytest.mark.django_db
+def test_excel_export_and_print_view(roster_org: Any, client_as: Any, draft: RosterVersion) -> None:
+    response = client_as(roster_org.viewer).get(f"/roster/versions/{draft.pk}/export.xlsx")
+    assert response.status_code == 200
+    wb = load_workbook(io.BytesIO(response.content))
+    assert len(wb.sheetnames) == 4
+    grid = wb.worksheets[0]
+    assert grid.cell(1, 1).value == "防控点"
+    names = {a.staff.name for a in draft.assignments.all()}
+    cells = " ".join(str(c.value) for row in grid.iter_rows(min_row=2) for c in row if c.value)
+    assert any(n in cells for n in names)
+    assert "window.print()" in client_as(roster_org.viewer).get(f"/roster/versions/{draft.pk}/").content.decode()
+
+
+@pytest.mark.django_db
+def test_rules_page_saves_settings_and_refuses_bad_shifts(roster_org: Any, client_as: Any) -> None:
+    from frontline.roster.models import RULE_DEFAULTS
+
+    c = client_as(roster_org.office)
+    assert "最大连续执勤天数" in c.get("/roster/rules/").content.decode()
+    data: dict[str, Any] = {}
+    for key, (enabled, hard, weight, value) in RULE_DEFAULTS.items():
+        data.update({f"{key}-weight": weight, f"{key}-value": value})
+        if enabled:
+            data[f"{key}-enabled"] = "on"
+        if hard:
+            data[f"{key}-hard"] = "on"
+    data["max_shifts_per_week-value"] = 4
+    data.update({"office-office_shift_pattern": "08:00-20:00, 20:00-08:00", "office-office_staff": 1,
+                 "office-leader_rota": "on"})
+    assert c.post("/roster/rules/", data).status_code == 302
+    assert RuleSetting.objects.get(key="max_shifts_per_week").value == 4
+    data["office-office_shift_pattern"] = "8点到20点"
+    bad = c.post("/roster/rules/", data)
+    assert bad.status_code == 200 and "8点到20点" in bad.content.decode()
+
+
+@pytest.mark.django_db
+def test_my_duties_on_a_phone_clock_in_and_calendar_feed(roster_org: Any, client_as: Any) -> None:
+    import time_machine
+
+    me = roster_org.staff[-1]
+    published_duties(roster_org, me)
+    c = client_as(roster_org.duty)
+    with time_machine.travel(local(roster_org.start, 6, 45), tick=False):
+        html = c.get("/roster/me/").content.decode()
+        assert "clock-button" in html and "富强东门" in html
+        response = c.post("/roster/me/clock/", follow=True)
+        assert "已签到" in response.content.decode()
+    token = CalendarToken.objects.get(staff=me).token
+    feed = client_as(roster_org.viewer).get(f"/roster/calendar/{token}.ics")
+    body = feed.content.decode()
+    assert feed["Content-Type"].startswith("text/calendar")
+    assert body.count("BEGIN:VEVENT") == 3 and "富强东门" in body
+    assert client_as(roster_org.viewer).get("/roster/calendar/not-a-token.ics").status_code == 404
+
+
+@pytest.mark.django_db
+def test_pages_switch_to_english(roster_org: Any, client_as: Any) -> None:
+    c = client_as(roster_org.office)
+    assert "排班表" in c.get("/roster/").content.decode()
+    c.post("/i18n/setlang/", {"language": "en", "next": "/roster/"})
+    html = c.get("/roster/").content.decode()
+    assert "Duty rosters" in html
+    assert "Attendance" in c.get("/roster/attendance/").content.decode()
+
+
+@pytest.mark.django_db
+def test_swap_request_from_the_phone_and_decision_by_the_office(roster_org: Any, client_as: Any) -> None:
+    me = roster_org.staff[-1]
+    duties = published_duties(roster_org, me)
+    future = duties[-1]
+    substitute = roster_org.staff[0]
+    c = client_as(roster_org.duty)
+    assert c.post(f"/roster/me/swap/{future.pk}/", {"substitute": substitute.pk, "reason": ""}).status_code == 200
+    assert c.post(f"/roster/me/swap/{future.pk}/", {"substitute": substitute.pk, "reason": "孩子生病"}).status_code == 302
+    office = client_as(roster_org.office)
+    assert "孩子生病" in office.get("/roster/swaps/").content.decode()
+    from frontline.roster.models import SwapRequest
+
+    swap = SwapRequest.objects.get()
+    office.post(f"/roster/swaps/{swap.pk}/decide/", {"decision": "reject", "note": "人手不足"})
+    swap.refresh_from_db()
+    assert swap.status == "rejected" and swap.decision_note == "人手不足"
+    assert timezone.now() < future.starts_at
