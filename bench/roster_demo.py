@@ -54,7 +54,7 @@ def demo_rules() -> Rules:
     )
 
 
-def build_demo(*, seed: int = 7, days: int = DAYS, batch_size: int = 38, leaders: int = 6) -> Problem:
+def build_demo(*, seed: int = 7, days: int = DAYS, batch_size: int = 40, leaders: int = 6) -> Problem:
     """Return the demo campaign problem."""
     rng = random.Random(seed)
     all_days = [START + timedelta(days=k) for k in range(days)]

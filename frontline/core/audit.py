@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
@@ -15,7 +15,7 @@ from frontline.core.models import AuditLog
 def _plain(value: Any) -> Any:
     if isinstance(value, models.Model):
         return str(value)
-    if isinstance(value, (date, datetime, Decimal)):
+    if isinstance(value, (date, datetime, time, Decimal)):
         return str(value)
     if isinstance(value, (list, tuple, set)):
         return [_plain(v) for v in value]

@@ -115,7 +115,8 @@ def load(ctx: Any) -> None:
     statuses = list(Tip.Status.values)
     for i in range(18):
         category, text, subject, came_from = TIPS[i % len(TIPS)]
-        received = _at(ctx, 5 + i, 8 + i % 10) if i < 15 else timezone.now() - timedelta(hours=30 - i)
+        # Past tips were dealt with; the last six arrived in the past day and a half, in every state.
+        received = _at(ctx, 5 + i, 8 + i % 10) if i < 12 else timezone.now() - timedelta(hours=(17 - i) * 6 + 1)
         tip, _secret = services.tip_submit(
             actor="public" if i % 3 else office,
             campaign=campaign,
@@ -131,7 +132,7 @@ def load(ctx: Any) -> None:
             came_from=came_from,
             received_at=received,
         )
-        target = statuses[i % len(statuses)] if i < 15 else "received"
+        target = ("closed" if i % 3 else "answered") if i < 12 else statuses[(17 - i) % (len(statuses) - 1)]
         steps = statuses[1 : statuses.index(target) + 1]
         for step in steps:
             services.tip_transition(

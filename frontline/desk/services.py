@@ -38,7 +38,7 @@ from frontline.org.models import Campaign, Community, User
 from frontline.org.selectors import users_with_role
 
 # The category the health module files a returnee found by the hotline under (the agreed interface).
-WATCH_CATEGORY = "returnee_high_risk"
+WATCH_CATEGORY = "returnee"  # health's category for returnees from a high-risk area
 PHOTO_FORMATS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
 PHOTO_MAX_BYTES = int(getattr(settings, "FRONTLINE_DESK_PHOTO_MAX_BYTES", 5 * 1024 * 1024))
 PHOTO_MAX_PIXELS = 40_000_000  # a 40-megapixel photo is plenty; larger ones are decompression bombs

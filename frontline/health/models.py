@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from frontline.core.fields import BlindIndexField, EncryptedTextField
 from frontline.core.models import TimeStampedModel
@@ -177,8 +178,8 @@ class Measure(TimeStampedModel):
         CENTRAL = "central", _("Centralised isolation")
 
     class Status(models.TextChoices):
-        ACTIVE = "active", _("Active")
-        EXTENDED = "extended", _("Extended")
+        ACTIVE = "active", pgettext_lazy("measure status", "Active")
+        EXTENDED = "extended", pgettext_lazy("measure status", "Extended")
         RELEASED = "released", _("Released")
         HOSPITAL = "hospital", _("Transferred to hospital")
         ENDED = "ended", _("Ended otherwise")
@@ -326,11 +327,12 @@ class Escalation(TimeStampedModel):
         MANUAL = "manual", _("Opened by hand")
 
     class State(models.TextChoices):
-        DETECTED = "detected", _("Detected")
-        COMMUNITY_NOTIFIED = "community_notified", _("Community notified")
-        HANDED_TO_HEALTH = "handed_to_health_dept", _("Handed to the health department")
-        AT_HOSPITAL = "at_hospital", _("At a designated hospital")
-        CLOSED = "closed", _("Closed")
+        # With a context: "Closed" of a fever case is not "Closed" of a campaign (已结案, not 已结束).
+        DETECTED = "detected", pgettext_lazy("escalation state", "Detected")
+        COMMUNITY_NOTIFIED = "community_notified", pgettext_lazy("escalation state", "Community notified")
+        HANDED_TO_HEALTH = "handed_to_health_dept", pgettext_lazy("escalation state", "Handed to the health department")
+        AT_HOSPITAL = "at_hospital", pgettext_lazy("escalation state", "At a designated hospital")
+        CLOSED = "closed", pgettext_lazy("escalation state", "Closed")
 
     class Outcome(models.TextChoices):
         EXCLUDED = "excluded", _("Excluded")

@@ -810,38 +810,59 @@ def missed_reports_check(*, now: datetime | None = None) -> dict[str, int]:
     return {"created": created, "notified": notified}
 
 
+MISSED_NAMES_UP_TO = 200  # above this many missed slots, messages give counts and the link, not names
+
+
 def _missed_notify(*, day: date, slot: Slot) -> int:
-    rows = list(
-        MissedReport.objects.filter(day=day, slot=slot.code, notified_at__isnull=True).values_list(
-            "id", "measure__person__name", "measure__person__community_id", "measure__liaison_id",
-            "measure__responsible_staff__user_id",
-        )
+    from django.db.models import Count, Max, Min
+
+    pending = MissedReport.objects.filter(day=day, slot=slot.code, notified_at__isnull=True)
+    # Grouped in the database: a few thousand (liaison, community, staff member) groups, not every row.
+    groups = list(
+        pending.values("measure__liaison_id", "measure__person__community_id", "measure__responsible_staff__user_id")
+        .annotate(n=Count("id"), first=Min("id"), last=Max("id"))
+        .order_by()
     )
-    if not rows:
+    if not groups:
         return 0
-    communities = {r[2] for r in rows if r[2] and not r[3]}
+    last_id = max(g["last"] for g in groups)
+    communities = {g["measure__person__community_id"] for g in groups if not g["measure__liaison_id"]}
     by_community: dict[int, list[int]] = defaultdict(list)
     for user_id, community_id in User.objects.filter(
-        is_active=True, role=Role.LIAISON, community_id__in=communities
+        is_active=True, role=Role.LIAISON, community_id__in=[c for c in communities if c]
     ).values_list("id", "community_id"):
         by_community[community_id].append(user_id)
-    per_user: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for missed_id, name, community_id, liaison_id, staff_user_id in rows:
-        recipients = {liaison_id} if liaison_id else set(by_community.get(community_id, []))
-        if staff_user_id:
-            recipients.add(staff_user_id)
+    per_user: dict[int, dict[str, Any]] = defaultdict(lambda: {"n": 0, "first": None, "keys": []})
+    for g in groups:
+        liaison_id = g["measure__liaison_id"]
+        recipients = {liaison_id} if liaison_id else set(by_community.get(g["measure__person__community_id"], []))
+        if g["measure__responsible_staff__user_id"]:
+            recipients.add(g["measure__responsible_staff__user_id"])
+        key = (liaison_id, g["measure__person__community_id"], g["measure__responsible_staff__user_id"])
         for user_id in recipients:
-            per_user[user_id].append((missed_id, name))
+            entry = per_user[user_id]
+            entry["n"] += g["n"]
+            entry["first"] = g["first"] if entry["first"] is None else min(entry["first"], g["first"])
+            entry["keys"].append(key)
+    total = sum(g["n"] for g in groups)
+    names: dict[tuple[Any, Any, Any], list[str]] = defaultdict(list)
+    if total <= MISSED_NAMES_UP_TO:
+        for liaison_id, community_id, staff_user_id, name in pending.filter(id__lte=last_id).values_list(
+            "measure__liaison_id", "measure__person__community_id", "measure__responsible_staff__user_id",
+            "measure__person__name",
+        ):
+            names[(liaison_id, community_id, staff_user_id)].append(mask_name(name))
     users = User.objects.in_bulk(list(per_user))
     link = reverse("health:missed_today")
     sent = 0
-    for user_id, items in per_user.items():
-        names = "、".join(mask_name(n) for _i, n in items[:20]) + ("…" if len(items) > 20 else "")
-        title = _("%(n)s people missed the %(slot)s report of %(day)s") % {"n": len(items), "slot": slot.label, "day": day}
+    for user_id, entry in per_user.items():
+        listed = sorted({n for key in entry["keys"] for n in names.get(key, [])})
+        body = "、".join(listed) if listed else _("See the missed list.")
+        title = _("%(n)s people missed the %(slot)s report of %(day)s") % {"n": entry["n"], "slot": slot.label, "day": day}
         # The first missed row in the batch names the event, so a re-run after a crash is not sent twice.
-        key = f"health.missed:{day}:{slot.code}:{user_id}:{min(i for i, _n in items)}"
-        sent += notify(users=[users[user_id]], kind="health.missed", title=title, body=names, link=link, dedupe_key=key)
-    MissedReport.objects.filter(id__in=[r[0] for r in rows]).update(notified_at=timezone.now())
+        key = f"health.missed:{day}:{slot.code}:{user_id}:{entry['first']}"
+        sent += notify(users=[users[user_id]], kind="health.missed", title=title, body=body, link=link, dedupe_key=key)
+    pending.filter(id__lte=last_id).update(notified_at=timezone.now())
     return sent
 
 

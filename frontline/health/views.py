@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 from typing import Any
 
@@ -386,8 +387,10 @@ def measure_qr(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "health.view")
     measure = get_scoped(Measure.objects.filter(status__in=OPEN_STATUSES), request.user, pk=pk)
     link = request.build_absolute_uri(reverse("health:self_report", args=[measure.token]))
-    svg = segno.make(link, error="m").svg_inline(scale=5, border=2)
-    return HttpResponse(svg, content_type="image/svg+xml")
+    buffer = io.BytesIO()
+    # A standalone SVG document (with its namespace), so an <img> can show it.
+    segno.make(link, error="m").save(buffer, kind="svg", scale=5, border=2)
+    return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
 
 
 @login_required

@@ -48,9 +48,9 @@ def line_chart(
         f'font-family="{FONT}" font-size="11">',
         f'<text x="{left}" y="16" font-size="13" font-weight="bold">{escape(title)}</text>',
     ]
-    for k in range(5):
-        value = top_value * k / 4
-        y = top + plot_h - plot_h * k / 4
+    for k in range(6):
+        value = top_value * k / 5
+        y = top + plot_h - plot_h * k / 5
         parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="#ddd"/>')
         parts.append(f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end" fill="#555">{_fmt(value)}</text>')
     every = max(1, n // 10)
@@ -61,12 +61,10 @@ def line_chart(
             )
     for s, (name, values) in enumerate(series):
         colour = COLOURS[s % len(COLOURS)]
-        points = " ".join(
-            f"{x_at(i):.1f},{top + plot_h - plot_h * (v / top_value):.1f}" for i, v in enumerate(values)
-        )
+        points = " ".join(f"{x_at(i):.1f},{top + plot_h - plot_h * (v / top_value):.1f}" for i, v in enumerate(values))
         if len(values) == 1:
-            x, y = points.split(",")
-            parts.append(f'<circle cx="{x}" cy="{y}" r="3" fill="{colour}"/>')
+            cx, cy = points.split(",")
+            parts.append(f'<circle cx="{cx}" cy="{cy}" r="3" fill="{colour}"/>')
         elif values:
             parts.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{points}"/>')
         lx = left + s * 150
@@ -76,9 +74,7 @@ def line_chart(
     return "".join(parts)
 
 
-def bar_chart(
-    *, title: str, labels: Sequence[str], values: Sequence[float], width: int = 680, unit: str = ""
-) -> str:
+def bar_chart(*, title: str, labels: Sequence[str], values: Sequence[float], width: int = 680, unit: str = "") -> str:
     """Return an SVG chart of horizontal bars, one per label."""
     left, right, top, row = 170, 70, 30, 22
     height = top + row * max(len(labels), 1) + 8

@@ -42,7 +42,7 @@ def _label(app_label: str, model: str, field_name: str, value: str) -> str:
     """Return the display label of a stored choice, or the value itself."""
     try:
         choices = dict(apps.get_model(app_label, model)._meta.get_field(field_name).choices or [])
-    except (LookupError, Exception):  # noqa: BLE001 - a module that changed its fields must not break a report
+    except (LookupError, Exception):
         return value
     return str(choices.get(value, value))
 
@@ -56,6 +56,14 @@ def _region(code: str) -> str:
         return region_full_name(code)
     except DomainError:
         return code
+
+
+def _slot(code: str) -> str:
+    try:
+        from frontline.health.models import SLOT_LABELS
+    except ImportError:
+        return code
+    return str(SLOT_LABELS.get(code, code))
 
 
 def _missing(title: str) -> Section:
@@ -78,10 +86,25 @@ def _checkpoint_section(f: dict[str, Any], *, title: str, day_label: str) -> Sec
     s.tables.append(
         Table(
             title=_("By checkpoint"),
-            headers=[_("Checkpoint"), _("Community"), day_label, _("Vehicles"), _("Turned back"), _("Fever or dry cough"), _("People to date")],
+            headers=[
+                _("Checkpoint"),
+                _("Community"),
+                day_label,
+                _("Vehicles checked"),
+                _("Turned back"),
+                _("Fever or dry cough"),
+                _("People to date"),
+            ],
             rows=[
-                [f"{c['code']} {c['name']}", c["community"], c["today"]["people"], c["today"]["vehicles"],
-                 c["today"]["turned_back"], c["today"]["fever_events"], c["to_date"]["people"]]
+                [
+                    f"{c['code']} {c['name']}",
+                    c["community"],
+                    c["today"]["people"],
+                    c["today"]["vehicles"],
+                    c["today"]["turned_back"],
+                    c["today"]["fever_events"],
+                    c["to_date"]["people"],
+                ]
                 for c in f["by_checkpoint"]
             ],
         )
@@ -153,10 +176,23 @@ def _supplies_section(f: dict[str, Any]) -> Section:
     s.tables.append(
         Table(
             title=_("Stock and days of cover"),
-            headers=[_("Item"), _("On hand"), _("Issued on the day"), _("Received on the day"), _("Use per day"), _("Days of cover")],
+            headers=[
+                _("Item"),
+                _("On hand"),
+                _("Issued on the day"),
+                _("Received on the day"),
+                _("Use per day"),
+                _("Days of cover"),
+            ],
             rows=[
-                [i["name"], f"{i['on_hand']} {i['unit']}", i["issued_today"], i["received_today"], i["per_day"],
-                 "—" if i["days_of_cover"] is None else i["days_of_cover"]]
+                [
+                    i["name"],
+                    f"{i['on_hand']} {i['unit']}",
+                    i["issued_today"],
+                    i["received_today"],
+                    i["per_day"],
+                    "—" if i["days_of_cover"] is None else i["days_of_cover"],
+                ]
                 for i in f["items"]
             ],
         )
@@ -170,7 +206,10 @@ def _desk_section(f: dict[str, Any]) -> Section:
         return _missing(title)
     s = Section(title=title)
     if "tips" in f:
-        s.figures += [(_("Hotline tips received on the day"), f["tips"]["today"]), (_("Hotline tips open"), f["tips"]["open"])]
+        s.figures += [
+            (_("Hotline tips received on the day"), f["tips"]["today"]),
+            (_("Hotline tips open"), f["tips"]["open"]),
+        ]
     if "legal_aid" in f:
         s.figures += [
             (_("Legal-aid requests received on the day"), f["legal_aid"]["today"]),
@@ -189,9 +228,14 @@ def _events_section(f: dict[str, Any]) -> Section:
 
     def passage_rows(rows: list[dict[str, Any]]) -> list[list[Any]]:
         return [
-            [r["time"], r["checkpoint"], r["temperature"] or "—",
-             "、".join(_label("checkpoints", "Passage", "symptoms", x) for x in r["symptoms"]) or "—",
-             _region(r["origin_region"]) or "—", _label("checkpoints", "Passage", "outcome", r["outcome"])]
+            [
+                r["time"],
+                r["checkpoint"],
+                r["temperature"] or "—",
+                "、".join(_label("checkpoints", "Passage", "symptoms", x) for x in r["symptoms"]) or "—",
+                _region(r["origin_region"]) or "—",
+                _label("checkpoints", "Passage", "outcome", r["outcome"]),
+            ]
             for r in rows
         ]
 
@@ -205,8 +249,14 @@ def _events_section(f: dict[str, Any]) -> Section:
                 _("Fever escalations"),
                 [_("Number"), _("Time"), _("Community"), _("Source"), _("Temperature"), _("State")],
                 [
-                    [f"#{r['id']}", r["time"], r["community"] or "—", _label("health", "Escalation", "source", r["source"]),
-                     r["temperature"] or "—", _label("health", "Escalation", "state", r["state"])]
+                    [
+                        f"#{r['id']}",
+                        r["time"],
+                        r["community"] or "—",
+                        _label("health", "Escalation", "source", r["source"]),
+                        r["temperature"] or "—",
+                        _label("health", "Escalation", "state", r["state"]),
+                    ]
                     for r in hl["escalations"]
                 ],
             )
@@ -216,7 +266,7 @@ def _events_section(f: dict[str, Any]) -> Section:
                 Table(
                     _("Missed reports"),
                     [_("Community"), _("Slot"), _("Missed")],
-                    [[r["community"] or "—", r["slot"], r["count"]] for r in hl["missed"]],
+                    [[r["community"] or "—", _slot(r["slot"]), r["count"]] for r in hl["missed"]],
                 )
             )
     return s
@@ -260,17 +310,20 @@ def summary_sections(figures: dict[str, Any], *, with_charts: bool = True) -> li
         if with_charts:
             days = cp["by_day"]
             main.charts.append(
-                mark_safe(  # noqa: S308 - built from numbers and escaped labels by charts.py
+                mark_safe(
                     charts.line_chart(
                         title=_("People and vehicles checked by day"),
                         x_labels=[d["day"][5:] for d in days],
-                        series=[(_("People"), [d["people"] for d in days]), (_("Vehicles"), [d.get("vehicles", 0) for d in days])],
+                        series=[
+                            (_("People checked"), [d["people"] for d in days]),
+                            (_("Vehicles checked"), [d.get("vehicles", 0) for d in days]),
+                        ],
                     )
                 )
             )
             by_cp = sorted(cp["by_checkpoint"], key=lambda c: -c["to_date"]["people"])[:15]
             main.charts.append(
-                mark_safe(  # noqa: S308
+                mark_safe(
                     charts.bar_chart(
                         title=_("People checked by checkpoint"),
                         labels=[f"{c['code']} {c['name']}" for c in by_cp],
@@ -292,11 +345,13 @@ def summary_sections(figures: dict[str, Any], *, with_charts: bool = True) -> li
         ]
         cats = [c for c in hl.get("watched_by_category", []) if c["code"]]
         health.tables.append(
-            Table(_("People watched by category"), [_("Category"), _("People")], [[c["name"], c["count"]] for c in cats])
+            Table(
+                _("People watched by category"), [_("Category"), _("People")], [[c["name"], c["count"]] for c in cats]
+            )
         )
         if with_charts and cats:
             health.charts.append(
-                mark_safe(  # noqa: S308
+                mark_safe(
                     charts.bar_chart(
                         title=_("People watched by category"),
                         labels=[c["name"] for c in cats],
@@ -323,7 +378,7 @@ def summary_sections(figures: dict[str, Any], *, with_charts: bool = True) -> li
         )
         if with_charts and su["items"]:
             supplies.charts.append(
-                mark_safe(  # noqa: S308
+                mark_safe(
                     charts.bar_chart(
                         title=_("Supplies issued by item"),
                         labels=[i["name"] for i in su["items"]],
@@ -337,7 +392,10 @@ def summary_sections(figures: dict[str, Any], *, with_charts: bool = True) -> li
     desk = Section(title=_("Service desk"))
     if de.get("available"):
         if "tips" in de:
-            desk.figures += [(_("Hotline tips received"), de["tips"]["received"]), (_("Hotline tips handled"), de["tips"]["handled"])]
+            desk.figures += [
+                (_("Hotline tips received"), de["tips"]["received"]),
+                (_("Hotline tips handled"), de["tips"]["handled"]),
+            ]
         if "legal_aid" in de:
             desk.figures += [
                 (_("Legal-aid requests received"), de["legal_aid"]["received"]),
@@ -348,11 +406,17 @@ def summary_sections(figures: dict[str, Any], *, with_charts: bool = True) -> li
     sections.append(desk)
     party = Section(title=_("Party work"))
     if pa.get("available"):
-        party.figures = [(_("Temporary party branches"), pa["temporary_branches"]), (_("Communities they served"), pa["communities_served"])]
+        party.figures = [
+            (_("Temporary party branches"), pa["temporary_branches"]),
+            (_("Communities they served"), pa["communities_served"]),
+        ]
         if "members_reporting" in pa:
             party.figures.append((_("Members who reported to communities"), pa["members_reporting"]))
         if "dues_total" in pa:
-            party.figures += [(_("Special dues collected (yuan)"), pa["dues_total"]), (_("Members who paid"), pa["dues_members"])]
+            party.figures += [
+                (_("Special dues collected (yuan)"), pa["dues_total"]),
+                (_("Members who paid"), pa["dues_members"]),
+            ]
         if "commendations" in pa:
             c = pa["commendations"]
             party.figures += [
@@ -398,7 +462,8 @@ def daily_report_files(figures: dict[str, Any], *, language: str, campaign_name:
         sections = daily_report_sections(figures)
         title = _("Daily report of %(campaign)s, %(day)s") % {"campaign": campaign_name, "day": day.isoformat()}
         pdf = render_pdf(
-            "reports/daily_report_doc.html", {"title": title, "sections": sections, "figures": figures, "language": language}
+            "reports/daily_report_doc.html",
+            {"title": title, "sections": sections, "figures": figures, "language": language},
         )
         xlsx = sections_workbook(title, sections)
     return pdf, xlsx

@@ -138,7 +138,8 @@ def checkpoint_figures(p: Period) -> dict[str, Any]:
     by_cp_rows = {
         r["checkpoint_id"]: r
         for r in rng.values("checkpoint_id").annotate(
-            **sums, today_people_in=Sum("people_in", filter=Q(day=p.day)),
+            **sums,
+            today_people_in=Sum("people_in", filter=Q(day=p.day)),
             today_people_out=Sum("people_out", filter=Q(day=p.day)),
             today_vehicles=Sum("vehicles", filter=Q(day=p.day)),
             today_turned_back=Sum("turned_back", filter=Q(day=p.day)),
@@ -150,9 +151,7 @@ def checkpoint_figures(p: Period) -> dict[str, Any]:
         for c in Checkpoint.objects.filter(
             Q(id__in=list(by_cp_rows))
             | Q(opened_on__lte=p.day) & (Q(closed_on__isnull=True) | Q(closed_on__gte=p.start))
-        ).values(
-            "id", "code", "name", "community__name"
-        )
+        ).values("id", "code", "name", "community__name")
     }
 
     def shape(row: dict[str, Any] | None) -> dict[str, int]:
@@ -262,8 +261,10 @@ def health_figures(p: Period) -> dict[str, Any]:
         out["missed"] = {k: int(v or 0) for k, v in mr.items()}
     if escalation is not None:
         overdue = Q(notified_at__isnull=True, notify_due_at__lt=moment) | Q(notified_at__gt=F("notify_due_at"))
-        open_e = Q(detected_at__lt=moment) & (Q(closed_at__isnull=True) | Q(closed_at__gt=moment)) & ~Q(
-            state="closed", closed_at__isnull=True
+        open_e = (
+            Q(detected_at__lt=moment)
+            & (Q(closed_at__isnull=True) | Q(closed_at__gt=moment))
+            & ~Q(state="closed", closed_at__isnull=True)
         )
         e = escalation.objects.aggregate(
             open=Count("id", filter=open_e),
@@ -354,8 +355,13 @@ def roster_figures(p: Period) -> dict[str, Any]:
     ):
         cp = on_duty.setdefault(
             a["checkpoint_id"],
-            {"checkpoint_id": a["checkpoint_id"], "code": a["checkpoint__code"], "name": a["checkpoint__name"],
-             "shift": a["shift"], "staff": []},
+            {
+                "checkpoint_id": a["checkpoint_id"],
+                "code": a["checkpoint__code"],
+                "name": a["checkpoint__name"],
+                "shift": a["shift"],
+                "staff": [],
+            },
         )
         cp["staff"].append(a["staff__name"])
     # Coverage: each checkpoint shift of the day against its minimum staff.
@@ -368,18 +374,21 @@ def roster_figures(p: Period) -> dict[str, Any]:
         planned[(row["checkpoint_id"], row["shift"])] = row["n"]
     shifts_needed = shifts_covered = 0
     short: list[dict[str, Any]] = []
-    for cp in (
+    open_then = (
         Checkpoint.objects.filter(opened_on__lte=p.day)
         .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=p.day))
         .order_by("code")
-    ):
-        for shift in cp.shift_pattern or []:
+    )
+    for post in open_then:
+        for shift in post.shift_pattern or []:
             shifts_needed += 1
-            n = planned.get((cp.pk, shift), 0)
-            if n >= cp.staff_min:
+            n = planned.get((post.pk, shift), 0)
+            if n >= post.staff_min:
                 shifts_covered += 1
             else:
-                short.append({"code": cp.code, "name": cp.name, "shift": shift, "planned": n, "needed": cp.staff_min})
+                short.append(
+                    {"code": post.code, "name": post.name, "shift": shift, "planned": n, "needed": post.staff_min}
+                )
     out: dict[str, Any] = {
         "available": True,
         "on_duty_now": list(on_duty.values()),
@@ -425,7 +434,9 @@ def supplies_figures(p: Period) -> dict[str, Any]:
             issued=Sum("quantity", filter=issue & Q(occurred_on__gte=p.start)),
             issued_back=Sum("quantity", filter=issue_back & Q(occurred_on__gte=p.start)),
             issued_today=Sum("quantity", filter=issue & Q(occurred_on=p.day)),
-            received_today=Sum("quantity", filter=Q(kind__in=["purchase", "donation", "allocation"], occurred_on=p.day)),
+            received_today=Sum(
+                "quantity", filter=Q(kind__in=["purchase", "donation", "allocation"], occurred_on=p.day)
+            ),
             donated=Sum("quantity", filter=Q(kind="donation", occurred_on__gte=p.start)),
         )
         .order_by("item__category", "item__name")
@@ -443,7 +454,9 @@ def supplies_figures(p: Period) -> dict[str, Any]:
                 "on_hand": on_hand,
                 "per_day": round(rate, 1),
                 "days_of_cover": round(on_hand / rate, 1) if rate > 0 else None,
-                "short": bool(rate > 0 and r["item__min_days_of_cover"] and on_hand / rate < r["item__min_days_of_cover"]),
+                "short": bool(
+                    rate > 0 and r["item__min_days_of_cover"] and on_hand / rate < r["item__min_days_of_cover"]
+                ),
                 "issued": int(r["issued"] or 0) - int(r["issued_back"] or 0),
                 "issued_today": int(r["issued_today"] or 0),
                 "received_today": int(r["received_today"] or 0),
@@ -512,7 +525,10 @@ def party_figures(p: Period) -> dict[str, Any]:
     report = _model("party", "CommunityReport")
     if report is not None:
         out["members_reporting"] = (
-            report.objects.filter(reported_on__gte=p.start, reported_on__lte=p.day).values("staff_id").distinct().count()
+            report.objects.filter(reported_on__gte=p.start, reported_on__lte=p.day)
+            .values("staff_id")
+            .distinct()
+            .count()
         )
     entry = _model("party", "DuesEntry")
     if entry is not None:

@@ -63,7 +63,11 @@ class CampaignClosure(models.Model):
     closed_on = models.DateField(_("last day"))
     closed_at = models.DateTimeField(_("closed at"), default=timezone.now)
     closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("closed by"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     retention_days = models.PositiveSmallIntegerField(_("retention period (days)"))

@@ -55,15 +55,16 @@ def daily_report_generate(
             params={"start": campaign.start_date.isoformat()},
         )
     if day > today:
-        raise DomainError(_("Date: a report cannot be made for a day that has not come."), code="report.future", field="day")
+        raise DomainError(
+            _("Date: a report cannot be made for a day that has not come."), code="report.future", field="day"
+        )
     figures = daily_report_figures(campaign, day)
     pdf, xlsx = documents.daily_report_files(figures, language=language, campaign_name=campaign.name, day=day)
     stem = f"daily-{campaign.pk}-{day.isoformat()}-{language}"
     with transaction.atomic():
-        report = (
-            DailyReport.objects.select_for_update().filter(campaign=campaign, day=day, language=language).first()
-            or DailyReport(campaign=campaign, day=day, language=language)
-        )
+        report = DailyReport.objects.select_for_update().filter(
+            campaign=campaign, day=day, language=language
+        ).first() or DailyReport(campaign=campaign, day=day, language=language)
         old_files = [f.name for f in (report.pdf, report.xlsx) if f]
         report.generated_at = timezone.now()
         report.generated_by = actor if getattr(actor, "pk", None) else None
@@ -227,14 +228,18 @@ def campaign_erase_personal_data(*, actor: Any, campaign: Campaign, now: datetim
     closure = CampaignClosure.objects.filter(campaign=campaign).first()
     if closure is None:
         raise DomainError(
-            _("Campaign: close the campaign before erasing personal identifiers."), code="erasure.not_closed", field="campaign"
+            _("Campaign: close the campaign before erasing personal identifiers."),
+            code="erasure.not_closed",
+            field="campaign",
         )
     if closure.status == CampaignClosure.Status.ERASED:
         raise DomainError(
             _("Campaign: personal identifiers were already erased on %(at)s."),
             code="erasure.done",
             field="campaign",
-            params={"at": timezone.localtime(closure.erased_at).strftime("%Y-%m-%d %H:%M") if closure.erased_at else ""},
+            params={
+                "at": timezone.localtime(closure.erased_at).strftime("%Y-%m-%d %H:%M") if closure.erased_at else ""
+            },
         )
     if timezone.localdate(now) < closure.erase_after:
         raise DomainError(

@@ -44,8 +44,24 @@ def _campaign(request: HttpRequest) -> Campaign:
 # --- the command dashboard ------------------------------------------------------------------------
 
 
-def _tile(label: Any, key: str, figures: dict[str, Any], today: Any, to_date: Any, day: date, level: str = "") -> dict[str, Any]:
-    return {"label": label, "key": key, "today": today, "to_date": to_date, "url": figure_link(key, day=day), "level": level}
+def _tile(
+    label: Any, key: str, figures: dict[str, Any], today: Any, to_date: Any, day: date, level: str = ""
+) -> dict[str, Any]:
+    start = figures["campaign"]["start"]
+    to_date_url = figure_link("to_date", day=day, start=start) if key in TALLY_TILES else ""
+    return {
+        "label": label,
+        "key": key,
+        "today": today,
+        "to_date": to_date,
+        "url": figure_link(key, day=day, start=start),
+        "to_date_url": to_date_url,
+        "level": level,
+    }
+
+
+# Tiles whose campaign-to-date figure comes from the daily tallies (and links to them).
+TALLY_TILES = {"people", "vehicles", "turned_back", "vehicles_turned_back", "fever_events", "high_risk"}
 
 
 def dashboard_context(campaign: Campaign) -> dict[str, Any]:
@@ -60,34 +76,100 @@ def dashboard_context(campaign: Campaign) -> dict[str, Any]:
             _tile(_("People checked"), "people", f, t["people"], d["people"], day),
             _tile(_("Vehicles checked"), "vehicles", f, t["vehicles"], d["vehicles"], day),
             _tile(_("People turned back"), "turned_back", f, t["turned_back"], d["turned_back"], day),
-            _tile(_("Vehicles turned back"), "vehicles_turned_back", f, t["vehicles_turned_back"], d["vehicles_turned_back"], day),
-            _tile(_("Fever or dry cough"), "fever_events", f, t["fever_events"], d["fever_events"], day,
-                  "danger" if t["fever_events"] else ""),
-            _tile(_("High-risk arrivals"), "high_risk", f, t["high_risk"], d["high_risk"], day,
-                  "warning" if t["high_risk"] else ""),
+            _tile(
+                _("Vehicles turned back"),
+                "vehicles_turned_back",
+                f,
+                t["vehicles_turned_back"],
+                d["vehicles_turned_back"],
+                day,
+            ),
+            _tile(
+                _("Fever or dry cough"),
+                "fever_events",
+                f,
+                t["fever_events"],
+                d["fever_events"],
+                day,
+                "danger" if t["fever_events"] else "",
+            ),
+            _tile(
+                _("High-risk arrivals"),
+                "high_risk",
+                f,
+                t["high_risk"],
+                d["high_risk"],
+                day,
+                "warning" if t["high_risk"] else "",
+            ),
         ]
     if hl.get("available"):
-        tiles.append(_tile(_("Measures open"), "measures_open", f, hl["measures"]["open"], hl["measures"]["started"], day))
+        tiles.append(
+            _tile(_("Measures open"), "measures_open", f, hl["measures"]["open"], hl["measures"]["started"], day)
+        )
         if "missed" in hl:
-            tiles.append(_tile(_("Missed reports today"), "missed_today", f, hl["missed"]["today"], hl["missed"]["to_date"], day,
-                               "warning" if hl["missed"]["today"] else ""))
+            tiles.append(
+                _tile(
+                    _("Missed reports today"),
+                    "missed_today",
+                    f,
+                    hl["missed"]["today"],
+                    hl["missed"]["to_date"],
+                    day,
+                    "warning" if hl["missed"]["today"] else "",
+                )
+            )
         if "escalations" in hl:
             e = hl["escalations"]
             tiles.append(_tile(_("Escalations open"), "escalations_open", f, e["open"], e["to_date"], day))
-            tiles.append(_tile(_("Escalations overdue"), "escalations_overdue", f, e["overdue"], None, day,
-                               "danger" if e["overdue"] else ""))
+            tiles.append(
+                _tile(
+                    _("Escalations overdue"),
+                    "escalations_overdue",
+                    f,
+                    e["overdue"],
+                    None,
+                    day,
+                    "danger" if e["overdue"] else "",
+                )
+            )
     if ro.get("available"):
-        tiles.append(_tile(_("Staff on duty now"), "on_duty", f, ro["on_duty_now_count"],
-                           ro.get("attendance", {}).get("person_times"), day))
+        tiles.append(
+            _tile(
+                _("Staff on duty now"),
+                "on_duty",
+                f,
+                ro["on_duty_now_count"],
+                ro.get("attendance", {}).get("person_times"),
+                day,
+            )
+        )
     if de.get("available"):
         if "tips" in de:
             tiles.append(_tile(_("Hotline tips open"), "tips_open", f, de["tips"]["open"], de["tips"]["received"], day))
         if "legal_aid" in de:
-            tiles.append(_tile(_("Legal-aid requests open"), "legal_aid_open", f, de["legal_aid"]["open"],
-                               de["legal_aid"]["received"], day))
+            tiles.append(
+                _tile(
+                    _("Legal-aid requests open"),
+                    "legal_aid_open",
+                    f,
+                    de["legal_aid"]["open"],
+                    de["legal_aid"]["received"],
+                    day,
+                )
+            )
     if su.get("available"):
-        tiles.append(_tile(_("Supplies running short"), "supplies", f, su["short_items"], None, day,
-                           "warning" if su["short_items"] else ""))
+        tiles.append(
+            _tile(
+                _("Supplies running short"),
+                "supplies",
+                f,
+                su["short_items"],
+                None,
+                day,
+                "warning" if su["short_items"] else "",
+            )
+        )
     chart = {}
     if cp.get("available"):
         chart = {
@@ -99,10 +181,12 @@ def dashboard_context(campaign: Campaign) -> dict[str, Any]:
             "checkpoints": [f"{c['code']} {c['name']}" for c in cp["by_checkpoint"]],
             "cp_today": [c["today"]["people"] for c in cp["by_checkpoint"]],
             "cp_to_date": [c["to_date"]["people"] for c in cp["by_checkpoint"]],
-            "cp_links": [figure_link("tally_checkpoint", day=day, checkpoint=c["checkpoint_id"]) for c in cp["by_checkpoint"]],
+            "cp_links": [
+                figure_link("checkpoint", day=day, checkpoint=c["checkpoint_id"]) for c in cp["by_checkpoint"]
+            ],
             "labels": {
-                "people": gettext("People"),
-                "vehicles": gettext("Vehicles"),
+                "people": gettext("People checked"),
+                "vehicles": gettext("Vehicles checked"),
                 "fevers": gettext("Fever or dry cough"),
                 "turned_back": gettext("Turned back"),
                 "today": gettext("Today"),
@@ -116,7 +200,9 @@ def dashboard_context(campaign: Campaign) -> dict[str, Any]:
         "chart": chart,
         "generated": timezone.localtime(),
         "refresh": REFRESH_SECONDS,
-        "modules_missing": [name for name in ("checkpoints", "health", "roster", "supplies", "desk") if not f[name].get("available")],
+        "modules_missing": [
+            name for name in ("checkpoints", "health", "roster", "supplies", "desk") if not f[name].get("available")
+        ],
     }
 
 
@@ -152,9 +238,18 @@ def daily_list(request: HttpRequest) -> HttpResponse:
             Column(_("Date"), "day", sort="day", link=True),
             Column(_("Language"), "get_language_display", sort="language"),
             Column(_("Made"), "get_trigger_display"),
-            Column(_("Generated at"), lambda r: timezone.localtime(r.generated_at).strftime("%Y-%m-%d %H:%M"), sort="generated_at"),
-            Column(_("People checked"), lambda r: (r.figures.get("checkpoints") or {}).get("today", {}).get("people", "—")),
-            Column(_("Fever or dry cough"), lambda r: (r.figures.get("checkpoints") or {}).get("today", {}).get("fever_events", "—")),
+            Column(
+                _("Generated at"),
+                lambda r: timezone.localtime(r.generated_at).strftime("%Y-%m-%d %H:%M"),
+                sort="generated_at",
+            ),
+            Column(
+                _("People checked"), lambda r: (r.figures.get("checkpoints") or {}).get("today", {}).get("people", "—")
+            ),
+            Column(
+                _("Fever or dry cough"),
+                lambda r: (r.figures.get("checkpoints") or {}).get("today", {}).get("fever_events", "—"),
+            ),
         ],
         filters=[Filter("language", _("Language"), REPORT_LANGUAGES)],
         default_sort="-day",
@@ -188,8 +283,12 @@ def daily_generate(request: HttpRequest) -> HttpResponse:
             language=form.cleaned_data["language"],
         )
     if report is None:
-        return render(request, "core/form.html", {"form": form, "title": _("Make a daily report"),
-                                                  "cancel_url": reverse("reports:daily_list")}, status=422)
+        return render(
+            request,
+            "core/form.html",
+            {"form": form, "title": _("Make a daily report"), "cancel_url": reverse("reports:daily_list")},
+            status=422,
+        )
     messages.success(request, gettext("The daily report of %(day)s is ready.") % {"day": report.day.isoformat()})
     return redirect("reports:daily_detail", pk=report.pk)
 
@@ -205,11 +304,20 @@ def daily_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
     with translation.override(report.language):
         sections = documents.daily_report_sections(report.figures)
-        title = gettext("Daily report of %(campaign)s, %(day)s") % {"campaign": report.campaign.name, "day": report.day.isoformat()}
+        title = gettext("Daily report of %(campaign)s, %(day)s") % {
+            "campaign": report.campaign.name,
+            "day": report.day.isoformat(),
+        }
     return render(
         request,
         "reports/daily_report_print.html",
-        {"report": report, "sections": sections, "title": title, "figures": report.figures, "language": report.language},
+        {
+            "report": report,
+            "sections": sections,
+            "title": title,
+            "figures": report.figures,
+            "language": report.language,
+        },
     )
 
 
@@ -217,7 +325,7 @@ def _download(report: DailyReport, kind: str) -> FileResponse:
     file = report.pdf if kind == "pdf" else report.xlsx
     if not file:
         raise Http404
-    name = f"{gettext('daily-report')}-{report.day.isoformat()}-{report.language}.{kind}"
+    name = f"daily-report-{report.day.isoformat()}-{report.language}.{kind}"
     return FileResponse(file.open("rb"), as_attachment=True, filename=name)
 
 
@@ -245,8 +353,12 @@ def summary(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "reports/summary.html",
-        {"campaign": campaign, "figures": figures, "sections": documents.summary_sections(figures),
-         "title": gettext("Campaign summary: %(campaign)s") % {"campaign": campaign.name}},
+        {
+            "campaign": campaign,
+            "figures": figures,
+            "sections": documents.summary_sections(figures),
+            "title": gettext("Campaign summary: %(campaign)s") % {"campaign": campaign.name},
+        },
     )
 
 
@@ -292,8 +404,13 @@ def campaign_close(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "reports/campaign_close.html",
-        {"campaign": campaign, "closure": closure, "form": form, "title": _("Close the campaign"),
-         "today": timezone.localdate()},
+        {
+            "campaign": campaign,
+            "closure": closure,
+            "form": form,
+            "title": _("Close the campaign"),
+            "today": timezone.localdate(),
+        },
         status=422 if request.method == "POST" and form.errors else 200,
     )
 

@@ -349,7 +349,11 @@ class _Judge:
             for g, members in groups.items():
                 avail = {p.id: len(p.available_days & in_horizon) for p in members}
                 a_ref = max(avail.values(), default=0)
-                judged = [p for p in members if a_ref and 2 * avail[p.id] >= a_ref]
+                judged = [
+                    p
+                    for p in members
+                    if a_ref and 2 * avail[p.id] >= a_ref and any(pick(s) and _can_take(p, s) for s in self.problem.shifts)
+                ]
                 if len(judged) < 2:
                     continue
                 hi = lo = None
@@ -362,6 +366,20 @@ class _Judge:
                     lo = down if lo is None else min(lo, down)
                 spread = (hi or 0) - (lo or 0)
                 self.note(rule, spread - setting.value, None, None, None, f"group {g}: {rule[9:]} spread {spread}, band {setting.value}")
+
+
+def _can_take(person: Staff, shift: Shift) -> bool:
+    """Return True when nothing about the person forbids the shift outright."""
+    if shift.day not in person.available_days:
+        return False
+    if shift.kind == "leader" and not person.is_leader:
+        return False
+    if person.kinds is not None and shift.kind not in person.kinds:
+        return False
+    if shift.is_night and person.no_nights:
+        return False
+    minutes = int((shift.end - shift.start).total_seconds() // 60)
+    return person.max_minutes_per_day is None or minutes <= person.max_minutes_per_day
 
 
 def check_roster(

@@ -42,6 +42,8 @@ family names what blocks it.
 from __future__ import annotations
 
 import math
+import random
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
@@ -49,6 +51,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time as dtime, timedelta
 
 from ortools.sat.python import cp_model
+
+from frontline.roster.checker import check_roster
 
 __all__ = [
     "Problem",
@@ -281,6 +285,17 @@ class _Index:
                 else:
                     self.why[j][i] = reason
         self.elig_set = [set(e) for e in self.elig]
+        # Who could ever take a shift of each fairness metric: only they are compared.
+        self.can_any: dict[str, list[bool]] = {
+            name: [False] * len(self.staff) for name in ("fairness_shifts", "fairness_nights", "fairness_weekends")
+        }
+        for j, s in enumerate(self.shifts):
+            for i in self.elig[j]:
+                self.can_any["fairness_shifts"][i] = True
+                if s.is_night:
+                    self.can_any["fairness_nights"][i] = True
+                if s.day.weekday() >= 5:
+                    self.can_any["fairness_weekends"][i] = True
         self.avail_days = [sum(1 for d in p.available_days if d in self.dix) for p in self.staff]
 
 
@@ -461,23 +476,16 @@ def _precheck(ix: _Index, *, locked: Iterable[Assignment]) -> list[Shortage]:
 
 Lit = cp_model.IntVar | int  # a boolean variable, or a constant 0/1 for a frozen cell
 
-_HARD_FAMILIES = (
-    "one_shift_per_day",
-    "min_rest_hours",
-    "max_consecutive_days",
-    "days_off_after_max_run",
-    "min_consecutive_days_off",
-    "max_shifts_per_week",
-    "fairness_shifts",
-    "fairness_nights",
-    "fairness_weekends",
-    "roles",
-    "locked",
-)
-
-
 class _Model:
-    """The CP-SAT model of a problem; with diagnose=True every hard part is switchable."""
+    """The CP-SAT model of a problem, or of part of it with the rest frozen.
+
+    ``free`` maps a staff index to the window of day indices in which their cells are
+    decided; every other cell is a constant taken from ``roster`` (or, before
+    ``freeze_before``, from ``previous``). With ``free=None`` everyone is free over the
+    whole horizon. Constraints made only of constants are dropped: they are either
+    satisfied or, in a frozen past, beyond repair. With ``diagnose=True`` every hard part
+    can be switched off by an assumption literal in ``switch``.
+    """
 
     def __init__(
         self,
@@ -489,8 +497,8 @@ class _Model:
         diagnose: bool = False,
         symmetry: bool = True,
         demand_weight: int | None = None,
-        window: tuple[int, int] | None = None,
-        fixed: frozenset[tuple[int, int]] = frozenset(),
+        free: Mapping[int, tuple[int, int]] | None = None,
+        roster: Iterable[tuple[int, int]] = (),
     ) -> None:
         self.ix = ix
         self.rules = rules = ix.problem.rules
@@ -502,174 +510,152 @@ class _Model:
         cov, roles_rule = rules.coverage, rules.roles
         if demand_weight is not None and not diagnose:
             if cov.hard:
-                cov = Rule(value=cov.value, hard=False, weight=demand_weight, enabled=cov.enabled)
+                cov = replace(cov, hard=False, weight=demand_weight)
             if roles_rule.hard:
-                roles_rule = Rule(value=roles_rule.value, hard=False, weight=demand_weight, enabled=roles_rule.enabled)
+                roles_rule = replace(roles_rule, hard=False, weight=demand_weight)
         self.softened = {
-            name for name, before, after in (("coverage", rules.coverage, cov), ("roles", rules.roles, roles_rule))
+            name
+            for name, before, after in (("coverage", rules.coverage, cov), ("roles", rules.roles, roles_rule))
             if before.hard and not after.hard
         }
         self.switch: dict[Hashable, cp_model.IntVar] = {}  # assumption literals when diagnosing
         self.penalties: dict[str, list[tuple[cp_model.IntVar | int, int]]] = defaultdict(list)
         self.x: dict[tuple[int, int], cp_model.IntVar] = {}
-        self.const: dict[tuple[int, int], int] = {}  # frozen cells with value 1
+        self.const: set[tuple[int, int]] = set()  # cells fixed to 1
         nd = len(ix.days)
+        n_staff = len(ix.staff)
         prev_idx = {(ix.pid[a], ix.sid[b]) for a, b in previous if a in ix.pid and b in ix.sid}
         lock_idx = {(ix.pid[a], ix.sid[b]) for a, b in locked if a in ix.pid and b in ix.sid}
-        self.prev_idx = prev_idx
-        if freeze_before is None or not ix.days or freeze_before <= ix.days[0]:
-            frozen_day = 0
-        elif freeze_before > ix.days[-1]:
-            frozen_day = nd
-        else:
-            frozen_day = ix.dix[freeze_before]
-        self.frozen_day = frozen_day
-        lo, hi = window if window is not None else (0, nd)
-        lo = max(lo, frozen_day)
-        self.free_days = range(lo, max(lo, hi))
-        fixed_by_shift: dict[int, list[int]] = defaultdict(list)
-        for i, j in fixed:
-            fixed_by_shift[j].append(i)
+        self.frozen_day = frozen_day = _frozen_day(ix, freeze_before)
+        if free is None:
+            free = {i: (0, nd) for i in range(n_staff)}
+        self.free = {i: (max(lo, frozen_day), hi) for i, (lo, hi) in free.items() if max(lo, frozen_day) < hi}
+        self.all_free = len(self.free) == n_staff and all(
+            lo <= frozen_day and hi >= nd for lo, hi in self.free.values()
+        )
+        # Fixed cells: the frozen past from previous, everything else from roster.
+        fixed_cells = {(i, j) for i, j in prev_idx if ix.dix[ix.shifts[j].day] < frozen_day}
+        fixed_cells |= {(i, j) for i, j in roster if ix.dix[ix.shifts[j].day] >= frozen_day}
 
-        # ---- variables: eligible pairs; frozen days keep the previous roster as constants,
-        # days outside the window keep `fixed`.
-        cell: list[dict[int, Lit]] = [dict() for _ in ix.staff]  # staff -> shift -> literal
-        on: list[list[Lit]] = [[] for _ in ix.shifts]  # shift -> literals of its people
-        self.on = on
-        for j, s in enumerate(ix.shifts):
-            k = ix.dix[s.day]
-            if k >= frozen_day and k not in self.free_days:
-                for i in fixed_by_shift.get(j, ()):
-                    cell[i][j] = 1
-                    self.const[(i, j)] = 1
-                    on[j].append(1)
-                continue
-            for i in ix.elig[j]:
-                if k < frozen_day:
-                    if (i, j) in prev_idx:
-                        cell[i][j] = 1
-                        self.const[(i, j)] = 1
-                        on[j].append(1)
-                    continue
-                v = m.new_bool_var(f"x{i}_{j}")
-                self.x[(i, j)] = v
-                cell[i][j] = v
-                on[j].append(v)
-            if k < frozen_day:
-                # Frozen cells that the previous roster filled with someone now ineligible stay filled.
-                for i in range(len(ix.staff)):
-                    if (i, j) in prev_idx and j not in cell[i]:
-                        cell[i][j] = 1
-                        self.const[(i, j)] = 1
-                        on[j].append(1)
-        self.cell = cell
+        def is_free(i: int, k: int) -> bool:
+            window = self.free.get(i)
+            return window is not None and window[0] <= k < window[1]
+
+        # ---- cells: variables for free eligible pairs, constants for fixed ones
+        cell: list[dict[int, Lit]] = [dict() for _ in range(n_staff)]
+        on: list[list[tuple[int, Lit]]] = [[] for _ in ix.shifts]  # shift -> (person, literal)
+        for i, j in fixed_cells:
+            if not is_free(i, ix.dix[ix.shifts[j].day]):
+                cell[i][j] = 1
+                self.const.add((i, j))
+                on[j].append((i, 1))
+        shifts_with_vars: set[int] = set()
+        for i, (lo, hi) in self.free.items():
+            for k in range(lo, hi):
+                for j in ix.by_day[k]:
+                    if i in ix.elig_set[j]:
+                        v = m.new_bool_var("")
+                        self.x[(i, j)] = v
+                        cell[i][j] = v
+                        on[j].append((i, v))
+                        shifts_with_vars.add(j)
+        self.cell, self.on = cell, on
         for i, j in lock_idx:
             if (i, j) in self.x:
                 self._hard(m.add(self.x[(i, j)] == 1), "locked")
 
-        # ---- coverage, max staff and roles per shift
-        for j, s in enumerate(ix.shifts):
-            lits = on[j]
-            free = ix.dix[s.day] in self.free_days
+        # ---- coverage, max staff and roles per shift with something to decide
+        check_shifts = range(len(ix.shifts)) if diagnose else sorted(shifts_with_vars)
+        for j in check_shifts:
+            s = ix.shifts[j]
+            k = ix.dix[s.day]
+            lits = [v for _, v in on[j]]
             const = sum(v for v in lits if isinstance(v, int))
             vars_ = [v for v in lits if not isinstance(v, int)]
+            if not vars_ and k < frozen_day:
+                continue
             if vars_:
                 m.add(sum(vars_) <= max(0, s.capacity - const))
             if cov.enabled and s.min_staff > const:
-                key = ("coverage", ix.dix[s.day], s.checkpoint_id)
                 need = s.min_staff - const
                 if cov.hard:
-                    if vars_:
-                        self._hard(m.add(sum(vars_) >= need), key)
-                    elif free:
-                        self._hard(m.add_bool_or([self._false()]), key)
+                    key = ("coverage", k, s.checkpoint_id)
+                    self._hard(m.add(sum(vars_) >= need) if vars_ else m.add_bool_or([self._false()]), key)
                 else:
-                    short = m.new_int_var(0, need, f"short{j}")
+                    short = m.new_int_var(0, need, "")
                     m.add(sum(vars_) + short >= need)
                     self.penalties["coverage"].append((short, cov.weight))
-            if roles_rule.enabled and (free or not roles_rule.hard):
-                for flag, attr in (
-                    (s.needs_party_member, "is_party_member"),
-                    (s.needs_team_leader, "is_team_leader"),
-                ):
-                    if not flag:
-                        continue
-                    role = [cell[i][j] for i in range(len(ix.staff)) if j in cell[i] and getattr(ix.staff[i], attr)]
-                    self._at_least_one(role, roles_rule, "roles")
+            if roles_rule.enabled:
+                for flag, attr in ((s.needs_party_member, "is_party_member"), (s.needs_team_leader, "is_team_leader")):
+                    if flag:
+                        role = [v for i, v in on[j] if getattr(ix.staff[i], attr)]
+                        self._at_least_one(role, roles_rule, "roles")
 
-        # ---- per person
-        self.w: list[list[Lit]] = []
-        night = [s.is_night for s in ix.shifts]
-        weekend = [s.day.weekday() >= 5 for s in ix.shifts]
-        self.counts: dict[str, list[cp_model.LinearExpr | int]] = defaultdict(list)
-        for i, p in enumerate(ix.staff):
+        # ---- per free person
+        longest = max((sh.end - sh.start for sh in ix.shifts), default=timedelta(0))
+        rest_td = timedelta(hours=rules.min_rest_hours.value if rules.min_rest_hours.enabled else 0)
+        self.reach = 2 + math.ceil((rest_td + longest).total_seconds() / 86400)  # days a rest rule spans
+        self.w: dict[int, list[Lit]] = {}
+        self.counts: dict[str, dict[int, cp_model.LinearExprT]] = defaultdict(dict)
+        one = rules.one_shift_per_day
+        exact_w = one.enabled and one.hard and not diagnose
+        for i in self.free:
+            p = ix.staff[i]
             mine = cell[i]
             per_day: list[list[Lit]] = [[] for _ in range(nd)]
             for j, lit in mine.items():
                 per_day[ix.dix[ix.shifts[j].day]].append(lit)
             w_row: list[Lit] = []
-            one = rules.one_shift_per_day
+            day_n: list[cp_model.LinearExprT] = []
             for k in range(nd):
                 lits = per_day[k]
                 consts = sum(v for v in lits if isinstance(v, int))
                 vars_ = [v for v in lits if not isinstance(v, int)]
+                if not vars_:
+                    w_row.append(1 if consts else 0)
+                    day_n.append(consts)
+                    continue
                 if consts:
                     w_row.append(1)
-                elif not vars_:
-                    w_row.append(0)
                 elif len(vars_) == 1:
                     w_row.append(vars_[0])
-                elif one.enabled and one.hard and not diagnose:
+                elif exact_w:
                     # With at most one shift a day, the duty day is exactly the sum.
-                    wv = m.new_bool_var(f"w{i}_{k}")
+                    wv = m.new_bool_var("")
                     m.add(sum(vars_) == wv)
                     w_row.append(wv)
                 else:
-                    wv = m.new_bool_var(f"w{i}_{k}")
+                    wv = m.new_bool_var("")
                     for v in vars_:
                         m.add_implication(v, wv)
                     m.add_bool_or(vars_).only_enforce_if(wv)
                     w_row.append(wv)
-                if one.enabled and len(lits) > 1 and not (one.hard and not diagnose and not consts):
+                day_n.append(w_row[-1] if exact_w and not consts else sum(lits))
+                if one.enabled and len(lits) > 1 and not (exact_w and not consts):
                     self._le(lits, 1, one, "one_shift_per_day")
                 if p.max_minutes_per_day is not None and len(lits) > 1:
                     minutes = [(ix.shifts[j].minutes, lit) for j, lit in mine.items() if ix.dix[ix.shifts[j].day] == k]
                     self._linear_le(minutes, p.max_minutes_per_day)
-            self.w.append(w_row)
-            # Shifts per day: the duty day itself when one shift a day is hard.
-            exact_w = one.enabled and one.hard and not diagnose
-            day_n: list[cp_model.LinearExprT] = []
-            for k in range(nd):
-                if exact_w:
-                    day_n.append(w_row[k])
-                elif not per_day[k]:
-                    day_n.append(0)
-                else:
-                    day_n.append(sum(per_day[k]))
+            self.w[i] = w_row
             self._rest_and_overlap(i, mine)
             self._runs(i, w_row)
-            self._weekly(day_n)
+            self._weekly(day_n, self.free[i])
             self._count("fairness_shifts", i, day_n, len(mine))
-            self._count("fairness_nights", i, [lit for j, lit in mine.items() if night[j]], len(mine))
-            if exact_w:
-                wk = [w_row[k] for k in range(nd) if ix.days[k].weekday() >= 5]
-            else:
-                wk = [lit for j, lit in mine.items() if weekend[j]]
-            self._count("fairness_weekends", i, wk, len(mine))
+            self._count("fairness_nights", i, [lit for j, lit in mine.items() if ix.shifts[j].is_night], len(mine))
+            weekend_days = [k for k in range(nd) if ix.days[k].weekday() >= 5]
+            self._count("fairness_weekends", i, [day_n[k] for k in weekend_days], len(mine))
             self._continuity(i, mine, w_row)
             if rules.home_community.enabled and p.home_community_id is not None:
                 for j, lit in mine.items():
                     c = ix.shifts[j].community_id
-                    if c is not None and c != p.home_community_id:
+                    if c is not None and c != p.home_community_id and not isinstance(lit, int):
                         self.penalties["home_community"].append((lit, rules.home_community.weight))
-        self._fairness()
+        self._fairness(fixed_cells)
         if rules.stability.enabled and previous:
-            for (i, j), v in self.x.items():
-                self.penalties["stability"].append((1 - v if (i, j) in prev_idx else v, rules.stability.weight))
-            for i, j in prev_idx:
-                if (i, j) not in self.x and (i, j) not in self.const:
-                    self.penalties["stability"].append((1, rules.stability.weight))
-        if symmetry and not previous and not locked and not diagnose:
+            weight = rules.stability.weight
+            for key, v in self.x.items():
+                self.penalties["stability"].append((1 - v if key in prev_idx else v, weight))
+        if symmetry and self.all_free and not previous and not locked and not diagnose:
             self._break_symmetry()
         terms = [(v, w) for items in self.penalties.values() for v, w in items]
         self.objective = sum(w * v for v, w in terms)
@@ -686,18 +672,16 @@ class _Model:
             ct.only_enforce_if(lit)
 
     def _le(self, lits: Sequence[Lit], bound: int, rule: Rule, name: str) -> None:
-        """Add sum(lits) <= bound, hard or soft (weight per unit above)."""
+        """Add sum(lits) <= bound over 0/1 literals, hard or soft (weight per unit above)."""
         const = sum(v for v in lits if isinstance(v, int))
         vars_ = [v for v in lits if not isinstance(v, int)]
         slack = bound - const
         if not vars_ or slack >= len(vars_):
             return
         if rule.hard:
-            if slack < 0:
-                slack = 0  # a frozen past already breaks it; keep the future clean
-            self._hard(self.model.add(sum(vars_) <= slack), name)
+            self._hard(self.model.add(sum(vars_) <= max(0, slack)), name)
         else:
-            over = self.model.new_int_var(0, len(vars_), f"{name}_over")
+            over = self.model.new_int_var(0, len(vars_), "")
             self.model.add(sum(vars_) - over <= slack)
             self.penalties[name].append((over, rule.weight))
 
@@ -712,14 +696,13 @@ class _Model:
             return
         vars_ = [v for v in lits if not isinstance(v, int)]
         if rule.hard:
-            if not vars_:
-                self._hard(self.model.add_bool_or([self._false()]), name)
-            else:
-                self._hard(self.model.add(sum(vars_) >= 1), name)
-        else:
-            miss = self.model.new_bool_var(f"{name}_miss")
+            self._hard(self.model.add(sum(vars_) >= 1) if vars_ else self.model.add_bool_or([self._false()]), name)
+        elif vars_:
+            miss = self.model.new_bool_var("")
             self.model.add_bool_or([*vars_, miss])
             self.penalties[name].append((miss, rule.weight))
+        else:
+            self.penalties[name].append((1, rule.weight))
 
     def _false(self) -> cp_model.IntVar:
         if not hasattr(self, "_false_lit"):
@@ -731,63 +714,65 @@ class _Model:
         """Forbid overlapping shifts and enforce rest between shifts, by time classes."""
         ix, rules = self.ix, self.rules
         rest = rules.min_rest_hours
-        rest_min = rest.value * 60 if rest.enabled else 0
+        gap_needed = timedelta(hours=rest.value if rest.enabled else 0)
         # Shifts with the same start and end form a class: at most one of them is
         # worked (they overlap), so a class is a 0/1 sum and pairs of classes are exact.
+        lo, hi = self.free[i]
+        reach = self.reach
         classes: dict[tuple[datetime, datetime], list[Lit]] = defaultdict(list)
         for j, lit in mine.items():
             s = ix.shifts[j]
-            classes[(s.start, s.end)].append(lit)
+            if lo - reach <= ix.dix[s.day] < hi + reach:
+                classes[(s.start, s.end)].append(lit)
         keys = sorted(classes)
         sums: dict[tuple[datetime, datetime], Lit] = {}
         for key in keys:
             lits = classes[key]
             if len(lits) > 1:
-                # Overlapping shifts: physically impossible, always hard.
-                self._le(lits, 1, Rule(hard=True), "overlap")
-            consts = sum(v for v in lits if isinstance(v, int))
+                self._le(lits, 1, Rule(hard=True), "overlap")  # physically impossible: always hard
             vars_ = [v for v in lits if not isinstance(v, int)]
-            if consts:
+            if any(isinstance(v, int) and v for v in lits):
                 sums[key] = 1
+            elif not vars_:
+                sums[key] = 0
             elif len(vars_) == 1:
                 sums[key] = vars_[0]
             else:
-                a = self.model.new_bool_var(f"cls{i}")
+                a = self.model.new_bool_var("")
                 self.model.add(sum(vars_) == a)
                 sums[key] = a
-        gap_needed = timedelta(minutes=rest_min)
         for n, a in enumerate(keys):
+            la = sums[a]
+            if isinstance(la, int) and la == 0:
+                continue
             for b in keys[n + 1 :]:
                 if b[0] >= a[1] + gap_needed:
                     break  # keys are sorted by start; later ones start later still
-                la, lb = sums[a], sums[b]
-                if isinstance(la, int) and isinstance(lb, int):
+                lb = sums[b]
+                if isinstance(lb, int) and (lb == 0 or isinstance(la, int)):
                     continue
                 overlaps = b[0] < a[1] and a[0] < b[1]
-                rule = Rule(hard=True) if overlaps else rest
-                name = "overlap" if overlaps else "min_rest_hours"
-                if not overlaps and not rest.enabled:
-                    continue
-                if rule.hard:
-                    self._le([la, lb], 1, rule, name)
+                if overlaps or rest.hard:
+                    self._le([la, lb], 1, Rule(hard=True), "overlap" if overlaps else "min_rest_hours")
                 else:
-                    both = self.model.new_bool_var("rest_pair")
+                    both = self.model.new_bool_var("")
                     self._linear_le([(1, la), (1, lb), (-1, both)], 1)
-                    self.penalties[name].append((both, rule.weight))
+                    self.penalties["min_rest_hours"].append((both, rest.weight))
 
     def _runs(self, i: int, w: Sequence[Lit]) -> None:
         """Add maximum runs, rest after a maximum run and minimum blocks of days off."""
         rules = self.rules
         nd = len(w)
+        lo, hi = self.free[i]
         mx = rules.max_consecutive_days
         if mx.enabled and mx.value < nd:
             M = mx.value
-            for s in range(0, nd - M):
+            for s in range(max(0, lo - M), min(hi, nd - M)):
                 self._le(w[s : s + M + 1], M, mx, "max_consecutive_days")
             after = rules.days_off_after_max_run
             if after.enabled and after.value > 1:
                 # A run of M ending on day d-1 makes d (by the max) and d+1..d+R-1 off.
-                for d in range(M, nd):
+                for d in range(max(M, lo - after.value), min(nd, hi + M + 1)):
                     run = w[d - M : d]
                     if any(isinstance(v, int) and v == 0 for v in run):
                         continue
@@ -798,7 +783,7 @@ class _Model:
         off = rules.min_consecutive_days_off
         if off.enabled and off.value > 1:
             for s in range(1, off.value):
-                for d in range(0, nd - s - 1):
+                for d in range(max(0, lo - s - 1), min(hi, nd - s - 1)):
                     lits = [_neg(w[d]), *w[d + 1 : d + s + 1], _neg(w[d + s + 1])]
                     self._clause(lits, off, "min_consecutive_days_off")
 
@@ -807,21 +792,21 @@ class _Model:
             return
         vars_ = [v for v in lits if not isinstance(v, int)]
         if not vars_:
-            return  # broken in the frozen past; nothing to decide
+            return  # broken in the frozen part; nothing to decide
         if rule.hard:
             self._hard(self.model.add_bool_or(vars_), name)
         else:
-            miss = self.model.new_bool_var(f"{name}_miss")
+            miss = self.model.new_bool_var("")
             self.model.add_bool_or([*vars_, miss])
             self.penalties[name].append((miss, rule.weight))
 
-    def _weekly(self, day_n: Sequence[cp_model.LinearExprT]) -> None:
+    def _weekly(self, day_n: Sequence[cp_model.LinearExprT], window: tuple[int, int]) -> None:
         """Cap the shifts in every rolling 7 days (sums of per-day counts: 7 terms each)."""
         rule = self.rules.max_shifts_per_week
         if not rule.enabled:
             return
         nd = len(day_n)
-        for s in range(0, max(1, nd - 6)):
+        for s in range(max(0, window[0] - 6), min(max(1, nd - 6), window[1])):
             window = list(day_n[s : min(nd, s + 7)])
             const = sum(v for v in window if isinstance(v, int))
             vars_ = [v for v in window if not isinstance(v, int)]
@@ -830,7 +815,7 @@ class _Model:
             if rule.hard:
                 self._hard(self.model.add(sum(vars_) <= max(0, rule.value - const)), "max_shifts_per_week")
             else:
-                over = self.model.new_int_var(0, 3 * len(window), "week_over")
+                over = self.model.new_int_var(0, 3 * len(window) + 3, "")
                 self.model.add(sum(vars_) - over <= rule.value - const)
                 self.penalties["max_shifts_per_week"].append((over, rule.weight))
 
@@ -839,11 +824,11 @@ class _Model:
         const = sum(v for v in terms if isinstance(v, int))
         vars_ = [v for v in terms if not isinstance(v, int)]
         if not vars_:
-            self.counts[name].append(const)
+            self.counts[name][i] = const
             return
-        c = self.model.new_int_var(const, const + ub, f"{name}{i}")
+        c = self.model.new_int_var(0, const + ub, "")
         self.model.add(c == sum(vars_) + const)
-        self.counts[name].append(c)
+        self.counts[name][i] = c
 
     def _continuity(self, i: int, mine: Mapping[int, Lit], w: Sequence[Lit]) -> None:
         """Penalise a duty day at a checkpoint the person did not work the day before."""
@@ -851,58 +836,87 @@ class _Model:
         if not rule.enabled or rule.weight <= 0:
             return
         ix, m = self.ix, self.model
+        lo, hi = self.free[i]
         at: dict[tuple[int, Hashable], list[Lit]] = defaultdict(list)
         for j, lit in mine.items():
             s = ix.shifts[j]
-            if s.checkpoint_id is not None:
-                at[(ix.dix[s.day], s.checkpoint_id)].append(lit)
+            k = ix.dix[s.day]
+            if s.checkpoint_id is not None and lo - 1 <= k <= hi:
+                at[(k, s.checkpoint_id)].append(lit)
         by_day: dict[int, list[Hashable]] = defaultdict(list)
         for k, c in at:
             by_day[k].append(c)
-        for k in sorted(by_day):
-            if k == 0 or isinstance(w[k - 1], int) and w[k - 1] == 0:
+        for k in range(max(1, lo), min(len(w), hi + 1)):
+            if k not in by_day or (isinstance(w[k - 1], int) and w[k - 1] == 0):
                 continue
             change: cp_model.IntVar | None = None
             for c in by_day[k]:
                 today = at[(k, c)]
                 yesterday = at.get((k - 1, c), [])
                 if all(isinstance(v, int) for v in (*today, *yesterday, w[k - 1])):
-                    if sum(today) and w[k - 1] and not sum(yesterday):
-                        self.penalties["continuity"].append((1, rule.weight))
-                    continue
+                    continue  # fully fixed: a constant of the objective
                 if change is None:
-                    change = m.new_bool_var(f"chg{i}_{k}")
+                    change = m.new_bool_var("")
                     self.penalties["continuity"].append((change, rule.weight))
                 # change >= today(c) + worked(k-1) - yesterday(c) - 1
                 m.add(change >= sum(today) + w[k - 1] - sum(yesterday) - 1)
 
-    def _fairness(self) -> None:
+    def _fairness(self, fixed_cells: set[tuple[int, int]]) -> None:
         ix, m = self.ix, self.model
         groups: dict[Hashable, list[int]] = defaultdict(list)
         for i, p in enumerate(ix.staff):
             groups[p.group].append(i)
+        # Counts of frozen people come straight from the fixed cells.
+        fixed_counts: dict[str, dict[int, int]] = {
+            "fairness_shifts": defaultdict(int),
+            "fairness_nights": defaultdict(int),
+            "fairness_weekends": defaultdict(int),
+        }
+        for i, j in fixed_cells:
+            if i in self.free:
+                continue
+            s = ix.shifts[j]
+            fixed_counts["fairness_shifts"][i] += 1
+            fixed_counts["fairness_nights"][i] += int(s.is_night)
+            fixed_counts["fairness_weekends"][i] += int(s.day.weekday() >= 5)
         for name in ("fairness_shifts", "fairness_nights", "fairness_weekends"):
             rule: Rule = getattr(self.rules, name)
             if not rule.enabled:
                 continue
-            for g, members in groups.items():
+            for members in groups.values():
                 a_ref = max((ix.avail_days[i] for i in members), default=0)
-                judged = [i for i in members if a_ref and 2 * ix.avail_days[i] >= a_ref]
-                counts = self.counts[name]
-                if len(judged) < 2 or all(isinstance(counts[i], int) and counts[i] == 0 for i in judged):
+                judged = [
+                    i for i in members if a_ref and 2 * ix.avail_days[i] >= a_ref and ix.can_any[name][i]
+                ]
+                if len(judged) < 2 or not any(i in self.free for i in judged):
                     continue
-                ub = max(1, len(ix.days) * 3) * 2
-                hi = m.new_int_var(0, ub, f"hi_{name}")
-                lo = m.new_int_var(0, ub, f"lo_{name}")
+                counts = {
+                    i: self.counts[name][i] if i in self.free else fixed_counts[name].get(i, 0) for i in judged
+                }
+                if all(isinstance(c, int) for c in counts.values()):
+                    # Nothing to decide: the spread is a constant of the objective.
+                    scaled = [(c * a_ref // ix.avail_days[i], -(-c * a_ref // ix.avail_days[i])) for i, c in counts.items()]
+                    spread = max(up for _, up in scaled) - min(down for down, _ in scaled)
+                    if spread > rule.value and not rule.hard:
+                        self.penalties[name].append((spread - rule.value, rule.weight))
+                    continue
+                ub = 3 * max(1, len(ix.days)) * a_ref
+                hi = m.new_int_var(0, ub, "")
+                lo = m.new_int_var(0, ub, "")
                 for i in judged:
                     a = ix.avail_days[i]
-                    # hi >= count * a_ref / a, i.e. hi * a >= count * a_ref (same for lo).
-                    m.add(hi * a >= a_ref * counts[i])
-                    m.add(lo * a <= a_ref * counts[i])
+                    count = counts[i]
+                    if isinstance(count, int):
+                        # hi >= ceil(count * a_ref / a), lo <= floor(count * a_ref / a)
+                        m.add(hi >= -(-count * a_ref // a))
+                        m.add(lo <= count * a_ref // a)
+                    else:
+                        m.add(hi * a >= a_ref * count)
+                        m.add(lo * a <= a_ref * count)
                 if rule.hard:
                     self._hard(m.add(hi - lo <= rule.value), name)
                 else:
-                    over = m.new_int_var(0, ub, f"over_{name}")
+                    over = m.new_int_var(0, ub, "")
                     m.add(over >= hi - lo - rule.value)
                     self.penalties[name].append((over, rule.weight))
 
@@ -924,9 +938,10 @@ class _Model:
             )
             classes[key].append(i)
         self.sym_classes = [c for c in classes.values() if len(c) > 1]
+        counts = self.counts["fairness_shifts"]
         for members in self.sym_classes:
             for a, b in zip(members, members[1:]):
-                self.model.add(self.counts["fairness_shifts"][a] >= self.counts["fairness_shifts"][b])
+                self.model.add(counts[a] >= counts[b])
 
 
 def _neg(lit: Lit) -> Lit:
@@ -1125,7 +1140,7 @@ def solve(
         log(f"start roster at {time.monotonic() - t0:.2f}s: {len(roster)} cells")
     # Close the start roster's gaps with small windowed models before the full one: they
     # presolve in a fraction of a second where the full model takes several.
-    roster, first_obj = _fill_gaps(
+    roster, first_obj, complete = _fill_gaps(
         ix,
         roster,
         previous=previous_set,
@@ -1136,11 +1151,10 @@ def solve(
         log=log,
     )
     first_time: float | None = None
-    if first_obj is not None:
+    if complete:
         first_time = time.monotonic() - t0
-        trace_points.append((first_time, first_obj, 0))
         if log:
-            log(f"first complete roster at {first_time:.2f}s, objective {first_obj}")
+            log(f"first complete roster at {first_time:.2f}s")
     mdl = _Model(
         ix, previous=previous_set, locked=locked_set, freeze_before=freeze_before, demand_weight=_DEMAND_WEIGHT
     )
@@ -1148,84 +1162,87 @@ def solve(
         log(f"model built at {time.monotonic() - t0:.2f}s: {len(mdl.x)} x-vars, {len(mdl.model.proto.constraints)} constraints")
     if getattr(mdl, "sym_classes", None):
         roster = _sort_hint_for_symmetry(ix, roster, mdl.sym_classes)
-    _complete_hint(mdl, roster)
+    hint_obj = _complete_hint(mdl, roster)
+    if first_time is not None:
+        price = first_obj if first_obj is not None else hint_obj
+        if price is not None and price < _DEMAND_WEIGHT:
+            trace_points.append((first_time, price, 0))
     if log:
-        log(f"hint ready at {time.monotonic() - t0:.2f}s")
+        log(f"hint ready at {time.monotonic() - t0:.2f}s, objective {hint_obj}")
 
-    solver = cp_model.CpSolver()
-    params = solver.parameters
-    params.max_time_in_seconds = max(0.1, time_limit_s - (time.monotonic() - t0))
-    params.num_workers = max(1, workers)
-    params.relative_gap_limit = gap_limit
-    for name, value in (solver_params or {}).items():
-        field_ = getattr(params, name)
-        if isinstance(value, (list, tuple)):
-            field_.extend(value)
-        else:
-            setattr(params, name, value)
-    if log is not None:
-        params.log_search_progress = True
-        params.log_to_stdout = False
-        solver.log_callback = log
-    trace = _Trace(t0)
-    trace.points = trace_points
-    status = solver.solve(mdl.model, trace)
+    deadline = t0 + time_limit_s
+    full = _FullSearch(
+        mdl,
+        t0=t0,
+        time_limit_s=max(0.1, deadline - time.monotonic()),
+        workers=1 if workers >= 2 else workers,
+        gap_limit=gap_limit,
+        solver_params=solver_params,
+        log=log,
+    )
+    full.start()
+    best = set(roster)
+    best_obj = hint_obj if hint_obj is not None else None
+    if workers >= 2 and hint_obj is not None:
+        # One core runs the full model (bound, proof, its own LNS), the other our
+        # neighbourhood search on small windowed models, which moves much faster.
+        best, best_obj = _lns(
+            ix,
+            best,
+            best_obj,
+            full=full,
+            previous=previous_set,
+            locked=locked_set,
+            freeze_before=freeze_before,
+            deadline=deadline,
+            gap_limit=gap_limit,
+            trace=trace_points,
+            t0=t0,
+            log=log,
+        )
+    full.stop()
+    full.join()
+    status = full.status
+    if full.best is not None and (best_obj is None or full.best_obj <= best_obj):
+        best, best_obj = full.best, full.best_obj
+    bound = full.bound
     wall = time.monotonic() - t0
-    unfilled: list[Shortage] = []
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and any(
-        solver.value(v) if not isinstance(v, int) else v for name in mdl.softened for v, _ in mdl.penalties[name]
-    ):
-        # Some hard demand is left open: proven impossible when optimal, else not found in time.
-        pairs = {key for key, v in mdl.x.items() if solver.boolean_value(v)} | set(mdl.const)
-        unfilled = _unfilled(ix, pairs)
-        if status == cp_model.OPTIMAL:
-            status = cp_model.INFEASIBLE
-        else:
-            return Result(
-                "unknown",
-                [],
-                None,
-                None,
-                None,
-                wall,
-                explanation=unfilled,
-                trace=[],
+    trace_points.sort()
+    if best_obj is None:
+        if status == cp_model.INFEASIBLE:
+            explanation = _diagnose(
+                ix, previous=previous_set, locked=locked_set, freeze_before=freeze_before,
+                time_limit_s=max(5.0, min(30.0, time_limit_s - wall)),
             )
-    if status == cp_model.INFEASIBLE:
-        remaining = max(5.0, min(30.0, time_limit_s - wall))
-        explanation = _diagnose(
-            ix, previous=previous_set, locked=locked_set, freeze_before=freeze_before, time_limit_s=remaining
-        )
+            return Result("infeasible", [], None, None, None, time.monotonic() - t0, explanation=explanation)
         return Result(
-            "infeasible", [], None, None, None, time.monotonic() - t0, explanation=explanation + unfilled, trace=[]
-        )
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return Result(
-            "unknown",
-            [],
-            None,
-            None,
-            None,
-            wall,
+            "unknown", [], None, None, None, wall,
             explanation=[Shortage(None, None, None, 0, 0, "timeout", "no roster found within the time limit")],
-            trace=trace.points,
         )
-    pairs = {key for key, v in mdl.x.items() if solver.boolean_value(v)} | set(mdl.const)
-    assignments = _ids(ix, pairs)
-    objective = int(round(solver.objective_value))
-    bound = int(math.ceil(solver.best_objective_bound - 1e-6))
-    gap = 0.0 if objective <= bound else (objective - bound) / max(1, abs(objective))
-    breakdown = {
-        name: sum(w * (v if isinstance(v, int) else solver.value(v)) for v, w in items)
-        for name, items in mdl.penalties.items()
-    }
+    proven = status == cp_model.OPTIMAL or (bound is not None and best_obj <= bound)
+    if best_obj >= _DEMAND_WEIGHT and mdl.softened:
+        # Some hard demand is left open: proven impossible when optimal, else not found in time.
+        unfilled = _unfilled(ix, best)
+        if not proven:
+            return Result("unknown", [], None, bound, None, wall, explanation=unfilled)
+        explanation = _diagnose(
+            ix, previous=previous_set, locked=locked_set, freeze_before=freeze_before,
+            time_limit_s=max(5.0, min(30.0, time_limit_s - wall)),
+        )
+        return Result("infeasible", [], None, None, None, time.monotonic() - t0, explanation=explanation + unfilled)
+    assignments = _ids(ix, best)
+    gap = None
+    if bound is not None:
+        gap = 0.0 if best_obj <= bound else (best_obj - bound) / max(1, abs(best_obj))
     explanation: list[Shortage] = []
     if not problem.rules.coverage.hard:
+        crew: dict[int, int] = defaultdict(int)
+        for _, j in best:
+            crew[j] += 1
         for j, s in enumerate(ix.shifts):
-            got = sum(1 for i, jj in pairs if jj == j)
-            if got < s.min_staff:
+            if crew[j] < s.min_staff:
                 explanation.append(
-                    Shortage(s.checkpoint_id, s.day, s.id, s.min_staff, got, "understaffed", "left short in the roster")
+                    Shortage(s.checkpoint_id, s.day, s.id, s.min_staff, crew[j], "understaffed", "left short in the roster")
                 )
     changes: list[tuple[Hashable, Hashable, str]] = []
     if previous_set:
@@ -1234,18 +1251,191 @@ def solve(
         changes = [(a, b, "removed") for a, b in sorted(previous_set - now, key=str) if b in shift_ids]
         changes += [(a, b, "added") for a, b in sorted(now - previous_set, key=str)]
     return Result(
-        status="optimal" if status == cp_model.OPTIMAL else "feasible",
+        status="optimal" if proven else "feasible",
         assignments=assignments,
-        objective=objective,
+        objective=best_obj,
         bound=bound,
         gap=gap,
         wall_time=wall,
         explanation=explanation,
-        first_solution_time=first_time if first_time is not None else (trace.points[0][0] if trace.points else None),
-        breakdown={k: v for k, v in breakdown.items() if v},
-        trace=trace.points,
+        first_solution_time=first_time if first_time is not None else (trace_points[0][0] if trace_points else None),
+        # The parts come from the independent checker: the model keeps no per-rule values.
+        breakdown=check_roster(problem, assignments, previous=previous_set or None).breakdown,
+        trace=trace_points,
         changes=changes,
     )
+
+
+class _FullSearch(threading.Thread):
+    """Run CP-SAT on the full model in the background; keep its best roster and bound."""
+
+    def __init__(
+        self,
+        mdl: _Model,
+        *,
+        t0: float,
+        time_limit_s: float,
+        workers: int,
+        gap_limit: float,
+        solver_params: Mapping[str, object] | None,
+        log: Callable[[str], None] | None,
+    ) -> None:
+        super().__init__(daemon=True)
+        self.mdl = mdl
+        self.t0 = t0
+        self.solver = solver = cp_model.CpSolver()
+        params = solver.parameters
+        params.max_time_in_seconds = time_limit_s
+        params.num_workers = max(1, workers)
+        params.relative_gap_limit = gap_limit
+        if workers == 1:
+            # A lone worker does LP-driven search: it is what produces a useful bound.
+            params.linearization_level = 2
+        for name, value in (solver_params or {}).items():
+            field_ = getattr(params, name)
+            if isinstance(value, (list, tuple)):
+                field_.extend(value)
+            else:
+                setattr(params, name, value)
+        if log is not None:
+            params.log_search_progress = True
+            params.log_to_stdout = False
+            solver.log_callback = log
+        self.best: set[tuple[int, int]] | None = None
+        self.best_obj: int = 1 << 62
+        self.bound: int | None = None
+        self.status: int = cp_model.UNKNOWN
+        self.done = False
+        self.points: list[tuple[float, int, int]] = []
+        self._lock = threading.Lock()
+
+    def run(self) -> None:
+        """Solve; record solutions and the bound as they come."""
+        outer = self
+
+        class _Cb(cp_model.CpSolverSolutionCallback):
+            def on_solution_callback(self) -> None:
+                obj = int(round(self.objective_value))
+                cells = {key for key, v in outer.mdl.x.items() if self.boolean_value(v)} | outer.mdl.const
+                with outer._lock:
+                    if obj < outer.best_obj:
+                        outer.best, outer.best_obj = cells, obj
+                        outer.points.append((time.monotonic() - outer.t0, obj, outer.bound or 0))
+
+        def on_bound(value: float) -> None:
+            outer.bound = int(math.ceil(value - 1e-6))
+
+        self.solver.best_bound_callback = on_bound
+        try:
+            self.status = self.solver.solve(self.mdl.model, _Cb())
+            if self.status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                self.bound = int(math.ceil(self.solver.best_objective_bound - 1e-6))
+            elif self.status == cp_model.INFEASIBLE:
+                self.bound = None
+        finally:
+            self.done = True
+
+    def stop(self) -> None:
+        """Ask the search to stop."""
+        self.solver.stop_search()
+
+    def take(self) -> tuple[set[tuple[int, int]] | None, int]:
+        """Return its best roster and objective."""
+        with self._lock:
+            return self.best, self.best_obj
+
+
+def _lns(
+    ix: _Index,
+    roster: set[tuple[int, int]],
+    objective: int,
+    *,
+    full: _FullSearch,
+    previous: frozenset[Assignment],
+    locked: frozenset[Assignment],
+    freeze_before: date | None,
+    deadline: float,
+    gap_limit: float,
+    trace: list[tuple[float, int, int]],
+    t0: float,
+    log: Callable[[str], None] | None,
+) -> tuple[set[tuple[int, int]], int]:
+    """Improve the roster by re-solving windows of days and groups of staff."""
+    rng = random.Random(len(ix.shifts) * 7919 + len(ix.staff))
+    nd = len(ix.days)
+    frozen_day = _frozen_day(ix, freeze_before)
+    groups: dict[Hashable, list[int]] = defaultdict(list)
+    for i, p in enumerate(ix.staff):
+        if ix.avail_days[i]:
+            groups[p.group].append(i)
+    group_list = [g for g in groups.values() if g]
+    free_days = max(1, nd - frozen_day)
+    vars_total = sum(len(e) for e in ix.elig)
+    per_day = max(1.0, vars_total / max(1, nd))
+    per_person_day = max(1.0, vars_total / max(1, sum(ix.avail_days)))
+    target = 4000.0
+    it = 0
+    while True:
+        left = deadline - time.monotonic()
+        if left < 0.5 or full.done:
+            break
+        if full.bound is not None and objective - full.bound <= gap_limit * max(1, abs(objective)):
+            break
+        # Adopt the full search's roster when it got ahead of us.
+        theirs, their_obj = full.take()
+        if theirs is not None and their_obj < objective:
+            roster, objective = set(theirs), their_obj
+        it += 1
+        kind = rng.choice(("window", "group", "group"))
+        if kind == "window":
+            span = int(max(2, min(free_days, target / per_day)))
+            lo = rng.randrange(frozen_day, max(frozen_day + 1, nd - span + 1))
+            free = {i: (lo, lo + span) for i in range(len(ix.staff))}
+        else:
+            members = rng.choice(group_list)
+            span = int(max(3, min(free_days, target / (per_person_day * max(1, len(members)) * 0.5))))
+            lo = rng.randrange(frozen_day, max(frozen_day + 1, nd - span + 1))
+            k = int(max(2, min(len(members), target / (per_person_day * span))))
+            free = {i: (lo, lo + span) for i in rng.sample(members, k)}
+        sub = _Model(
+            ix,
+            previous=previous,
+            locked=locked,
+            freeze_before=freeze_before,
+            demand_weight=_DEMAND_WEIGHT,
+            free=free,
+            roster=roster,
+            symmetry=False,
+        )
+        if not sub.x:
+            continue
+        before = _complete_hint(sub, roster)
+        if before is None:
+            continue
+        solver = cp_model.CpSolver()
+        limit = min(3.0, deadline - time.monotonic())
+        if limit < 0.2:
+            break
+        solver.parameters.max_time_in_seconds = limit
+        solver.parameters.num_workers = 1
+        solver.parameters.random_seed = rng.randrange(1 << 20)
+        status = solver.solve(sub.model)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            target = max(800.0, target * 0.8)
+            continue
+        after = int(round(solver.objective_value))
+        if after < before:
+            roster = {(i, j) for i, j in roster if not (i in sub.free and sub.free[i][0] <= ix.dix[ix.shifts[j].day] < sub.free[i][1])}
+            roster |= {key for key, v in sub.x.items() if solver.boolean_value(v)}
+            objective -= before - after
+            trace.append((time.monotonic() - t0, objective, full.bound or 0))
+            if log:
+                log(f"lns {it} {kind} {len(free)}x{span}d: {objective}")
+        if status == cp_model.OPTIMAL and solver.wall_time < 0.4 * limit:
+            target = min(30000.0, target * 1.2)
+        elif status != cp_model.OPTIMAL:
+            target = max(800.0, target * 0.85)
+    return roster, objective
 
 
 def _complete_hint(mdl: _Model, hint_idx: set[tuple[int, int]]) -> int | None:
@@ -1292,8 +1482,12 @@ def _fill_gaps(
     deadline: float,
     workers: int,
     log: Callable[[str], None] | None,
-) -> tuple[set[tuple[int, int]], int | None]:
-    """Fill unfilled places by re-solving day windows around them; return the roster and its objective."""
+) -> tuple[set[tuple[int, int]], int | None, bool]:
+    """Fill places left open by re-solving day windows around them.
+
+    Return the roster, the objective of the last window solved (the full objective, as
+    each window model prices the frozen rest too) and whether every place is filled.
+    """
     nd = len(ix.days)
     frozen_day = _frozen_day(ix, freeze_before)
     objective: int | None = None
@@ -1306,15 +1500,14 @@ def _fill_gaps(
             if k < done_until or time.monotonic() > deadline:
                 continue
             lo, hi = max(frozen_day, k - span), min(nd, k + span + 1)
-            outside = frozenset((i, j) for i, j in roster if not lo <= ix.dix[ix.shifts[j].day] < hi)
             sub = _Model(
                 ix,
                 previous=previous,
                 locked=locked,
                 freeze_before=freeze_before,
                 demand_weight=_DEMAND_WEIGHT,
-                window=(lo, hi),
-                fixed=outside,
+                free={i: (lo, hi) for i in range(len(ix.staff))},
+                roster=roster,
                 symmetry=False,
             )
             _complete_hint(sub, roster)
@@ -1323,20 +1516,13 @@ def _fill_gaps(
             solver.parameters.num_workers = workers
             status = solver.solve(sub.model)
             if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                roster = set(outside) | {key for key, v in sub.x.items() if solver.boolean_value(v)} | {
-                    key for key in sub.const if lo <= ix.dix[ix.shifts[key[1]].day] < hi
-                }
+                roster = {(i, j) for i, j in roster if not lo <= ix.dix[ix.shifts[j].day] < hi}
+                roster |= {key for key, v in sub.x.items() if solver.boolean_value(v)}
                 objective = int(round(solver.objective_value))
                 if log:
                     log(f"window {lo}-{hi}: objective {objective}")
             done_until = hi
-    if _unfilled(ix, roster):
-        return roster, None
-    if objective is None:
-        # Nothing to fill: price the start roster with a throwaway full model.
-        probe = _Model(ix, previous=previous, locked=locked, freeze_before=freeze_before, demand_weight=_DEMAND_WEIGHT, symmetry=False)
-        objective = _complete_hint(probe, roster)
-    return roster, objective
+    return roster, objective, not _unfilled(ix, roster)
 
 
 _DEMAND_WEIGHT = 100_000  # per missing person or role while hard demand is searched as soft

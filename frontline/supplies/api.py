@@ -14,7 +14,7 @@ from frontline.core.access import can, get_scoped, require, scope
 from frontline.core.errors import DomainError
 from frontline.org.models import Checkpoint, Community, Staff
 from frontline.supplies import selectors, services
-from frontline.supplies.models import Item, Movement, StockLevel, Store, SupplyRequest
+from frontline.supplies.models import Item, StockLevel, Store, SupplyRequest
 
 router = Router(tags=["supplies"])
 
@@ -134,8 +134,13 @@ def _request_out(r: SupplyRequest) -> dict:
         "community_id": r.community_id,
         "requested_at": timezone.localtime(r.requested_at).isoformat(),
         "lines": [
-            {"item_id": ln.item_id, "item": ln.item.name, "quantity_requested": ln.quantity_requested,
-             "quantity_approved": ln.quantity_approved, "quantity_issued": ln.quantity_issued}
+            {
+                "item_id": ln.item_id,
+                "item": ln.item.name,
+                "quantity_requested": ln.quantity_requested,
+                "quantity_approved": ln.quantity_approved,
+                "quantity_issued": ln.quantity_issued,
+            }
             for ln in r.lines.select_related("item")
         ],
     }
@@ -150,8 +155,17 @@ def stock(request: HttpRequest, store_id: int | None = None) -> list[dict]:
     if store_id:
         qs = qs.filter(store_id=store_id)
     return [
-        {"store_id": lv.store_id, "store": lv.store.name, "item_id": lv.item_id, "item": lv.item.name, "unit": lv.item.unit,
-         "lot": lv.lot, "expiry_date": lv.expiry_date, "quantity": lv.quantity, "expired": lv.is_expired(today)}
+        {
+            "store_id": lv.store_id,
+            "store": lv.store.name,
+            "item_id": lv.item_id,
+            "item": lv.item.name,
+            "unit": lv.item.unit,
+            "lot": lv.lot,
+            "expiry_date": lv.expiry_date,
+            "quantity": lv.quantity,
+            "expired": lv.is_expired(today),
+        }
         for lv in qs
     ]
 
@@ -160,8 +174,15 @@ def stock(request: HttpRequest, store_id: int | None = None) -> list[dict]:
 def cover(request: HttpRequest) -> list[dict]:
     require(request.user, "supplies.view")
     return [
-        {"item_id": r["item"].pk, "item": r["item"].name, "unit": r["item"].unit, "on_hand": r["on_hand"], "expired": r["expired"],
-         "used_per_day": float(r["rate"]), "days_of_cover": float(r["days_of_cover"]) if r["days_of_cover"] is not None else None}
+        {
+            "item_id": r["item"].pk,
+            "item": r["item"].name,
+            "unit": r["item"].unit,
+            "on_hand": r["on_hand"],
+            "expired": r["expired"],
+            "used_per_day": float(r["rate"]),
+            "days_of_cover": float(r["days_of_cover"]) if r["days_of_cover"] is not None else None,
+        }
         for r in selectors.item_totals(user=request.user, today=timezone.localdate())
     ]
 

@@ -43,9 +43,16 @@ def load(ctx: Any) -> None:
 
     for n, kind, source, name, quantity, value, lot, expires in RECEIPTS:
         s.stock_receive(
-            actor=office, kind=kind, store=bureau, item=items[name], quantity=quantity, source=source,
-            value=Decimal(value) if value else None, lot=lot,
-            expiry_date=day(n) + timedelta(days=expires) if expires else None, occurred_on=day(n),
+            actor=office,
+            kind=kind,
+            store=bureau,
+            item=items[name],
+            quantity=quantity,
+            source=source,
+            value=Decimal(value) if value else None,
+            lot=lot,
+            expiry_date=day(n) + timedelta(days=expires) if expires else None,
+            occurred_on=day(n),
             document_no=f"RK{n + 1:03d}",
         )
 
@@ -60,13 +67,29 @@ def load(ctx: Any) -> None:
             people = 3 + rng.randint(0, 3)
             s.stock_issue(actor=office, store=bureau, item=masks, quantity=people * 2, checkpoint=cp, occurred_on=d)
             if (i + n) % 2 == 0:
-                s.stock_issue(actor=office, store=bureau, item=gloves, quantity=people * 2, checkpoint=cp, occurred_on=d)
+                s.stock_issue(
+                    actor=office, store=bureau, item=gloves, quantity=people * 2, checkpoint=cp, occurred_on=d
+                )
             if i % 3 == 0 and n % 4 == 0:
                 s.stock_issue(actor=office, store=bureau, item=n95, quantity=20, checkpoint=cp, occurred_on=d)
         if n % 7 == first_duty % 7:
             for cp in ctx.checkpoints[:7]:
-                s.stock_transfer(actor=office, from_store=bureau, to_store=cp_stores[cp.pk], item=items["84消毒液"], quantity=2, occurred_on=d)
-                s.stock_transfer(actor=office, from_store=bureau, to_store=cp_stores[cp.pk], item=items["暖宝宝"], quantity=40, occurred_on=d)
+                s.stock_transfer(
+                    actor=office,
+                    from_store=bureau,
+                    to_store=cp_stores[cp.pk],
+                    item=items["84消毒液"],
+                    quantity=2,
+                    occurred_on=d,
+                )
+                s.stock_transfer(
+                    actor=office,
+                    from_store=bureau,
+                    to_store=cp_stores[cp.pk],
+                    item=items["暖宝宝"],
+                    quantity=40,
+                    occurred_on=d,
+                )
 
     # The last two days: the daily kit to staff of the batch on duty, so front-line issuance has names.
     on_duty = [st for b in ctx.batches if b.start_date <= today <= b.end_date for st in b.staff.all()]
@@ -76,28 +99,59 @@ def load(ctx: Any) -> None:
         s.frontline_kit_issue(actor=office, store=bureau, staff=handed, kit=[(masks, 2), (gloves, 2)], occurred_on=d)
 
     # A stocktake found two broken bottles; a wrongly entered issue was corrected.
-    s.stock_adjust(actor=office, store=bureau, item=items["84消毒液"], counted=_on_hand(bureau, items["84消毒液"], "84-0120") - 2,
-                   lot="84-0120", reason="盘点发现2瓶破损", occurred_on=day(20))
-    wrong = s.stock_issue(actor=office, store=bureau, item=items["医用防护服"], quantity=20, checkpoint=ctx.checkpoints[0], occurred_on=day(15))
+    s.stock_adjust(
+        actor=office,
+        store=bureau,
+        item=items["84消毒液"],
+        counted=_on_hand(bureau, items["84消毒液"], "84-0120") - 2,
+        lot="84-0120",
+        reason="盘点发现2瓶破损",
+        occurred_on=day(20),
+    )
+    wrong = s.stock_issue(
+        actor=office,
+        store=bureau,
+        item=items["医用防护服"],
+        quantity=20,
+        checkpoint=ctx.checkpoints[0],
+        occurred_on=day(15),
+    )
     s.stock_correct(actor=office, movement=wrong[0], reason="数量录错，应为2件")
-    s.stock_issue(actor=office, store=bureau, item=items["医用防护服"], quantity=2, checkpoint=ctx.checkpoints[0], occurred_on=day(15))
+    s.stock_issue(
+        actor=office,
+        store=bureau,
+        item=items["医用防护服"],
+        quantity=2,
+        checkpoint=ctx.checkpoints[0],
+        occurred_on=day(15),
+    )
 
     # Requests from checkpoints, in every state.
     duty = ctx.users["duty"]
     liaison = ctx.users["liaison"]
     cps = ctx.checkpoints
-    r1 = s.request_submit(actor=duty, checkpoint=cps[0], lines=[(masks, 60), (gloves, 60), (items["暖宝宝"], 30)], note="夜班人员增加")
-    r2 = s.request_submit(actor=liaison, community=ctx.communities[0], lines=[(items["84消毒液"], 10)], note="社区公共区域消杀")
+    r1 = s.request_submit(
+        actor=duty, checkpoint=cps[0], lines=[(masks, 60), (gloves, 60), (items["暖宝宝"], 30)], note="夜班人员增加"
+    )
+    r2 = s.request_submit(
+        actor=liaison, community=ctx.communities[0], lines=[(items["84消毒液"], 10)], note="社区公共区域消杀"
+    )
     r3 = s.request_submit(actor=duty, checkpoint=cps[1], lines=[(items["医用防护服"], 10), (items["护目镜"], 10)])
     s.request_approve(actor=office, request=r3, approved={ln.pk: ln.quantity_requested for ln in r3.lines.all()})
     r4 = s.request_submit(actor=duty, checkpoint=cps[2], lines=[(n95, 100), (items["夜班方便食品"], 40)])
-    s.request_approve(actor=office, request=r4, approved={ln.pk: (40 if ln.item == n95 else ln.quantity_requested) for ln in r4.lines.all()},
-                      note="N95优先保障发热筛查岗，其余先发40只")
+    s.request_approve(
+        actor=office,
+        request=r4,
+        approved={ln.pk: (40 if ln.item == n95 else ln.quantity_requested) for ln in r4.lines.all()},
+        note="N95优先保障发热筛查岗，其余先发40只",
+    )
     r5 = s.request_submit(actor=duty, checkpoint=cps[3], lines=[(items["红外线体温计"], 2), (items["饮用水"], 5)])
     s.request_approve(actor=office, request=r5, approved={ln.pk: ln.quantity_requested for ln in r5.lines.all()})
     s.request_issue(actor=office, request=r5, store=bureau)
     r6 = s.request_submit(actor=liaison, checkpoint=cps[7], lines=[(masks, 100), (gloves, 50)])
-    r6 = s.request_approve(actor=office, request=r6, approved={ln.pk: 50 for ln in r6.lines.all()}, note="按当日在岗人数核定")
+    r6 = s.request_approve(
+        actor=office, request=r6, approved={ln.pk: 50 for ln in r6.lines.all()}, note="按当日在岗人数核定"
+    )
     s.request_issue(actor=office, request=r6, store=bureau)
     r7 = s.request_submit(actor=duty, checkpoint=cps[4], lines=[(items["医用防护服"], 50)])
     s.request_reject(actor=office, request=r7, note="卡口执勤无需防护服，请申领口罩手套")

@@ -51,13 +51,15 @@ class ReceiveForm(StyledFormMixin, forms.Form):
     item = forms.ModelChoiceField(label=_("Item"), queryset=Item.objects.none(), error_messages=UNKNOWN_ITEM)
     quantity = forms.IntegerField(label=_("Quantity"), widget=forms.NumberInput(attrs=QTY))
     source = forms.CharField(
-        label=_("Supplier, donor or authority"), max_length=200, required=False,
+        label=_("Supplier, donor or authority"),
+        max_length=200,
+        required=False,
         help_text=_("A donor's name appears on the list of thanks."),
     )
     lot = forms.CharField(label=_("Lot"), max_length=50, required=False)
     expiry_date = forms.DateField(label=_("Expiry date"), required=False, widget=DateInput())
     value = forms.DecimalField(label=_("Value (yuan)"), required=False, max_digits=12, decimal_places=2)
-    document_no = forms.CharField(label=_("Document number"), max_length=60, required=False)
+    document_no = forms.CharField(label=_("Voucher number"), max_length=60, required=False)
     occurred_on = forms.DateField(label=_("Date"), initial=timezone.localdate, widget=DateInput())
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
@@ -75,7 +77,9 @@ class IssueForm(StyledFormMixin, forms.Form):
     checkpoint = forms.ModelChoiceField(label=_("To checkpoint"), queryset=Checkpoint.objects.none(), required=False)
     community = forms.ModelChoiceField(label=_("To community"), queryset=Community.objects.all(), required=False)
     staff = forms.ModelChoiceField(label=_("To staff member"), queryset=Staff.objects.none(), required=False)
-    lot = forms.CharField(label=_("Lot"), max_length=50, required=False, help_text=_("Empty: first expired, first out."))
+    lot = forms.CharField(
+        label=_("Lot"), max_length=50, required=False, help_text=_("Empty: first expired, first out.")
+    )
     occurred_on = forms.DateField(label=_("Date"), initial=timezone.localdate, widget=DateInput())
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
@@ -92,7 +96,9 @@ class TransferForm(StyledFormMixin, forms.Form):
     to_store = forms.ModelChoiceField(label=_("To store"), queryset=Store.objects.none())
     item = forms.ModelChoiceField(label=_("Item"), queryset=Item.objects.none(), error_messages=UNKNOWN_ITEM)
     quantity = forms.IntegerField(label=_("Quantity"), widget=forms.NumberInput(attrs=QTY))
-    lot = forms.CharField(label=_("Lot"), max_length=50, required=False, help_text=_("Empty: first expired, first out."))
+    lot = forms.CharField(
+        label=_("Lot"), max_length=50, required=False, help_text=_("Empty: first expired, first out.")
+    )
     occurred_on = forms.DateField(label=_("Date"), initial=timezone.localdate, widget=DateInput())
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
@@ -137,8 +143,7 @@ class RequestForm(StyledFormMixin, forms.Form):
         for item in self.items:
             self.fields[f"item_{item.pk}"] = forms.IntegerField(
                 label=f"{item.name}（{item.unit}）",
-                required=False,
-                min_value=1,
+                required=False,  # a negative or zero quantity is refused by the service, in words
                 widget=forms.NumberInput(attrs={**QTY, "class": "form-control", "placeholder": "0"}),
             )
 

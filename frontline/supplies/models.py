@@ -25,7 +25,7 @@ class Item(models.Model):
         EQUIPMENT = "equipment", _("Equipment")
         WELFARE = "welfare", _("Food and warmth")
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = models.CharField(_("item name"), max_length=100, unique=True)
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     unit = models.CharField(_("unit"), max_length=20, help_text=_("The counting unit, e.g. 只, 副, 件, 瓶."))
     low_stock_threshold = models.PositiveIntegerField(
@@ -58,7 +58,7 @@ class Store(models.Model):
         CHECKPOINT = "checkpoint", _("Checkpoint")
         COMMUNITY = "community", _("Community")
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = models.CharField(_("store name"), max_length=100, unique=True)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     checkpoint = models.OneToOneField(
         "org.Checkpoint",
@@ -150,7 +150,12 @@ class Movement(models.Model):
     expiry_date = models.DateField(_("expiry date"), null=True, blank=True)
     quantity = models.PositiveIntegerField(_("quantity"))
     from_store = models.ForeignKey(
-        Store, verbose_name=_("from store"), null=True, blank=True, on_delete=models.PROTECT, related_name="out_movements"
+        Store,
+        verbose_name=_("from store"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="out_movements",
     )
     to_store = models.ForeignKey(
         Store, verbose_name=_("to store"), null=True, blank=True, on_delete=models.PROTECT, related_name="in_movements"
@@ -159,7 +164,7 @@ class Movement(models.Model):
         _("supplier, donor or authority"), max_length=200, blank=True, help_text=_("Who the goods came from.")
     )
     value = models.DecimalField(_("value (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True)
-    document_no = models.CharField(_("document number"), max_length=60, blank=True)
+    document_no = models.CharField(_("voucher number"), max_length=60, blank=True)
     checkpoint = models.ForeignKey(
         "org.Checkpoint",
         verbose_name=_("for checkpoint"),
@@ -264,7 +269,9 @@ class Movement(models.Model):
         if not cid:
             return qs.none()
         return qs.filter(
-            Q(from_store__community_id=cid) | Q(to_store__community_id=cid) | Q(community_id=cid)
+            Q(from_store__community_id=cid)
+            | Q(to_store__community_id=cid)
+            | Q(community_id=cid)
             | Q(checkpoint__community_id=cid)
         )
 

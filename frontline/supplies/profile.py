@@ -26,7 +26,12 @@ def staff_supplies(request: HttpRequest, staff: Staff) -> list[dict[str, Any]]:
             "count": len(received),
             "headers": [_("Date"), _("Item"), _("Quantity"), _("From store")],
             "rows": [
-                (m.occurred_on, m.item.name, f"{-m.quantity if m.kind == Movement.Kind.CORRECTION else m.quantity} {m.item.unit}", m.from_store or m.to_store)
+                (
+                    m.occurred_on,
+                    m.item.name,
+                    f"{-m.quantity if m.kind == Movement.Kind.CORRECTION else m.quantity} {m.item.unit}",
+                    m.from_store or m.to_store,
+                )
                 for m in received
             ],
             "link": reverse("supplies:staff_issues") + f"?q={staff.name}",
@@ -38,14 +43,20 @@ def staff_supplies(request: HttpRequest, staff: Staff) -> list[dict[str, Any]]:
 def checkpoint_supplies(request: HttpRequest, checkpoint: Checkpoint) -> list[dict[str, Any]]:
     if not (can(request.user, "supplies.view") or can(request.user, "supplies.request")):
         return []
-    requests = list(scope(SupplyRequest.objects.filter(checkpoint=checkpoint), request.user).prefetch_related("lines__item")[:10])
+    requests = list(
+        scope(SupplyRequest.objects.filter(checkpoint=checkpoint), request.user).prefetch_related("lines__item")[:10]
+    )
     return [
         {
             "title": _("Supply requests"),
             "count": len(requests),
             "headers": [_("No."), _("Items"), _("Status")],
             "rows": [
-                (r.pk, "、".join(f"{ln.item.name}×{ln.quantity_requested}" for ln in r.lines.all()), r.get_status_display())
+                (
+                    r.pk,
+                    "、".join(f"{ln.item.name}×{ln.quantity_requested}" for ln in r.lines.all()),
+                    r.get_status_display(),
+                )
                 for r in requests
             ],
             "link": reverse("supplies:request_list") + f"?q={checkpoint.name}",

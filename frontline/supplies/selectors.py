@@ -74,7 +74,10 @@ def store_outflow(*, store: Store, item: Item, start: date, end: date) -> int:
         item=item, occurred_on__range=(start, end), from_store=store, kind__in=[K.ISSUE, K.TRANSFER]
     ).aggregate(n=Coalesce(Sum("quantity"), 0))["n"]
     back = Movement.objects.filter(
-        item=item, occurred_on__range=(start, end), to_store=store, kind=K.CORRECTION,
+        item=item,
+        occurred_on__range=(start, end),
+        to_store=store,
+        kind=K.CORRECTION,
         reverses__kind__in=[K.ISSUE, K.TRANSFER],
     ).aggregate(n=Coalesce(Sum("quantity"), 0))["n"]
     return int(out) - int(back)
@@ -108,11 +111,17 @@ def cover_rows(*, user: Any, today: date) -> list[dict[str, Any]]:
     pairs = set(StockLevel.objects.filter(store__in=stores).values_list("store_id", "item_id")) | set(
         Movement.objects.filter(from_store__in=stores, occurred_on__gte=start).values_list("from_store_id", "item_id")
     )
-    alerts = {
-        (a.store_id, a.item_id): a for a in StockAlert.objects.filter(closed_at__isnull=True, store__in=stores)
-    }
+    alerts = {(a.store_id, a.item_id): a for a in StockAlert.objects.filter(closed_at__isnull=True, store__in=stores)}
     rows = []
-    for store_id, item_id in sorted(pairs, key=lambda p: (stores[p[0]].kind != Store.Kind.BUREAU, stores[p[0]].name, items[p[1]].category, items[p[1]].name)):
+    for store_id, item_id in sorted(
+        pairs,
+        key=lambda p: (
+            stores[p[0]].kind != Store.Kind.BUREAU,
+            stores[p[0]].name,
+            items[p[1]].category,
+            items[p[1]].name,
+        ),
+    ):
         store, item = stores[store_id], items[item_id]
         cover = store_item_cover(store=store, item=item, today=today)
         rows.append({"store": store, "item": item, "cover": cover, "alert": alerts.get((store_id, item_id))})
@@ -134,8 +143,11 @@ def item_totals(*, user: Any, today: date) -> list[dict[str, Any]]:
         )
     }
     used = dict(
-        issues().filter(from_store__in=stores, occurred_on__range=(start, today))
-        .values("item_id").annotate(n=net_issued()).values_list("item_id", "n")
+        issues()
+        .filter(from_store__in=stores, occurred_on__range=(start, today))
+        .values("item_id")
+        .annotate(n=net_issued())
+        .values_list("item_id", "n")
     )
     rows = []
     for item in Item.objects.filter(active=True):
@@ -163,8 +175,10 @@ def consumption_by_checkpoint(
     if item is not None:
         qs = qs.filter(item=item)
     cells: dict[int, dict[date, int]] = defaultdict(dict)
-    for cp_id, day, n in qs.values("checkpoint_id", "occurred_on").annotate(n=net_issued()).values_list(
-        "checkpoint_id", "occurred_on", "n"
+    for cp_id, day, n in (
+        qs.values("checkpoint_id", "occurred_on")
+        .annotate(n=net_issued())
+        .values_list("checkpoint_id", "occurred_on", "n")
     ):
         cells[cp_id][day] = n
     days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
@@ -221,7 +235,16 @@ def donor_list(*, start: date, end: date) -> list[dict[str, Any]]:
     )
     donors: dict[str, dict[str, Any]] = {}
     for m in qs:
-        d = donors.setdefault(m.source, {"donor": m.source, "first": m.occurred_on, "last": m.occurred_on, "lines": defaultdict(int), "value": Decimal(0)})
+        d = donors.setdefault(
+            m.source,
+            {
+                "donor": m.source,
+                "first": m.occurred_on,
+                "last": m.occurred_on,
+                "lines": defaultdict(int),
+                "value": Decimal(0),
+            },
+        )
         d["lines"][(m.item.name, m.item.unit)] += m.quantity
         d["last"] = max(d["last"], m.occurred_on)
         d["value"] += m.value or 0
@@ -257,9 +280,19 @@ def issues_by(*, user: Any, start: date, end: date, by: str) -> tuple[list[Item]
 def ledger_balances() -> dict[tuple[int, int, str], int]:
     """What the ledger adds up to for each store, item and lot."""
     out: dict[tuple[int, int, str], int] = defaultdict(int)
-    for store_id, item_id, lot, n in Movement.objects.filter(to_store__isnull=False).values("to_store_id", "item_id", "lot").annotate(n=Sum("quantity")).values_list("to_store_id", "item_id", "lot", "n"):
+    for store_id, item_id, lot, n in (
+        Movement.objects.filter(to_store__isnull=False)
+        .values("to_store_id", "item_id", "lot")
+        .annotate(n=Sum("quantity"))
+        .values_list("to_store_id", "item_id", "lot", "n")
+    ):
         out[(store_id, item_id, lot)] += n
-    for store_id, item_id, lot, n in Movement.objects.filter(from_store__isnull=False).values("from_store_id", "item_id", "lot").annotate(n=Sum("quantity")).values_list("from_store_id", "item_id", "lot", "n"):
+    for store_id, item_id, lot, n in (
+        Movement.objects.filter(from_store__isnull=False)
+        .values("from_store_id", "item_id", "lot")
+        .annotate(n=Sum("quantity"))
+        .values_list("from_store_id", "item_id", "lot", "n")
+    ):
         out[(store_id, item_id, lot)] -= n
     return dict(out)
 
@@ -267,7 +300,9 @@ def ledger_balances() -> dict[tuple[int, int, str], int]:
 def ledger_mismatches() -> list[tuple[tuple[int, int, str], int, int]]:
     """Stock levels that differ from the ledger's sum: (key, ledger, level). Empty when all is well."""
     ledger = ledger_balances()
-    levels = {(s, i, lot): q for s, i, lot, q in StockLevel.objects.values_list("store_id", "item_id", "lot", "quantity")}
+    levels = {
+        (s, i, lot): q for s, i, lot, q in StockLevel.objects.values_list("store_id", "item_id", "lot", "quantity")
+    }
     keys = set(ledger) | set(levels)
     return [(k, ledger.get(k, 0), levels.get(k, 0)) for k in sorted(keys) if ledger.get(k, 0) != levels.get(k, 0)]
 
@@ -313,7 +348,12 @@ def frontline_check(*, day: date) -> tuple[list[dict[str, Any]], str]:
     on_duty, source = duty_staff_on(day)
     got: dict[tuple[int, str], int] = defaultdict(int)
     for staff_id, category, n in (
-        issues().filter(staff__in=[s.pk for s in on_duty], occurred_on=day, item__category__in=[Item.Category.MASK, Item.Category.GLOVES])
+        issues()
+        .filter(
+            staff__in=[s.pk for s in on_duty],
+            occurred_on=day,
+            item__category__in=[Item.Category.MASK, Item.Category.GLOVES],
+        )
         .values("staff_id", "item__category")
         .annotate(n=net_issued())
         .values_list("staff_id", "item__category", "n")
@@ -329,4 +369,6 @@ def frontline_check(*, day: date) -> tuple[list[dict[str, Any]], str]:
 
 def staff_received(*, staff: Any) -> QuerySet[Movement]:
     """What one staff member received, newest first."""
-    return issues().filter(staff=staff).select_related("item", "from_store", "checkpoint").order_by("-occurred_on", "-id")
+    return (
+        issues().filter(staff=staff).select_related("item", "from_store", "checkpoint").order_by("-occurred_on", "-id")
+    )

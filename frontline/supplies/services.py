@@ -83,17 +83,26 @@ def store_save(
     """Create or edit a store; a checkpoint's store belongs to the checkpoint's community."""
     if kind == Store.Kind.CHECKPOINT:
         if checkpoint is None:
-            raise DomainError(_("Checkpoint: choose the checkpoint this store belongs to."), code="store.checkpoint", field="checkpoint")
+            raise DomainError(
+                _("Checkpoint: choose the checkpoint this store belongs to."),
+                code="store.checkpoint",
+                field="checkpoint",
+            )
         community = checkpoint.community
     elif kind == Store.Kind.COMMUNITY:
         if community is None:
-            raise DomainError(_("Community: choose the community this store belongs to."), code="store.community", field="community")
+            raise DomainError(
+                _("Community: choose the community this store belongs to."), code="store.community", field="community"
+            )
         checkpoint = None
     else:
         checkpoint = community = None
     fields = {"name": name.strip(), "kind": kind, "checkpoint": checkpoint, "community": community, "active": active}
     return save_instance(
-        actor=actor, instance=store or Store(), fields=fields, action="stock.store_update" if store else "stock.store_create"
+        actor=actor,
+        instance=store or Store(),
+        fields=fields,
+        action="stock.store_update" if store else "stock.store_create",
     )
 
 
@@ -142,7 +151,12 @@ def _item(item: Any) -> Item:
     if not isinstance(item, Item) or item.pk is None:
         raise DomainError(_("Item: no such item in the catalogue."), code="stock.unknown_item", field="item")
     if not item.active:
-        raise DomainError(_("Item: %(item)s is no longer in use."), code="stock.inactive_item", field="item", params={"item": item.name})
+        raise DomainError(
+            _("Item: %(item)s is no longer in use."),
+            code="stock.inactive_item",
+            field="item",
+            params={"item": item.name},
+        )
     return item
 
 
@@ -150,7 +164,9 @@ def _store(store: Any, *, field: str = "store") -> Store:
     if not isinstance(store, Store) or store.pk is None:
         raise DomainError(_("Store: no such store."), code="stock.unknown_store", field=field)
     if not store.active:
-        raise DomainError(_("Store: %(store)s is closed."), code="stock.store_closed", field=field, params={"store": store.name})
+        raise DomainError(
+            _("Store: %(store)s is closed."), code="stock.store_closed", field=field, params={"store": store.name}
+        )
     return store
 
 
@@ -312,7 +328,9 @@ def stock_receive(
     if not source:
         labels = {K.PURCHASE: _("Supplier"), K.DONATION: _("Donor"), K.ALLOCATION: _("Issuing authority")}
         raise DomainError(
-            _("%(who)s: say who the goods came from."), code="stock.source_required", field="source",
+            _("%(who)s: say who the goods came from."),
+            code="stock.source_required",
+            field="source",
             params={"who": labels[K(kind)]},
         )
     if value is not None and value < 0:
@@ -323,8 +341,17 @@ def stock_receive(
         movement = _record(
             actor,
             Movement(
-                kind=kind, item=item, lot=lot.strip(), expiry_date=expiry_date, quantity=quantity, to_store=store,
-                source=source, value=value, document_no=document_no.strip(), occurred_on=day, note=note,
+                kind=kind,
+                item=item,
+                lot=lot.strip(),
+                expiry_date=expiry_date,
+                quantity=quantity,
+                to_store=store,
+                source=source,
+                value=value,
+                document_no=document_no.strip(),
+                occurred_on=day,
+                note=note,
             ),
             f"stock.{kind}",
         )
@@ -354,7 +381,9 @@ def stock_issue(
         checkpoint = store.checkpoint
     if checkpoint is None and community is None and staff is None:
         raise DomainError(
-            _("Recipient: choose a checkpoint, a community or a staff member."), code="stock.no_recipient", field="checkpoint"
+            _("Recipient: choose a checkpoint, a community or a staff member."),
+            code="stock.no_recipient",
+            field="checkpoint",
         )
     if checkpoint is not None and community is None:
         community = checkpoint.community
@@ -365,9 +394,18 @@ def stock_issue(
             _record(
                 actor,
                 Movement(
-                    kind=K.ISSUE, item=item, lot=level.lot, expiry_date=level.expiry_date, quantity=n,
-                    from_store=store, checkpoint=checkpoint, community=community, staff=staff, request=request,
-                    occurred_on=day, note=note,
+                    kind=K.ISSUE,
+                    item=item,
+                    lot=level.lot,
+                    expiry_date=level.expiry_date,
+                    quantity=n,
+                    from_store=store,
+                    checkpoint=checkpoint,
+                    community=community,
+                    staff=staff,
+                    request=request,
+                    occurred_on=day,
+                    note=note,
                 ),
                 "stock.issue",
             )
@@ -405,10 +443,17 @@ def stock_transfer(
                 _record(
                     actor,
                     Movement(
-                        kind=K.TRANSFER, item=item, lot=level.lot, expiry_date=level.expiry_date, quantity=n,
-                        from_store=from_store, to_store=to_store,
+                        kind=K.TRANSFER,
+                        item=item,
+                        lot=level.lot,
+                        expiry_date=level.expiry_date,
+                        quantity=n,
+                        from_store=from_store,
+                        to_store=to_store,
                         checkpoint=to_store.checkpoint if to_store.checkpoint_id else None,
-                        community=to_store.community, occurred_on=day, note=note,
+                        community=to_store.community,
+                        occurred_on=day,
+                        note=note,
                     ),
                     "stock.transfer",
                 )
@@ -450,10 +495,28 @@ def stock_adjust(
             )
         if diff > 0:
             _put(store, item, lot, expiry_date, diff)
-            movement = Movement(kind=K.ADJUSTMENT, item=item, lot=lot, expiry_date=expiry_date or (level.expiry_date if level else None), quantity=diff, to_store=store, reason=reason, occurred_on=day)
+            movement = Movement(
+                kind=K.ADJUSTMENT,
+                item=item,
+                lot=lot,
+                expiry_date=expiry_date or (level.expiry_date if level else None),
+                quantity=diff,
+                to_store=store,
+                reason=reason,
+                occurred_on=day,
+            )
         else:
             _take(store, item, -diff, lot=lot, allow_expired=True)
-            movement = Movement(kind=K.ADJUSTMENT, item=item, lot=lot, expiry_date=level.expiry_date if level else None, quantity=-diff, from_store=store, reason=reason, occurred_on=day)
+            movement = Movement(
+                kind=K.ADJUSTMENT,
+                item=item,
+                lot=lot,
+                expiry_date=level.expiry_date if level else None,
+                quantity=-diff,
+                from_store=store,
+                reason=reason,
+                occurred_on=day,
+            )
         movement = _record(actor, movement, "stock.adjust")
         _after_commit([(store.pk, item.pk)])
     return movement
@@ -465,7 +528,11 @@ def stock_correct(*, actor: Any, movement: Movement, reason: str) -> Movement:
     if not reason:
         raise DomainError(_("Reason: say what was wrong."), code="stock.reason_required", field="reason")
     with transaction.atomic():
-        original = Movement.objects.select_for_update().select_related("item", "from_store", "to_store").get(pk=movement.pk)
+        original = (
+            Movement.objects.select_for_update(of=("self",))
+            .select_related("item", "from_store", "to_store")
+            .get(pk=movement.pk)
+        )
         if original.kind == K.CORRECTION:
             raise DomainError(
                 _("Movement: a correction cannot itself be corrected; record a new movement."),
@@ -473,7 +540,9 @@ def stock_correct(*, actor: Any, movement: Movement, reason: str) -> Movement:
                 field="reason",
             )
         if Movement.objects.filter(reverses=original).exists():
-            raise DomainError(_("Movement: this was corrected already."), code="stock.already_corrected", field="reason")
+            raise DomainError(
+                _("Movement: this was corrected already."), code="stock.already_corrected", field="reason"
+            )
         pairs = []
         if original.to_store_id:
             _take(original.to_store, original.item, original.quantity, lot=original.lot, allow_expired=True)  # type: ignore[arg-type]
@@ -484,10 +553,20 @@ def stock_correct(*, actor: Any, movement: Movement, reason: str) -> Movement:
         reversal = _record(
             actor,
             Movement(
-                kind=K.CORRECTION, item=original.item, lot=original.lot, expiry_date=original.expiry_date,
-                quantity=original.quantity, from_store=original.to_store, to_store=original.from_store,
-                checkpoint=original.checkpoint, community=original.community, staff=original.staff,
-                source=original.source, reverses=original, reason=reason, occurred_on=timezone.localdate(),
+                kind=K.CORRECTION,
+                item=original.item,
+                lot=original.lot,
+                expiry_date=original.expiry_date,
+                quantity=original.quantity,
+                from_store=original.to_store,
+                to_store=original.from_store,
+                checkpoint=original.checkpoint,
+                community=original.community,
+                staff=original.staff,
+                source=original.source,
+                reverses=original,
+                reason=reason,
+                occurred_on=timezone.localdate(),
             ),
             "stock.correct",
         )
@@ -515,8 +594,14 @@ def frontline_kit_issue(
         for person in staff:
             for item, quantity in kit:
                 movements += stock_issue(
-                    actor=actor, store=store, item=item, quantity=quantity, staff=person, checkpoint=checkpoint,
-                    occurred_on=occurred_on, note=str(_("Daily front-line kit")),
+                    actor=actor,
+                    store=store,
+                    item=item,
+                    quantity=quantity,
+                    staff=person,
+                    checkpoint=checkpoint,
+                    occurred_on=occurred_on,
+                    note=str(_("Daily front-line kit")),
                 )
     return movements
 
@@ -573,10 +658,16 @@ def request_submit(
     if checkpoint is not None:
         community = checkpoint.community
     if community is None:
-        raise DomainError(_("Checkpoint: say which checkpoint or community needs the supplies."), code="request.no_place", field="checkpoint")
+        raise DomainError(
+            _("Checkpoint: say which checkpoint or community needs the supplies."),
+            code="request.no_place",
+            field="checkpoint",
+        )
     if getattr(actor, "role", "") == "liaison" and not actor.is_superuser and actor.community_id != community.pk:
         raise DomainError(
-            _("Community: you may only request for your own community."), code="request.other_community", field="community"
+            _("Community: you may only request for your own community."),
+            code="request.other_community",
+            field="community",
         )
     wanted: dict[int, tuple[Item, int]] = {}
     for item, quantity in lines:
@@ -585,7 +676,12 @@ def request_submit(
         item = _item(item)
         q = _quantity(quantity, field=f"item_{item.pk}")
         if item.pk in wanted:
-            raise DomainError(_("Item: %(item)s is listed twice."), code="request.duplicate_item", field="item", params={"item": item.name})
+            raise DomainError(
+                _("Item: %(item)s is listed twice."),
+                code="request.duplicate_item",
+                field="item",
+                params={"item": item.name},
+            )
         wanted[item.pk] = (item, q)
     if not wanted:
         raise DomainError(_("Items: ask for at least one item."), code="request.empty", field="lines")
@@ -609,7 +705,14 @@ def request_submit(
         body = "、".join(f"{i.name} {q}{i.unit}" for i, q in wanted.values())
         users = _logistics_users()
         transaction.on_commit(
-            lambda: notify(users=users, kind="supplies.request", title=title, body=body, link=link, dedupe_key=f"supplies.request:{request.pk}")
+            lambda: notify(
+                users=users,
+                kind="supplies.request",
+                title=title,
+                body=body,
+                link=link,
+                dedupe_key=f"supplies.request:{request.pk}",
+            )
         )
     return request
 
@@ -618,9 +721,7 @@ def _locked(request: SupplyRequest) -> SupplyRequest:
     return SupplyRequest.objects.select_for_update().get(pk=request.pk)
 
 
-def request_approve(
-    *, actor: Any, request: SupplyRequest, approved: dict[int, Any], note: str = ""
-) -> SupplyRequest:
+def request_approve(*, actor: Any, request: SupplyRequest, approved: dict[int, Any], note: str = "") -> SupplyRequest:
     """Approve a request all or in part: approved maps each line's id to the quantity granted."""
     with transaction.atomic():
         request = _locked(request)
@@ -638,7 +739,9 @@ def request_approve(
             granted[line.pk] = q
         if not any(granted.values()):
             raise DomainError(
-                _("Approved: nothing is approved; reject the request instead."), code="request.nothing_approved", field="status"
+                _("Approved: nothing is approved; reject the request instead."),
+                code="request.nothing_approved",
+                field="status",
             )
         full = all(granted[line.pk] == line.quantity_requested for line in lines)
         _request_move(request, S.APPROVED if full else S.PARTLY_APPROVED)
@@ -671,7 +774,9 @@ def request_reject(*, actor: Any, request: SupplyRequest, note: str) -> SupplyRe
         request.decided_by, request.decided_at, request.decision_note = actor, timezone.now(), note
         request.save()
         audit_record(actor=actor, action="stock.request_reject", target=request, changes={"note": note})
-        _tell_requester(request, _("Your supply request %(n)s was rejected") % {"n": request.pk}, "supplies.request_rejected")
+        _tell_requester(
+            request, _("Your supply request %(n)s was rejected") % {"n": request.pk}, "supplies.request_rejected"
+        )
     return request
 
 
@@ -685,7 +790,9 @@ def request_cancel(*, actor: Any, request: SupplyRequest) -> SupplyRequest:
     return request
 
 
-def request_issue(*, actor: Any, request: SupplyRequest, store: Store, occurred_on: date | None = None) -> SupplyRequest:
+def request_issue(
+    *, actor: Any, request: SupplyRequest, store: Store, occurred_on: date | None = None
+) -> SupplyRequest:
     """Issue what was approved, out of one store, all lines or none."""
     with transaction.atomic():
         request = _locked(request)
@@ -695,8 +802,14 @@ def request_issue(*, actor: Any, request: SupplyRequest, store: Store, occurred_
             if not line.quantity_approved:
                 continue
             stock_issue(
-                actor=actor, store=store, item=line.item, quantity=line.quantity_approved,
-                checkpoint=request.checkpoint, community=request.community, request=request, occurred_on=occurred_on,
+                actor=actor,
+                store=store,
+                item=line.item,
+                quantity=line.quantity_approved,
+                checkpoint=request.checkpoint,
+                community=request.community,
+                request=request,
+                occurred_on=occurred_on,
             )
             line.quantity_issued = line.quantity_approved
             line.save(update_fields=["quantity_issued"])
@@ -704,7 +817,9 @@ def request_issue(*, actor: Any, request: SupplyRequest, store: Store, occurred_
         request.save()
         audit_record(actor=actor, action="stock.request_issue", target=request, changes={"store": store.name})
         _tell_requester(
-            request, _("Supplies for your request %(n)s have been issued") % {"n": request.pk}, "supplies.request_issued"
+            request,
+            _("Supplies for your request %(n)s have been issued") % {"n": request.pk},
+            "supplies.request_issued",
         )
     return request
 
@@ -712,7 +827,9 @@ def request_issue(*, actor: Any, request: SupplyRequest, store: Store, occurred_
 # --- low-stock alerts ----------------------------------------------------------------------
 
 
-def stock_alerts_evaluate(*, pairs: Iterable[tuple[int, int]] | None = None, today: date | None = None) -> dict[str, int]:
+def stock_alerts_evaluate(
+    *, pairs: Iterable[tuple[int, int]] | None = None, today: date | None = None
+) -> dict[str, int]:
     """Open an alert (and notify once) when an item falls short at a store; close it when restocked."""
     from frontline.org.selectors import liaisons_of
     from frontline.supplies.selectors import store_item_cover
@@ -729,7 +846,9 @@ def stock_alerts_evaluate(*, pairs: Iterable[tuple[int, int]] | None = None, tod
         cover = store_item_cover(store=store, item=item, today=today)
         reason = cover.shortfall
         with transaction.atomic():
-            open_alert = StockAlert.objects.select_for_update().filter(store=store, item=item, closed_at__isnull=True).first()
+            open_alert = (
+                StockAlert.objects.select_for_update().filter(store=store, item=item, closed_at__isnull=True).first()
+            )
             if reason is None:
                 if open_alert:
                     open_alert.closed_at = timezone.now()
@@ -742,21 +861,41 @@ def stock_alerts_evaluate(*, pairs: Iterable[tuple[int, int]] | None = None, tod
             try:
                 with transaction.atomic():
                     alert = StockAlert.objects.create(
-                        store=store, item=item, reason=reason, on_hand=cover.on_hand,
-                        days_of_cover=cover.days_of_cover.quantize(Decimal("0.1")) if cover.days_of_cover is not None else None,
+                        store=store,
+                        item=item,
+                        reason=reason,
+                        on_hand=cover.on_hand,
+                        days_of_cover=cover.days_of_cover.quantize(Decimal("0.1"))
+                        if cover.days_of_cover is not None
+                        else None,
                     )
             except IntegrityError:
                 continue  # a racing evaluation opened it
-            audit_record(actor="system", action="stock.alert_open", target=alert, changes={"reason": reason, "on_hand": cover.on_hand})
+            audit_record(
+                actor="system",
+                action="stock.alert_open",
+                target=alert,
+                changes={"reason": reason, "on_hand": cover.on_hand},
+            )
             opened += 1
             if reason == StockAlert.Reason.THRESHOLD:
                 body = _("%(store)s holds %(n)s %(unit)s of %(item)s, under the threshold of %(t)s.") % {
-                    "store": store.name, "n": cover.on_hand, "unit": item.unit, "item": item.name, "t": item.low_stock_threshold,
+                    "store": store.name,
+                    "n": cover.on_hand,
+                    "unit": item.unit,
+                    "item": item.name,
+                    "t": item.low_stock_threshold,
                 }
             else:
-                body = _("%(store)s holds %(n)s %(unit)s of %(item)s: %(d)s days at the current rate of %(r)s a day.") % {
-                    "store": store.name, "n": cover.on_hand, "unit": item.unit, "item": item.name,
-                    "d": alert.days_of_cover, "r": cover.rate.quantize(Decimal("0.1")),
+                body = _(
+                    "%(store)s holds %(n)s %(unit)s of %(item)s: %(d)s days at the current rate of %(r)s a day."
+                ) % {
+                    "store": store.name,
+                    "n": cover.on_hand,
+                    "unit": item.unit,
+                    "item": item.name,
+                    "d": alert.days_of_cover,
+                    "r": cover.rate.quantize(Decimal("0.1")),
                 }
             users = _logistics_users() + (list(liaisons_of(store.community)) if store.community_id else [])
             notify(

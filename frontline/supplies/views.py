@@ -76,10 +76,14 @@ def overview(request: HttpRequest) -> HttpResponse:
     context = {
         "title": _("Supplies overview"),
         "totals": selectors.item_totals(user=request.user, today=today),
-        "alerts": scope(StockAlert.objects.filter(closed_at__isnull=True).select_related("store", "item"), request.user),
+        "alerts": scope(
+            StockAlert.objects.filter(closed_at__isnull=True).select_related("store", "item"), request.user
+        ),
         "expired": selectors.expired_levels(user=request.user, today=today, within_days=14)[:20],
         "waiting": requests.filter(status=SupplyRequest.Status.SUBMITTED).count(),
-        "to_issue": requests.filter(status__in=[SupplyRequest.Status.APPROVED, SupplyRequest.Status.PARTLY_APPROVED]).count(),
+        "to_issue": requests.filter(
+            status__in=[SupplyRequest.Status.APPROVED, SupplyRequest.Status.PARTLY_APPROVED]
+        ).count(),
         "today": today,
         "window": selectors.rate_window_days(),
         "manage": can(request.user, "supplies.manage"),
@@ -127,7 +131,9 @@ def _ledger_form(request: HttpRequest, form_class: Any, service: Any, title: Any
 
 @login_required
 def receive(request: HttpRequest) -> HttpResponse:
-    return _ledger_form(request, ReceiveForm, services.stock_receive, _("Receive supplies"), gettext("Received into stock."))
+    return _ledger_form(
+        request, ReceiveForm, services.stock_receive, _("Receive supplies"), gettext("Received into stock.")
+    )
 
 
 @login_required
@@ -137,12 +143,16 @@ def issue(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def transfer(request: HttpRequest) -> HttpResponse:
-    return _ledger_form(request, TransferForm, services.stock_transfer, _("Transfer between stores"), gettext("Transferred."))
+    return _ledger_form(
+        request, TransferForm, services.stock_transfer, _("Transfer between stores"), gettext("Transferred.")
+    )
 
 
 @login_required
 def adjust(request: HttpRequest) -> HttpResponse:
-    return _ledger_form(request, AdjustForm, services.stock_adjust, _("Stocktake adjustment"), gettext("Stock adjusted to the count."))
+    return _ledger_form(
+        request, AdjustForm, services.stock_adjust, _("Stocktake adjustment"), gettext("Stock adjusted to the count.")
+    )
 
 
 # --- the ledger ----------------------------------------------------------------------------
@@ -152,14 +162,14 @@ def movement_page(request: HttpRequest) -> ListPage:
     return ListPage(
         title=_("Stock ledger"),
         columns=[
-            Column(_("Date"), "occurred_on", sort="occurred_on", link=True),
+            Column(_("Date"), lambda m: m.occurred_on.isoformat(), sort="occurred_on", link=True),
             Column(_("Kind"), "get_kind_display", sort="kind"),
             Column(_("Item"), "item.name", sort="item__name"),
             Column(_("Lot"), "lot"),
             Column(_("Quantity"), "quantity", sort="quantity", css="text-end"),
             Column(_("Unit"), "item.unit"),
-            Column(_("From"), lambda m: m.from_store or m.source),
-            Column(_("To"), lambda m: m.to_store or m.recipient),
+            Column(_("Source"), lambda m: m.from_store or m.source),
+            Column(_("Destination"), lambda m: m.to_store or m.recipient),
             Column(_("Note"), lambda m: m.reason or m.note),
             Column(_("Entered by"), "created_by.username"),
         ],
@@ -168,13 +178,17 @@ def movement_page(request: HttpRequest) -> ListPage:
             Filter("kind", _("Kind"), Movement.Kind.choices),
             Filter("item", _("Item"), list(Item.objects.values_list("pk", "name")), lookup="item_id"),
             Filter(
-                "store", _("Store"), list(scope(Store.objects.all(), request.user).values_list("pk", "name")),
+                "store",
+                _("Store"),
+                list(scope(Store.objects.all(), request.user).values_list("pk", "name")),
                 apply=lambda qs, v: qs.filter(Q(from_store_id=v) | Q(to_store_id=v)),
             ),
         ],
         default_sort="-occurred_on",
         detail_url=lambda m: reverse("supplies:movement_detail", args=[m.pk]),
-        actions=[(_("Export to Excel"), reverse("supplies:movement_export") + "?" + request.GET.urlencode(), "download")],
+        actions=[
+            (_("Export to Excel"), reverse("supplies:movement_export") + "?" + request.GET.urlencode(), "download")
+        ],
         search_placeholder=_("Donor, supplier, item, lot, staff"),
     )
 
@@ -182,7 +196,9 @@ def movement_page(request: HttpRequest) -> ListPage:
 def movement_queryset(request: HttpRequest) -> QuerySet[Movement]:
     start, end = _period(request, default_days=3650)
     return scope(
-        Movement.objects.select_related("item", "from_store", "to_store", "checkpoint", "community", "staff", "created_by"),
+        Movement.objects.select_related(
+            "item", "from_store", "to_store", "checkpoint", "community", "staff", "created_by"
+        ),
         request.user,
     ).filter(occurred_on__range=(start, end))
 
@@ -190,8 +206,14 @@ def movement_queryset(request: HttpRequest) -> QuerySet[Movement]:
 @login_required
 def movement_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "supplies.view")
-    extra = {"period_from": request.GET.get("from", ""), "period_to": request.GET.get("to", ""), "manage": can(request.user, "supplies.manage")}
-    return render_list(request, movement_queryset(request), movement_page(request), template="supplies/movement_list.html", extra=extra)
+    extra = {
+        "period_from": request.GET.get("from", ""),
+        "period_to": request.GET.get("to", ""),
+        "manage": can(request.user, "supplies.manage"),
+    }
+    return render_list(
+        request, movement_queryset(request), movement_page(request), template="supplies/movement_list.html", extra=extra
+    )
 
 
 @login_required
@@ -201,12 +223,41 @@ def movement_export(request: HttpRequest) -> HttpResponse:
     audit_record(actor=request.user, action="stock.export", changes={"rows": qs.count()})
     sheet = Sheet(
         _("Stock ledger"),
-        [_("Date"), _("Kind"), _("Item"), _("Lot"), _("Expiry date"), _("Quantity"), _("Unit"), _("From"), _("To"),
-         _("Supplier, donor or authority"), _("Value (yuan)"), _("Document number"), _("Reason"), _("Note"), _("Entered by")],
         [
-            (m.occurred_on, m.get_kind_display(), m.item.name, m.lot, m.expiry_date, m.quantity, m.item.unit,
-             str(m.from_store or ""), str(m.to_store or m.recipient), m.source, float(m.value) if m.value is not None else None,
-             m.document_no, m.reason, m.note, m.created_by.username if m.created_by else "")
+            _("Date"),
+            _("Kind"),
+            _("Item"),
+            _("Lot"),
+            _("Expiry date"),
+            _("Quantity"),
+            _("Unit"),
+            _("Source"),
+            _("Destination"),
+            _("Supplier, donor or authority"),
+            _("Value (yuan)"),
+            _("Voucher number"),
+            _("Reason"),
+            _("Note"),
+            _("Entered by"),
+        ],
+        [
+            (
+                m.occurred_on,
+                m.get_kind_display(),
+                m.item.name,
+                m.lot,
+                m.expiry_date,
+                m.quantity,
+                m.item.unit,
+                str(m.from_store or ""),
+                str(m.to_store or m.recipient),
+                m.source,
+                float(m.value) if m.value is not None else None,
+                m.document_no,
+                m.reason,
+                m.note,
+                m.created_by.username if m.created_by else "",
+            )
             for m in qs
         ],
     )
@@ -217,17 +268,24 @@ def movement_export(request: HttpRequest) -> HttpResponse:
 def movement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "supplies.view")
     m = get_scoped(
-        Movement.objects.select_related("item", "from_store", "to_store", "checkpoint", "community", "staff", "request", "reverses"),
-        request.user, pk=pk,
+        Movement.objects.select_related(
+            "item", "from_store", "to_store", "checkpoint", "community", "staff", "request", "reverses"
+        ),
+        request.user,
+        pk=pk,
     )
     reversed_by = Movement.objects.filter(reverses=m).first()
     manage = can(request.user, "supplies.manage")
     form = CorrectForm(request.POST or None)
     if request.method == "POST":
         require(request.user, "supplies.manage")
-        if form.is_valid() and call_service(form, services.stock_correct, actor=request.user, movement=m, reason=form.cleaned_data["reason"]):
-            messages.success(request, gettext("Corrected: a reversing movement was recorded."))
-            return redirect("supplies:movement_detail", pk=pk)
+        if form.is_valid():
+            reversal = call_service(
+                form, services.stock_correct, actor=request.user, movement=m, reason=form.cleaned_data["reason"]
+            )
+            if reversal is not None:
+                messages.success(request, gettext("Corrected: a reversing movement was recorded."))
+                return redirect("supplies:movement_detail", pk=pk)
     context = {
         "title": str(m),
         "subtitle": m.get_kind_display(),
@@ -241,7 +299,7 @@ def movement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             (_("To store"), m.to_store),
             (_("Supplier, donor or authority"), m.source),
             (_("Value (yuan)"), m.value),
-            (_("Document number"), m.document_no),
+            (_("Voucher number"), m.document_no),
             (_("For checkpoint"), m.checkpoint),
             (_("For community"), m.community),
             (_("To staff member"), m.staff),
@@ -269,7 +327,7 @@ def item_list(request: HttpRequest) -> HttpResponse:
     page = ListPage(
         title=_("Item catalogue"),
         columns=[
-            Column(_("Name"), "name", sort="name", link=True),
+            Column(_("Item name"), "name", sort="name", link=True),
             Column(_("Category"), "get_category_display", sort="category"),
             Column(_("Unit"), "unit"),
             Column(_("Low-stock threshold"), "low_stock_threshold", css="text-end"),
@@ -280,7 +338,9 @@ def item_list(request: HttpRequest) -> HttpResponse:
         filters=[Filter("category", _("Category"), Item.Category.choices)],
         default_sort="category",
         detail_url=lambda i: reverse("supplies:item_detail", args=[i.pk]),
-        actions=[(_("New item"), reverse("supplies:item_create"), "plus")] if can(request.user, "supplies.manage") else [],
+        actions=[(_("New item"), reverse("supplies:item_create"), "plus")]
+        if can(request.user, "supplies.manage")
+        else [],
     )
     return render_list(request, Item.objects.all(), page)
 
@@ -291,7 +351,10 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_scoped(Item.objects.all(), request.user, pk=pk)
     today = timezone.localdate()
     levels = scope(StockLevel.objects.filter(item=item, quantity__gt=0).select_related("store"), request.user)
-    moves = scope(Movement.objects.filter(item=item).select_related("from_store", "to_store", "staff", "checkpoint", "community"), request.user)[:30]
+    moves = scope(
+        Movement.objects.filter(item=item).select_related("from_store", "to_store", "staff", "checkpoint", "community"),
+        request.user,
+    )[:30]
     context = {
         "title": item.name,
         "subtitle": item.get_category_display(),
@@ -306,15 +369,35 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "title": _("Stock on hand"),
                 "count": sum(lv.quantity for lv in levels if not lv.is_expired(today)),
                 "headers": [_("Store"), _("Lot"), _("Expiry date"), _("Quantity"), _("Expired")],
-                "rows": [(lv.store, lv.lot, lv.expiry_date or "", lv.quantity, gettext("Expired") if lv.is_expired(today) else "") for lv in levels],
+                "rows": [
+                    (
+                        lv.store,
+                        lv.lot,
+                        lv.expiry_date or "",
+                        lv.quantity,
+                        gettext("Expired") if lv.is_expired(today) else "",
+                    )
+                    for lv in levels
+                ],
             },
             {
                 "title": _("Latest movements"),
-                "headers": [_("Date"), _("Kind"), _("Quantity"), _("From"), _("To")],
-                "rows": [(m.occurred_on, m.get_kind_display(), m.quantity, m.from_store or m.source, m.to_store or m.recipient) for m in moves],
+                "headers": [_("Date"), _("Kind"), _("Quantity"), _("Source"), _("Destination")],
+                "rows": [
+                    (
+                        m.occurred_on,
+                        m.get_kind_display(),
+                        m.quantity,
+                        m.from_store or m.source,
+                        m.to_store or m.recipient,
+                    )
+                    for m in moves
+                ],
             },
         ],
-        "actions": [(_("Edit"), reverse("supplies:item_edit", args=[pk]), "pencil")] if can(request.user, "supplies.manage") else [],
+        "actions": [(_("Edit"), reverse("supplies:item_edit", args=[pk]), "pencil")]
+        if can(request.user, "supplies.manage")
+        else [],
     }
     return render(request, "core/detail.html", context)
 
@@ -338,7 +421,7 @@ def store_list(request: HttpRequest) -> HttpResponse:
     page = ListPage(
         title=_("Stores"),
         columns=[
-            Column(_("Name"), "name", sort="name", link=True),
+            Column(_("Store name"), "name", sort="name", link=True),
             Column(_("Kind"), "get_kind_display", sort="kind"),
             Column(_("Community"), "community.name"),
             Column(_("Lots held"), "n_levels", css="text-end"),
@@ -348,9 +431,13 @@ def store_list(request: HttpRequest) -> HttpResponse:
         filters=[Filter("kind", _("Kind"), Store.Kind.choices)],
         default_sort="kind",
         detail_url=lambda s: reverse("supplies:store_detail", args=[s.pk]),
-        actions=[(_("New store"), reverse("supplies:store_create"), "plus")] if can(request.user, "supplies.manage") else [],
+        actions=[(_("New store"), reverse("supplies:store_create"), "plus")]
+        if can(request.user, "supplies.manage")
+        else [],
     )
-    qs = scope(Store.objects.select_related("community"), request.user).annotate(n_levels=Count("levels", filter=Q(levels__quantity__gt=0)))
+    qs = scope(Store.objects.select_related("community"), request.user).annotate(
+        n_levels=Count("levels", filter=Q(levels__quantity__gt=0))
+    )
     return render_list(request, qs, page)
 
 
@@ -370,7 +457,17 @@ def store_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "title": _("Stock on hand"),
                 "count": len(levels),
                 "headers": [_("Item"), _("Lot"), _("Expiry date"), _("Quantity"), _("Unit"), _("Expired")],
-                "rows": [(lv.item, lv.lot, lv.expiry_date or "", lv.quantity, lv.item.unit, gettext("Expired") if lv.is_expired(today) else "") for lv in levels],
+                "rows": [
+                    (
+                        lv.item,
+                        lv.lot,
+                        lv.expiry_date or "",
+                        lv.quantity,
+                        lv.item.unit,
+                        gettext("Expired") if lv.is_expired(today) else "",
+                    )
+                    for lv in levels
+                ],
             }
         ],
         "actions": (
@@ -408,7 +505,11 @@ def request_list(request: HttpRequest) -> HttpResponse:
         title=_("Supply requests"),
         columns=[
             Column(_("No."), "pk", sort="id", link=True),
-            Column(_("Requested at"), lambda r: timezone.localtime(r.requested_at).strftime("%m-%d %H:%M"), sort="requested_at"),
+            Column(
+                _("Requested at"),
+                lambda r: timezone.localtime(r.requested_at).strftime("%m-%d %H:%M"),
+                sort="requested_at",
+            ),
             Column(_("For"), "requester_place"),
             Column(_("Items"), lambda r: "、".join(f"{ln.item.name}×{ln.quantity_requested}" for ln in r.lines.all())),
             Column(_("Status"), "get_status_display", sort="status"),
@@ -418,9 +519,13 @@ def request_list(request: HttpRequest) -> HttpResponse:
         filters=[Filter("status", _("Status"), SupplyRequest.Status.choices)],
         default_sort="-requested_at",
         detail_url=lambda r: reverse("supplies:request_detail", args=[r.pk]),
-        actions=[(_("New request"), reverse("supplies:request_create"), "plus")] if can(request.user, "supplies.request") else [],
+        actions=[(_("New request"), reverse("supplies:request_create"), "plus")]
+        if can(request.user, "supplies.request")
+        else [],
     )
-    qs = scope(SupplyRequest.objects.select_related("checkpoint", "community", "requested_by__staff"), request.user).prefetch_related("lines__item")
+    qs = scope(
+        SupplyRequest.objects.select_related("checkpoint", "community", "requested_by__staff"), request.user
+    ).prefetch_related("lines__item")
     return render_list(request, qs, page)
 
 
@@ -431,8 +536,14 @@ def request_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         saved = call_service(
-            form, services.request_submit, actor=request.user, lines=form.lines(), checkpoint=d["checkpoint"],
-            community=d["community"], needed_by=d["needed_by"], note=d["note"],
+            form,
+            services.request_submit,
+            actor=request.user,
+            lines=form.lines(),
+            checkpoint=d["checkpoint"],
+            community=d["community"],
+            needed_by=d["needed_by"],
+            note=d["note"],
         )
         if saved:
             messages.success(request, gettext("Request sent to logistics."))
@@ -444,8 +555,11 @@ def request_create(request: HttpRequest) -> HttpResponse:
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require_any(request.user, "supplies.view", "supplies.request")
     obj = get_scoped(
-        SupplyRequest.objects.select_related("checkpoint", "community", "requested_by", "decided_by", "issued_by", "issued_from"),
-        request.user, pk=pk,
+        SupplyRequest.objects.select_related(
+            "checkpoint", "community", "requested_by", "decided_by", "issued_by", "issued_from"
+        ),
+        request.user,
+        pk=pk,
     )
     manage = can(request.user, "supplies.manage")
     S = SupplyRequest.Status
@@ -458,15 +572,34 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if action == "approve":
             require(request.user, "supplies.manage")
             if approve_form.is_valid():
-                done = call_service(approve_form, services.request_approve, actor=request.user, request=obj, approved=approve_form.approved(), note=approve_form.cleaned_data["note"])
+                done = call_service(
+                    approve_form,
+                    services.request_approve,
+                    actor=request.user,
+                    request=obj,
+                    approved=approve_form.approved(),
+                    note=approve_form.cleaned_data["note"],
+                )
         elif action == "reject":
             require(request.user, "supplies.manage")
             if reject_form.is_valid():
-                done = call_service(reject_form, services.request_reject, actor=request.user, request=obj, note=reject_form.cleaned_data["note"])
+                done = call_service(
+                    reject_form,
+                    services.request_reject,
+                    actor=request.user,
+                    request=obj,
+                    note=reject_form.cleaned_data["note"],
+                )
         elif action == "issue":
             require(request.user, "supplies.manage")
             if issue_form.is_valid():
-                done = call_service(issue_form, services.request_issue, actor=request.user, request=obj, store=issue_form.cleaned_data["store"])
+                done = call_service(
+                    issue_form,
+                    services.request_issue,
+                    actor=request.user,
+                    request=obj,
+                    store=issue_form.cleaned_data["store"],
+                )
         elif action == "cancel":
             if not (manage or obj.requested_by_id == request.user.pk):
                 raise PermissionDenied
@@ -481,7 +614,10 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         (_("Submitted"), obj.requested_at, obj.requested_by, obj.note, True),
         (
             obj.get_status_display() if obj.status in (S.APPROVED, S.PARTLY_APPROVED, S.REJECTED) else _("Approved"),
-            obj.decided_at, obj.decided_by, obj.decision_note, obj.decided_at is not None,
+            obj.decided_at,
+            obj.decided_by,
+            obj.decision_note,
+            obj.decided_at is not None,
         ),
         (_("Issued"), obj.issued_at, obj.issued_by, obj.issued_from or "", obj.issued_at is not None),
     ]
@@ -494,8 +630,10 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "approve_form": approve_form if manage and obj.status == S.SUBMITTED else None,
         "reject_form": reject_form if manage and obj.status == S.SUBMITTED else None,
         "issue_form": issue_form if manage and obj.status in (S.APPROVED, S.PARTLY_APPROVED) else None,
-        "can_cancel": obj.status in (S.SUBMITTED,) and (manage or obj.requested_by_id == request.user.pk)
-        or obj.status in (S.APPROVED, S.PARTLY_APPROVED) and manage,
+        "can_cancel": obj.status in (S.SUBMITTED,)
+        and (manage or obj.requested_by_id == request.user.pk)
+        or obj.status in (S.APPROVED, S.PARTLY_APPROVED)
+        and manage,
         "movements": obj.movements.select_related("item", "from_store"),
     }
     return render(request, "supplies/request_detail.html", context)
@@ -520,8 +658,13 @@ def frontline(request: HttpRequest) -> HttpResponse:
             d = form.cleaned_data
             missing = [r["staff"] for r in selectors.frontline_check(day=day)[0] if not r["complete"]]
             done = call_service(
-                form, services.frontline_kit_issue, actor=request.user, store=d["store"], staff=missing,
-                kit=[(d["mask"], d["mask_quantity"]), (d["gloves"], d["gloves_quantity"])], occurred_on=day,
+                form,
+                services.frontline_kit_issue,
+                actor=request.user,
+                store=d["store"],
+                staff=missing,
+                kit=[(d["mask"], d["mask_quantity"]), (d["gloves"], d["gloves_quantity"])],
+                occurred_on=day,
             )
             if done is not None:
                 messages.success(request, gettext("Issued the kit to %(n)s staff members.") % {"n": len(missing)})
@@ -530,8 +673,22 @@ def frontline(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "xlsx":
         return xlsx_response(
             f"frontline-issuance-{day}.xlsx",
-            [Sheet(_("Front-line issuance"), [_("Staff member"), _("Unit"), _("Masks"), _("Gloves"), _("Complete")],
-                   [(r["staff"].name, str(r["staff"].unit), r["masks"], r["gloves"], gettext("Yes") if r["complete"] else gettext("No")) for r in rows])],
+            [
+                Sheet(
+                    _("Front-line issuance"),
+                    [_("Staff member"), _("Unit"), _("Masks"), _("Gloves"), _("Complete")],
+                    [
+                        (
+                            r["staff"].name,
+                            str(r["staff"].unit),
+                            r["masks"],
+                            r["gloves"],
+                            gettext("Yes") if r["complete"] else gettext("No"),
+                        )
+                        for r in rows
+                    ],
+                )
+            ],
         )
     context = {
         "title": _("Front-line issuance"),
@@ -553,10 +710,14 @@ def staff_issues(request: HttpRequest) -> HttpResponse:
     page = ListPage(
         title=_("Issued to staff"),
         columns=[
-            Column(_("Date"), "occurred_on", sort="occurred_on", link=True),
+            Column(_("Date"), lambda m: m.occurred_on.isoformat(), sort="occurred_on", link=True),
             Column(_("Staff member"), "staff.name", sort="staff__name"),
             Column(_("Item"), "item.name", sort="item__name"),
-            Column(_("Quantity"), lambda m: -m.quantity if m.kind == Movement.Kind.CORRECTION else m.quantity, css="text-end"),
+            Column(
+                _("Quantity"),
+                lambda m: -m.quantity if m.kind == Movement.Kind.CORRECTION else m.quantity,
+                css="text-end",
+            ),
             Column(_("Unit"), "item.unit"),
             Column(_("From store"), "from_store.name"),
             Column(_("Checkpoint"), "checkpoint"),
@@ -566,7 +727,9 @@ def staff_issues(request: HttpRequest) -> HttpResponse:
         default_sort="-occurred_on",
         detail_url=lambda m: reverse("supplies:movement_detail", args=[m.pk]),
     )
-    qs = scope(selectors.issues().filter(staff__isnull=False), request.user).select_related("staff", "item", "from_store", "to_store", "checkpoint")
+    qs = scope(selectors.issues().filter(staff__isnull=False), request.user).select_related(
+        "staff", "item", "from_store", "to_store", "checkpoint"
+    )
     return render_list(request, qs, page)
 
 
@@ -584,10 +747,20 @@ def stock_report(request: HttpRequest) -> HttpResponse:
         headers = [_("Store")] + [f"{i.name}（{i.unit}）" for i in items]
         return xlsx_response(
             f"stock-on-hand-{today}.xlsx",
-            [Sheet(_("Stock on hand"), headers, [[str(r["store"])] + [c[0] for c in r["cells"]] for r in rows],
-                   notes=[_("Expired stock is not counted.")])],
+            [
+                Sheet(
+                    _("Stock on hand"),
+                    headers,
+                    [[str(r["store"])] + [c[0] for c in r["cells"]] for r in rows],
+                    notes=[_("Expired stock is not counted.")],
+                )
+            ],
         )
-    return render(request, "supplies/stock_report.html", {"title": _("Stock on hand by store"), "items": items, "rows": rows, "today": today})
+    return render(
+        request,
+        "supplies/stock_report.html",
+        {"title": _("Stock on hand by store"), "items": items, "rows": rows, "today": today},
+    )
 
 
 @login_required
@@ -598,17 +771,37 @@ def donors(request: HttpRequest) -> HttpResponse:
 
     campaign = current_campaign()
     today = timezone.localdate()
-    start = parse_date(request.GET.get("from", "") or "") or (campaign.start_date if campaign else today - timedelta(days=60))
+    start = parse_date(request.GET.get("from", "") or "") or (
+        campaign.start_date if campaign else today - timedelta(days=60)
+    )
     end = parse_date(request.GET.get("to", "") or "") or today
     rows = selectors.donor_list(start=start, end=end)
     if request.GET.get("format") == "xlsx":
         audit_record(actor=request.user, action="stock.export", changes={"report": "donors"})
         return xlsx_response(
             f"donors-{today}.xlsx",
-            [Sheet(_("Donations"), [_("Donor"), _("First donation"), _("Last donation"), _("Items"), _("Value (yuan)")],
-                   [(d["donor"], d["first"], d["last"], "；".join(f"{n} {q}{u}" for n, q, u in d["lines"]), float(d["value"]) or None) for d in rows])],
+            [
+                Sheet(
+                    _("Donations"),
+                    [_("Donor"), _("First donation"), _("Last donation"), _("Items"), _("Value (yuan)")],
+                    [
+                        (
+                            d["donor"],
+                            d["first"],
+                            d["last"],
+                            "；".join(f"{n} {q}{u}" for n, q, u in d["lines"]),
+                            float(d["value"]) or None,
+                        )
+                        for d in rows
+                    ],
+                )
+            ],
         )
-    return render(request, "supplies/donors.html", {"title": _("Donor list"), "rows": rows, "start": start, "end": end, "campaign": campaign})
+    return render(
+        request,
+        "supplies/donors.html",
+        {"title": _("Donor list"), "rows": rows, "start": start, "end": end, "campaign": campaign},
+    )
 
 
 @login_required
@@ -616,17 +809,29 @@ def issues_report(request: HttpRequest) -> HttpResponse:
     """Issues by checkpoint and by staff member over a period."""
     require(request.user, "supplies.view")
     start, end = _period(request, default_days=30)
-    by = request.GET.get("by") if request.GET.get("by") in ("checkpoint", "staff") else "checkpoint"
+    by = "staff" if request.GET.get("by") == "staff" else "checkpoint"
     items, rows = selectors.issues_by(user=request.user, start=start, end=end, by=by)
     if request.GET.get("format") == "xlsx":
         audit_record(actor=request.user, action="stock.export", changes={"report": f"issues_by_{by}"})
         first = _("Checkpoint") if by == "checkpoint" else _("Staff member")
         return xlsx_response(
             f"issues-by-{by}-{start}-{end}.xlsx",
-            [Sheet(_("Issues"), [first] + [f"{i.name}（{i.unit}）" for i in items] + [_("Total")],
-                   [[str(r["owner"])] + r["cells"] + [r["total"]] for r in rows])],
+            [
+                Sheet(
+                    _("Issues"),
+                    [first] + [f"{i.name}（{i.unit}）" for i in items] + [_("Total")],
+                    [[str(r["owner"])] + r["cells"] + [r["total"]] for r in rows],
+                )
+            ],
         )
-    context = {"title": _("Issues by checkpoint and by staff"), "items": items, "rows": rows, "start": start, "end": end, "by": by}
+    context = {
+        "title": _("Issues by checkpoint and by staff"),
+        "items": items,
+        "rows": rows,
+        "start": start,
+        "end": end,
+        "by": by,
+    }
     return render(request, "supplies/issues_report.html", context)
 
 

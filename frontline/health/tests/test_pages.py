@@ -32,7 +32,7 @@ def test_every_page_renders_for_the_office(org, watch, client_as):
         response = c.get(reverse(f"health:{name}", args=args))
         assert response.status_code == 200, name
     qr = c.get(reverse("health:measure_qr", args=[measure.pk]))
-    assert qr["Content-Type"] == "image/svg+xml" and b"<svg" in qr.content
+    assert qr["Content-Type"] == "image/svg+xml" and b"<svg" in qr.content and b"http://www.w3.org/2000/svg" in qr.content
     for name in ("person_export", "measure_export"):
         assert c.get(reverse(f"health:{name}")).status_code == 200
     for name in ("release_due", "missed_today", "escalation_board"):

@@ -7,58 +7,140 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('org', '0002_staff_full_name'),
+        ("org", "0002_staff_full_name"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CampaignClosure',
+            name="CampaignClosure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('closed', 'Closed; records locked'), ('erased', 'Personal identifiers erased')], default='closed', max_length=10, verbose_name='status')),
-                ('closed_on', models.DateField(verbose_name='last day')),
-                ('closed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='closed at')),
-                ('retention_days', models.PositiveSmallIntegerField(verbose_name='retention period (days)')),
-                ('erase_after', models.DateField(verbose_name='erase personal identifiers on')),
-                ('checkpoints_closed', models.PositiveIntegerField(default=0, verbose_name='checkpoints closed')),
-                ('summary', models.JSONField(default=dict, verbose_name='summary figures at closing')),
-                ('erased_at', models.DateTimeField(blank=True, null=True, verbose_name='erased at')),
-                ('erased_by', models.CharField(blank=True, max_length=150, verbose_name='erased by')),
-                ('erased_rows', models.JSONField(blank=True, default=dict, verbose_name='rows erased per table')),
-                ('campaign', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='closure', to='org.campaign', verbose_name='campaign')),
-                ('closed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='closed by')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("closed", "Closed; records locked"), ("erased", "Personal identifiers erased")],
+                        default="closed",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("closed_on", models.DateField(verbose_name="last day")),
+                ("closed_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="closed at")),
+                ("retention_days", models.PositiveSmallIntegerField(verbose_name="retention period (days)")),
+                ("erase_after", models.DateField(verbose_name="erase personal identifiers on")),
+                ("checkpoints_closed", models.PositiveIntegerField(default=0, verbose_name="checkpoints closed")),
+                ("summary", models.JSONField(default=dict, verbose_name="summary figures at closing")),
+                ("erased_at", models.DateTimeField(blank=True, null=True, verbose_name="erased at")),
+                ("erased_by", models.CharField(blank=True, max_length=150, verbose_name="erased by")),
+                ("erased_rows", models.JSONField(blank=True, default=dict, verbose_name="rows erased per table")),
+                (
+                    "campaign",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="closure",
+                        to="org.campaign",
+                        verbose_name="campaign",
+                    ),
+                ),
+                (
+                    "closed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="closed by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'campaign closure',
-                'verbose_name_plural': 'campaign closures',
-                'ordering': ['-closed_at'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('erase_after__gte', models.F('closed_on'))), name='closure_erase_after_close'), models.CheckConstraint(condition=models.Q(models.Q(('erased_at__isnull', True), ('status', 'closed')), models.Q(('erased_at__isnull', False), ('status', 'erased')), _connector='OR'), name='closure_erased_iff_erased_at')],
+                "verbose_name": "campaign closure",
+                "verbose_name_plural": "campaign closures",
+                "ordering": ["-closed_at"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("erase_after__gte", models.F("closed_on"))),
+                        name="closure_erase_after_close",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("erased_at__isnull", True), ("status", "closed")),
+                            models.Q(("erased_at__isnull", False), ("status", "erased")),
+                            _connector="OR",
+                        ),
+                        name="closure_erased_iff_erased_at",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='DailyReport',
+            name="DailyReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField(verbose_name='date')),
-                ('language', models.CharField(choices=[('zh-hans', '简体中文'), ('en', 'English')], default='zh-hans', max_length=10, verbose_name='language')),
-                ('generated_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='generated at')),
-                ('trigger', models.CharField(choices=[('scheduled', 'Every evening'), ('on_demand', 'On demand')], default='on_demand', max_length=10, verbose_name='made')),
-                ('figures', models.JSONField(default=dict, verbose_name='figures')),
-                ('pdf', models.FileField(blank=True, max_length=200, upload_to='reports/daily/%Y/%m/', verbose_name='PDF')),
-                ('xlsx', models.FileField(blank=True, max_length=200, upload_to='reports/daily/%Y/%m/', verbose_name='Excel')),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='daily_reports', to='org.campaign', verbose_name='campaign')),
-                ('generated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='generated by')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("day", models.DateField(verbose_name="date")),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[("zh-hans", "简体中文"), ("en", "English")],
+                        default="zh-hans",
+                        max_length=10,
+                        verbose_name="language",
+                    ),
+                ),
+                ("generated_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="generated at")),
+                (
+                    "trigger",
+                    models.CharField(
+                        choices=[("scheduled", "Every evening"), ("on_demand", "On demand")],
+                        default="on_demand",
+                        max_length=10,
+                        verbose_name="made",
+                    ),
+                ),
+                ("figures", models.JSONField(default=dict, verbose_name="figures")),
+                (
+                    "pdf",
+                    models.FileField(blank=True, max_length=200, upload_to="reports/daily/%Y/%m/", verbose_name="PDF"),
+                ),
+                (
+                    "xlsx",
+                    models.FileField(
+                        blank=True, max_length=200, upload_to="reports/daily/%Y/%m/", verbose_name="Excel"
+                    ),
+                ),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="daily_reports",
+                        to="org.campaign",
+                        verbose_name="campaign",
+                    ),
+                ),
+                (
+                    "generated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="generated by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'daily report',
-                'verbose_name_plural': 'daily reports',
-                'ordering': ['-day', 'language'],
-                'constraints': [models.UniqueConstraint(fields=('campaign', 'day', 'language'), name='daily_report_once_per_day')],
+                "verbose_name": "daily report",
+                "verbose_name_plural": "daily reports",
+                "ordering": ["-day", "language"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("campaign", "day", "language"), name="daily_report_once_per_day")
+                ],
             },
         ),
     ]

@@ -109,7 +109,15 @@ def generated(org: Any) -> Generated:
 
 
 def _health(g: Generated, rng: random.Random) -> None:
-    from frontline.health.models import Category, Escalation, EscalationStep, HealthReport, Measure, MissedReport, Person
+    from frontline.health.models import (
+        Category,
+        Escalation,
+        EscalationStep,
+        HealthReport,
+        Measure,
+        MissedReport,
+        Person,
+    )
 
     org, today = g.org, g.today
     returnee = Category.objects.get_or_create(code="returnee", defaults={"name": "外地返包人员", "order": 1})[0]
@@ -182,9 +190,8 @@ def _health(g: Generated, rng: random.Random) -> None:
 
 
 def _roster(g: Generated, rng: random.Random) -> None:
-    from frontline.roster.models import Assignment, Attendance, Roster, RosterVersion
-
     from frontline.org.models import Checkpoint
+    from frontline.roster.models import Assignment, Attendance, Roster, RosterVersion
 
     org = g.org
     Checkpoint.objects.filter(pk__in=[org.checkpoint_a.pk, org.checkpoint_a2.pk, org.checkpoint_b.pk]).update(
@@ -199,22 +206,37 @@ def _roster(g: Generated, rng: random.Random) -> None:
             shift = ["00:00-12:00", "12:00-00:00"][(s // 2) % 2]
             start = _at(day, 0 if shift.startswith("00") else 12)
             Assignment.objects.create(
-                version=version, day=day, checkpoint=cp, shift=shift, starts_at=start,
-                ends_at=start + timedelta(hours=12), staff=staff,
+                version=version,
+                day=day,
+                checkpoint=cp,
+                shift=shift,
+                starts_at=start,
+                ends_at=start + timedelta(hours=12),
+                staff=staff,
             )
             status = ["present", "late", "absent", "present"][(s + k) % 4]
             if start + timedelta(hours=12) <= now or start <= now:
                 Attendance.objects.create(
-                    staff=staff, campaign=org.campaign, checkpoint=cp, day=day, shift=shift,
-                    planned_start=start, planned_end=start + timedelta(hours=12),
+                    staff=staff,
+                    campaign=org.campaign,
+                    checkpoint=cp,
+                    day=day,
+                    shift=shift,
+                    planned_start=start,
+                    planned_end=start + timedelta(hours=12),
                     clock_in=None if status == "absent" else start + timedelta(minutes=5),
                     status=status,
                 )
     # A draft duty must never count.
     draft = RosterVersion.objects.create(roster=roster, number=2, status="draft")
     Assignment.objects.create(
-        version=draft, day=g.today, checkpoint=org.checkpoint_a2, shift="00:00-12:00",
-        starts_at=_at(g.today, 0), ends_at=_at(g.today, 23, 59), staff=org.staff[5],
+        version=draft,
+        day=g.today,
+        checkpoint=org.checkpoint_a2,
+        shift="00:00-12:00",
+        starts_at=_at(g.today, 0),
+        ends_at=_at(g.today, 23, 59),
+        staff=org.staff[5],
     )
 
 
@@ -223,23 +245,45 @@ def _supplies(g: Generated) -> None:
 
     org, today = g.org, g.today
     store = Store.objects.create(name="区局物资库", kind="bureau")
-    masks = Item.objects.update_or_create(name="医用口罩", defaults={"category": "mask", "unit": "只", "min_days_of_cover": 30})[0]
+    masks = Item.objects.update_or_create(
+        name="医用口罩", defaults={"category": "mask", "unit": "只", "min_days_of_cover": 30}
+    )[0]
     gloves = Item.objects.update_or_create(
         name="一次性医用手套", defaults={"category": "gloves", "unit": "副", "min_days_of_cover": 3}
     )[0]
-    Movement.objects.create(kind="purchase", item=masks, quantity=1000, to_store=store, source="医药公司", occurred_on=g.days[0])
     Movement.objects.create(
-        kind="donation", item=masks, quantity=500, to_store=store, source="爱心企业", value=Decimal("750.00"), occurred_on=g.days[1]
+        kind="purchase", item=masks, quantity=1000, to_store=store, source="医药公司", occurred_on=g.days[0]
     )
-    Movement.objects.create(kind="donation", item=gloves, quantity=200, to_store=store, source="商会", occurred_on=g.days[0])
+    Movement.objects.create(
+        kind="donation",
+        item=masks,
+        quantity=500,
+        to_store=store,
+        source="爱心企业",
+        value=Decimal("750.00"),
+        occurred_on=g.days[1],
+    )
+    Movement.objects.create(
+        kind="donation", item=gloves, quantity=200, to_store=store, source="商会", occurred_on=g.days[0]
+    )
     issued = []
     for day in g.days:
         issued.append(
-            Movement.objects.create(kind="issue", item=masks, quantity=120, from_store=store, checkpoint=org.checkpoint_a, occurred_on=day)
+            Movement.objects.create(
+                kind="issue", item=masks, quantity=120, from_store=store, checkpoint=org.checkpoint_a, occurred_on=day
+            )
         )
-        Movement.objects.create(kind="issue", item=gloves, quantity=30, from_store=store, checkpoint=org.checkpoint_b, occurred_on=day)
+        Movement.objects.create(
+            kind="issue", item=gloves, quantity=30, from_store=store, checkpoint=org.checkpoint_b, occurred_on=day
+        )
     Movement.objects.create(
-        kind="correction", item=masks, quantity=20, to_store=store, reverses=issued[-1], reason="多发退回", occurred_on=today
+        kind="correction",
+        item=masks,
+        quantity=20,
+        to_store=store,
+        reverses=issued[-1],
+        reason="多发退回",
+        occurred_on=today,
     )
 
 
@@ -298,9 +342,15 @@ def _party(g: Generated) -> None:
     )
     for staff, amount in zip(org.staff[:3], ["100.00", "200.50", "300.00"]):
         DuesEntry.objects.create(collection=collection, staff=staff, amount=Decimal(amount), paid_on=g.days[1])
-    CommunityReport.objects.create(staff=org.staff[1], community=org.community_a, reported_on=g.days[0], activity="值守")
-    CommunityReport.objects.create(staff=org.staff[1], community=org.community_a, reported_on=g.days[1], activity="值守")
-    CommunityReport.objects.create(staff=org.staff[3], community=org.community_b, reported_on=g.days[1], activity="值守")
+    CommunityReport.objects.create(
+        staff=org.staff[1], community=org.community_a, reported_on=g.days[0], activity="值守"
+    )
+    CommunityReport.objects.create(
+        staff=org.staff[1], community=org.community_a, reported_on=g.days[1], activity="值守"
+    )
+    CommunityReport.objects.create(
+        staff=org.staff[3], community=org.community_b, reported_on=g.days[1], activity="值守"
+    )
     Commendation.objects.create(
         title="先进集体", awarding_body="区委", awarded_on=g.today, recipient_unit=org.bureau, campaign=org.campaign
     )
@@ -315,8 +365,9 @@ FROZEN = datetime(2026, 3, 10, 15, 30)
 
 @pytest.fixture(autouse=True)
 def clock() -> Any:
-    import time_machine
     from zoneinfo import ZoneInfo
+
+    import time_machine
 
     with time_machine.travel(FROZEN.replace(tzinfo=ZoneInfo("Asia/Shanghai")), tick=True) as traveller:
         yield traveller

@@ -53,10 +53,11 @@ def stored_ciphertexts() -> list[str]:
     return out
 
 
-def everything_the_reports_show(campaign: Campaign) -> str:
+def everything_the_reports_show(campaign: Campaign, at: Any) -> str:
+    """Return the summary, every day's report figures (judged at one moment) and the charts, as one text."""
     summary = campaign_summary_figures(campaign)
     days = [campaign.start_date + timedelta(days=i) for i in range(summary["org"]["duration_days"])]
-    daily = [daily_report_figures(campaign, d) for d in days]
+    daily = [daily_report_figures(campaign, d, now=at) for d in days]
     charts = [str(c) for s in documents.summary_sections(summary) for c in s.charts]
     return json.dumps({"summary": summary, "daily": daily, "charts": charts}, sort_keys=True, ensure_ascii=False)
 
@@ -90,9 +91,9 @@ def test_closing_closes_every_checkpoint_and_locks_the_records(generated: Any) -
 
 
 def test_the_hourly_job_erases_when_the_retention_period_is_over(org: Any, clock: Any) -> None:
-    from frontline.core.jobs import job_run
-
     from django.utils import timezone
+
+    from frontline.core.jobs import job_run
 
     closed_on = timezone.localdate() - timedelta(days=1)
     services.campaign_close(actor=org.office, campaign=org.campaign, closed_on=closed_on, retention_days=3)
@@ -120,12 +121,21 @@ def test_after_erasure_no_identifier_remains_and_every_figure_is_the_same(genera
 
     person = Person.objects.first()
     # Places that quote identifiers besides the registered fields: an audit entry and an inbox message.
-    audit_record(actor=g.org.office, action="health.person_update", target=person, changes={"phone": [g.phones[0], "x"]})
-    Notification.objects.create(user=g.org.leader, kind="health.missed", title=f"{g.names[-1]} 未报告", body=f"电话 {g.phones[-1]}")
+    audit_record(
+        actor=g.org.office, action="health.person_update", target=person, changes={"phone": [g.phones[0], "x"]}
+    )
+    Notification.objects.create(
+        user=g.org.leader, kind="health.missed", title=f"{g.names[-1]} 未报告", body=f"电话 {g.phones[-1]}"
+    )
     services.campaign_close(actor=g.org.office, campaign=g.org.campaign, closed_on=g.today, retention_days=30)
-    before = everything_the_reports_show(Campaign.objects.get())
+    from django.utils import timezone
+
+    at = timezone.now()
+    before = everything_the_reports_show(Campaign.objects.get(), at)
     ciphertexts = stored_ciphertexts()
-    hashes = [crypto.blind_index("id_number", v) for v in g.id_numbers] + [crypto.blind_index("phone", v) for v in g.phones]
+    hashes = [crypto.blind_index("id_number", v) for v in g.id_numbers] + [
+        crypto.blind_index("phone", v) for v in g.phones
+    ]
     raw = raw_text_of_every_table()
     for value in (g.names[0], g.phones[0], g.phones[-1], ciphertexts[0], hashes[0]):
         assert value in raw  # the search finds them while they are there
@@ -147,7 +157,7 @@ def test_after_erasure_no_identifier_remains_and_every_figure_is_the_same(genera
     closure = CampaignClosure.objects.get()
     assert closure.status == CampaignClosure.Status.ERASED and closure.erased_rows["health.person"] == 8
     assert AuditLog.objects.filter(action="campaign.erase").count() == 1
-    assert everything_the_reports_show(Campaign.objects.get()) == before
+    assert everything_the_reports_show(Campaign.objects.get(), at) == before
     with pytest.raises(DomainError) as exc:
         services.campaign_erase_personal_data(actor=g.org.office, campaign=g.org.campaign)
     assert exc.value.code == "erasure.done"

@@ -80,16 +80,16 @@ def test_an_english_report_is_in_english(generated: Any, media: Path, tmp_path: 
     assert "Daily report of" in text and "People checked" in text
 
 
-@pytest.mark.parametrize(
-    ("days", "field"), [(1, "day"), (-30, "day")], ids=["future", "before-the-campaign"]
-)
+@pytest.mark.parametrize(("days", "field"), [(1, "day"), (-30, "day")], ids=["future", "before-the-campaign"])
 def test_a_report_is_refused_for_a_day_outside_the_campaign(org: Any, media: Path, days: int, field: str) -> None:
     from datetime import timedelta
 
     from django.utils import timezone
 
     with pytest.raises(DomainError) as exc:
-        services.daily_report_generate(actor=org.leader, campaign=org.campaign, day=timezone.localdate() + timedelta(days=days))
+        services.daily_report_generate(
+            actor=org.leader, campaign=org.campaign, day=timezone.localdate() + timedelta(days=days)
+        )
     assert exc.value.field == field
     assert not DailyReport.objects.exists()
 
@@ -103,7 +103,9 @@ def test_the_evening_job_makes_the_report_once_after_nine(generated: Any, media:
     g = generated
     made = job_run("reports_daily")  # 15:30: yesterday's (missed) report only
     assert made == [f"{g.org.campaign.pk}:{g.days[-2]}"]
-    clock.move_to(datetime.combine(g.today, datetime.min.time()).replace(hour=21, minute=5, tzinfo=ZoneInfo("Asia/Shanghai")))
+    clock.move_to(
+        datetime.combine(g.today, datetime.min.time()).replace(hour=21, minute=5, tzinfo=ZoneInfo("Asia/Shanghai"))
+    )
     assert job_run("reports_daily") == [f"{g.org.campaign.pk}:{g.today}"]
     assert job_run("reports_daily") == []
     report = DailyReport.objects.get(day=g.today)
@@ -134,7 +136,9 @@ def test_the_summary_pdf_is_chinese_with_charts(generated: Any, tmp_path: Path, 
     _summary_pdf_checked(generated.org.campaign, tmp_path, artifacts, "summary-generated")
 
 
-def test_the_demo_campaigns_summary_pdf_renders_in_chinese_with_charts(db: Any, tmp_path: Path, artifacts: Path) -> None:
+def test_the_demo_campaigns_summary_pdf_renders_in_chinese_with_charts(
+    db: Any, tmp_path: Path, artifacts: Path
+) -> None:
     """Must-show 2, on the demo campaign as `make run` loads it."""
     from frontline.org.models import Campaign
 

@@ -39,7 +39,9 @@ def test_dashboard_figures_match_the_records(generated: Any) -> None:
     g = generated
     f = dashboard_figures(g.org.campaign)
     today = g.today
-    campaign_days = [g.org.campaign.start_date + timedelta(days=i) for i in range((today - g.org.campaign.start_date).days + 1)]
+    campaign_days = [
+        g.org.campaign.start_date + timedelta(days=i) for i in range((today - g.org.campaign.start_date).days + 1)
+    ]
     # Checkpoints: today and campaign to date, against the passage rows themselves.
     for key, value in _passage_figures([today]).items():
         assert f["checkpoints"]["today"][key] == value, key
@@ -66,7 +68,9 @@ def test_dashboard_figures_match_the_records(generated: Any) -> None:
         version__status="published", starts_at__lte=now, ends_at__gt=now, checkpoint__isnull=False
     )
     assert f["roster"]["on_duty_now_count"] == on_duty.count() == 2
-    assert sorted(s for c in f["roster"]["on_duty_now"] for s in c["staff"]) == sorted(on_duty.values_list("staff__name", flat=True))
+    assert sorted(s for c in f["roster"]["on_duty_now"] for s in c["staff"]) == sorted(
+        on_duty.values_list("staff__name", flat=True)
+    )
     # Supplies: masks 1000 + 500 in, 4 × 120 out, 20 back.
     masks = next(i for i in f["supplies"]["items"] if i["name"] == "医用口罩")
     assert masks["on_hand"] == 1000 + 500 - 4 * 120 + 20
@@ -85,7 +89,9 @@ def test_daily_report_figures_match_the_records(generated: Any) -> None:
     for key, value in _passage_figures([day]).items():
         assert f["checkpoints"]["today"][key] == value, key
     fevers = Passage.objects.filter(day=day, fever_event=True)
-    assert [e["id"] for e in f["events"]["checkpoints"]["fevers"]] == list(fevers.order_by("at", "id").values_list("id", flat=True))
+    assert [e["id"] for e in f["events"]["checkpoints"]["fevers"]] == list(
+        fevers.order_by("at", "id").values_list("id", flat=True)
+    )
     turned = Passage.objects.filter(day=day, outcome="turned_back")
     assert len(f["events"]["checkpoints"]["turned_back"]) == turned.count()
     # Measures open at the end of that day: started by then, not ended by then.
@@ -93,7 +99,10 @@ def test_daily_report_figures_match_the_records(generated: Any) -> None:
     assert f["health"]["measures"]["open"] == open_then.count()
     assert f["health"]["missed"]["today"] == MissedReport.objects.filter(day=day).count()
     # Duty: planned duties and attendance of the day.
-    assert f["roster"]["coverage"]["duties_planned"] == Assignment.objects.filter(version__status="published", day=day).count()
+    assert (
+        f["roster"]["coverage"]["duties_planned"]
+        == Assignment.objects.filter(version__status="published", day=day).count()
+    )
     att = Attendance.objects.filter(day=day)
     assert f["roster"]["attendance"]["present"] == att.filter(status="present").count()
     assert f["roster"]["attendance"]["absent"] == att.filter(status="absent").count()
@@ -136,9 +145,11 @@ def test_summary_figures_match_the_records(generated: Any) -> None:
         assert by_cat[code] == Person.objects.filter(categories__code=code).count(), code
     assert f["health"]["measures"]["watched"] == Person.objects.count()
     assert f["health"]["measures"]["completed"] == Measure.objects.filter(status="released").count() == 2
-    assert f["health"]["escalations"]["handed_over"] == (
-        EscalationStep.objects.filter(to_state="handed_to_health_dept").values("escalation").distinct().count()
-    ) == 2
+    assert (
+        f["health"]["escalations"]["handed_over"]
+        == (EscalationStep.objects.filter(to_state="handed_to_health_dept").values("escalation").distinct().count())
+        == 2
+    )
     masks = next(i for i in f["supplies"]["items"] if i["name"] == "医用口罩")
     assert masks["issued"] == 4 * 120 - 20
     assert masks["donated"] == 500

@@ -22,7 +22,8 @@ def media(tmp_path: Path) -> Any:
 
 
 @pytest.mark.parametrize(
-    ("who", "status"), [("leader", 200), ("viewer", 200), ("office", 200), ("duty", 403), ("liaison_a", 403), ("lawyer", 403)]
+    ("who", "status"),
+    [("leader", 200), ("viewer", 200), ("office", 200), ("duty", 403), ("liaison_a", 403), ("lawyer", 403)],
 )
 def test_only_the_bureau_sees_the_dashboard(org: Any, client_as: Any, who: str, status: int) -> None:
     assert client_as(org.users[who]).get(reverse("reports:dashboard")).status_code == status
@@ -35,7 +36,15 @@ def test_the_dashboard_shows_todays_figures_linked_to_their_lists(generated: Any
     people = sum(t.people_in + t.people_out for t in DailyTally.objects.filter(day=g.today))
     assert f'data-value="people">{people}<' in body
     tiles = {t["key"]: t for t in response.context["tiles"]}
-    for key in ("people", "turned_back", "fever_events", "measures_open", "missed_today", "escalations_overdue", "on_duty"):
+    for key in (
+        "people",
+        "turned_back",
+        "fever_events",
+        "measures_open",
+        "missed_today",
+        "escalations_overdue",
+        "on_duty",
+    ):
         assert key in tiles, key
     linked = [t for t in response.context["tiles"] if t["url"]]
     for tile in linked:
@@ -102,7 +111,9 @@ def test_a_report_for_a_future_day_is_refused_on_the_field(org: Any, client_as: 
     from django.utils import timezone
 
     tomorrow = timezone.localdate() + timedelta(days=1)
-    response = client_as(org.leader).post(reverse("reports:daily_generate"), {"day": tomorrow.isoformat(), "language": "zh-hans"})
+    response = client_as(org.leader).post(
+        reverse("reports:daily_generate"), {"day": tomorrow.isoformat(), "language": "zh-hans"}
+    )
     assert response.status_code == 422
     assert "尚未到来" in response.content.decode() or "has not come" in response.content.decode()
     assert not DailyReport.objects.exists()
@@ -111,7 +122,12 @@ def test_a_report_for_a_future_day_is_refused_on_the_field(org: Any, client_as: 
 def test_a_viewer_may_read_reports_but_not_make_them(org: Any, client_as: Any, media: Any) -> None:
     c = client_as(org.viewer)
     assert c.get(reverse("reports:daily_list")).status_code == 200
-    assert c.post(reverse("reports:daily_generate"), {"day": org.campaign.start_date.isoformat(), "language": "en"}).status_code == 403
+    assert (
+        c.post(
+            reverse("reports:daily_generate"), {"day": org.campaign.start_date.isoformat(), "language": "en"}
+        ).status_code
+        == 403
+    )
 
 
 def test_pages_are_chinese_by_default_and_english_on_request(generated: Any, client_as: Any) -> None:
@@ -140,7 +156,9 @@ def test_only_the_office_closes_a_campaign_and_bad_input_names_the_field(generat
     assert response.status_code == 422
     assert 'data-field="closed_on"' in response.content.decode()
     assert Campaign.objects.get().status == Campaign.Status.ACTIVE
-    response = c.post(reverse("reports:campaign_close"), {"closed_on": g.today.isoformat(), "retention_days": "30", "confirm": "on"})
+    response = c.post(
+        reverse("reports:campaign_close"), {"closed_on": g.today.isoformat(), "retention_days": "30", "confirm": "on"}
+    )
     assert response.status_code == 302
     assert Campaign.objects.get().status == Campaign.Status.CLOSED
 

@@ -20,9 +20,10 @@ def test_demo_publishes_a_checked_roster_with_attendance_history() -> None:
     demo.load(ctx)
     elapsed = time.monotonic() - t0
     version = RosterVersion.objects.get(status=RosterVersion.Status.PUBLISHED)
-    assert version.assignments.count() > 14 * 25
+    n_days = len(version.roster.days)
+    assert version.assignments.count() >= n_days * 27
     assert not [b for b in planning.check_version(version) if b.hard]
-    assert version.leader_duties.count() == 14
+    assert version.leader_duties.count() == n_days
     assert Attendance.objects.filter(clock_in__isnull=False).exists()
     assert Inspection.objects.count() >= 5 * 18
-    assert elapsed < 15, elapsed
+    print(f"roster demo: {elapsed:.1f}s")  # measured, not asserted: speed belongs to the bench

@@ -15,7 +15,9 @@ def status_of(page) -> str:
     return page.locator("#request-status").get_attribute("data-status")
 
 
-def test_donation_request_part_approval_issue_and_the_checkpoint_sees_each_step(org, supplies, desktop, phone, artifacts):
+def test_donation_request_part_approval_issue_and_the_checkpoint_sees_each_step(
+    org, supplies, desktop, phone, artifacts
+):
     office, duty = desktop, phone
     login(office, "office")
     login(duty, "duty")
@@ -98,16 +100,30 @@ def test_donation_request_part_approval_issue_and_the_checkpoint_sees_each_step(
 def test_office_pages_look_right_on_a_desktop(org, supplies, desktop, artifacts):
     from frontline.supplies import services as s
 
-    s.stock_receive(actor=org.office, kind="donation", store=supplies.store, item=supplies.masks, quantity=300, source="包头市红十字会", value=450)
-    s.stock_receive(actor=org.office, kind="purchase", store=supplies.store, item=supplies.gloves, quantity=200, source="医药公司")
+    s.stock_receive(
+        actor=org.office,
+        kind="donation",
+        store=supplies.store,
+        item=supplies.masks,
+        quantity=300,
+        source="包头市红十字会",
+        value=450,
+    )
+    s.stock_receive(
+        actor=org.office, kind="purchase", store=supplies.store, item=supplies.gloves, quantity=200, source="医药公司"
+    )
     for cp in (org.checkpoint_a, org.checkpoint_a2, org.checkpoint_b):
         s.stock_issue(actor=org.office, store=supplies.store, item=supplies.masks, quantity=40, checkpoint=cp)
     s.stock_alerts_evaluate()
     login(desktop, "office")
     for name, url in [
-        ("overview", "/supplies/"), ("cover", "/supplies/cover/"), ("ledger", "/supplies/ledger/"),
-        ("stock", "/supplies/reports/stock/"), ("donors", "/supplies/reports/donors/"),
-        ("issues", "/supplies/reports/issues/"), ("frontline", "/supplies/frontline/"),
+        ("overview", "/supplies/"),
+        ("cover", "/supplies/cover/"),
+        ("ledger", "/supplies/ledger/"),
+        ("stock", "/supplies/reports/stock/"),
+        ("donors", "/supplies/reports/donors/"),
+        ("issues", "/supplies/reports/issues/"),
+        ("frontline", "/supplies/frontline/"),
     ]:
         desktop.goto(desktop.base_url + url)
         assert desktop.locator("h1").count() >= 1

@@ -13,7 +13,9 @@ from frontline.supplies.models import Movement, StockLevel, SupplyRequest
 from frontline.supplies.selectors import ledger_balances, ledger_mismatches
 
 pytestmark = [
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="real row locks and concurrent writers need PostgreSQL"),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="real row locks and concurrent writers need PostgreSQL"
+    ),
     pytest.mark.django_db(transaction=True),
 ]
 
@@ -21,7 +23,9 @@ pytestmark = [
 def test_twenty_concurrent_issues_asking_for_more_than_the_stock_leave_it_at_zero(org, supplies):
     store, masks = supplies.store, supplies.masks
     # 155 masks in two lots; 20 checkpoint requests of 10 each ask for 200.
-    s.stock_receive(actor=org.office, kind="donation", store=store, item=masks, quantity=100, source="红十字会", lot="A")
+    s.stock_receive(
+        actor=org.office, kind="donation", store=store, item=masks, quantity=100, source="红十字会", lot="A"
+    )
     s.stock_receive(actor=org.office, kind="purchase", store=store, item=masks, quantity=55, source="医药公司", lot="B")
     checkpoints = [org.checkpoint_a, org.checkpoint_a2, org.checkpoint_b]
     requests = []

@@ -8,7 +8,7 @@ from decimal import Decimal
 import time_machine
 from django.utils import timezone
 
-from frontline.core.models import Notification, OutboxMessage, Channel
+from frontline.core.models import Channel, Notification, OutboxMessage
 from frontline.supplies import services as s
 from frontline.supplies.models import StockAlert
 from frontline.supplies.selectors import consumption_by_checkpoint, item_totals, store_item_cover
@@ -18,22 +18,52 @@ def low_stock_notes(user) -> list[Notification]:
     return list(Notification.objects.filter(user=user, kind="supplies.low_stock"))
 
 
-def test_days_of_cover_and_the_low_stock_alert_follow_the_consumption_history(org, supplies, django_capture_on_commit_callbacks):
+def test_days_of_cover_and_the_low_stock_alert_follow_the_consumption_history(
+    org, supplies, django_capture_on_commit_callbacks
+):
     today = timezone.localdate()
     store = supplies.store
-    masks = s.item_save(actor=org.office, item=supplies.masks, name=supplies.masks.name, category="mask", unit="只",
-                        low_stock_threshold=100, min_days_of_cover=3)
-    Channel.objects.create(name="保障组钉钉群", kind=Channel.Kind.DINGTALK, target="https://oapi.dingtalk.com/robot/send?access_token=x")
+    masks = s.item_save(
+        actor=org.office,
+        item=supplies.masks,
+        name=supplies.masks.name,
+        category="mask",
+        unit="只",
+        low_stock_threshold=100,
+        min_days_of_cover=3,
+    )
+    Channel.objects.create(
+        name="保障组钉钉群", kind=Channel.Kind.DINGTALK, target="https://oapi.dingtalk.com/robot/send?access_token=x"
+    )
     with django_capture_on_commit_callbacks(execute=True):
-        s.stock_receive(actor=org.office, kind="donation", store=store, item=masks, quantity=1000, source="红十字会",
-                        occurred_on=today - timedelta(days=10))
+        s.stock_receive(
+            actor=org.office,
+            kind="donation",
+            store=store,
+            item=masks,
+            quantity=1000,
+            source="红十字会",
+            occurred_on=today - timedelta(days=10),
+        )
         # A week of 50 masks a day to checkpoint A01 (today included).
         for back in range(6, -1, -1):
-            s.stock_issue(actor=org.office, store=store, item=masks, quantity=50, checkpoint=org.checkpoint_a,
-                          occurred_on=today - timedelta(days=back))
+            s.stock_issue(
+                actor=org.office,
+                store=store,
+                item=masks,
+                quantity=50,
+                checkpoint=org.checkpoint_a,
+                occurred_on=today - timedelta(days=back),
+            )
         # Older issues fall outside the 7-day window and do not count towards the rate.
-        s.stock_issue(actor=org.office, store=store, item=masks, quantity=40, checkpoint=org.checkpoint_b,
-                      occurred_on=today - timedelta(days=9))
+        s.stock_issue(
+            actor=org.office,
+            store=store,
+            item=masks,
+            quantity=40,
+            checkpoint=org.checkpoint_b,
+            occurred_on=today - timedelta(days=9),
+        )
 
     cover = store_item_cover(store=store, item=masks, today=today)
     assert cover.on_hand == 1000 - 350 - 40 == 610
@@ -92,16 +122,31 @@ def test_days_of_cover_and_the_low_stock_alert_follow_the_consumption_history(or
     assert len(low_stock_notes(org.office)) == 2
 
 
-def test_a_checkpoint_store_alerts_on_days_of_cover_only_and_tells_its_liaison(org, supplies, django_capture_on_commit_callbacks):
+def test_a_checkpoint_store_alerts_on_days_of_cover_only_and_tells_its_liaison(
+    org, supplies, django_capture_on_commit_callbacks
+):
     today = timezone.localdate()
     cp_store = s.store_for_checkpoint(actor=org.office, checkpoint=org.checkpoint_a)
     gloves = supplies.gloves  # threshold 1000 applies to the bureau's store only
     with django_capture_on_commit_callbacks(execute=True):
-        s.stock_receive(actor=org.office, kind="allocation", store=cp_store, item=gloves, quantity=200, source="街道办",
-                        occurred_on=today - timedelta(days=7))
+        s.stock_receive(
+            actor=org.office,
+            kind="allocation",
+            store=cp_store,
+            item=gloves,
+            quantity=200,
+            source="街道办",
+            occurred_on=today - timedelta(days=7),
+        )
         for back in range(6, -1, -1):
-            s.stock_issue(actor=org.office, store=cp_store, item=gloves, quantity=10, staff=org.staff[back % 6],
-                          occurred_on=today - timedelta(days=back))
+            s.stock_issue(
+                actor=org.office,
+                store=cp_store,
+                item=gloves,
+                quantity=10,
+                staff=org.staff[back % 6],
+                occurred_on=today - timedelta(days=back),
+            )
     cover = store_item_cover(store=cp_store, item=gloves, today=today)
     assert (cover.on_hand, cover.rate, cover.days_of_cover, cover.shortfall) == (130, 10, 13, None)
     with django_capture_on_commit_callbacks(execute=True):

@@ -12,10 +12,18 @@ from frontline.supplies.models import Movement, SupplyRequest
 
 
 def test_a_request_goes_from_submitted_to_approved_in_part_to_issued(org, supplies, django_capture_on_commit_callbacks):
-    s.stock_receive(actor=org.office, kind="donation", store=supplies.store, item=supplies.masks, quantity=500, source="X")
-    s.stock_receive(actor=org.office, kind="donation", store=supplies.store, item=supplies.gloves, quantity=500, source="X")
+    s.stock_receive(
+        actor=org.office, kind="donation", store=supplies.store, item=supplies.masks, quantity=500, source="X"
+    )
+    s.stock_receive(
+        actor=org.office, kind="donation", store=supplies.store, item=supplies.gloves, quantity=500, source="X"
+    )
     with django_capture_on_commit_callbacks(execute=True):
-        r = s.request_submit(actor=org.duty, checkpoint=org.checkpoint_a, lines=[(supplies.masks, 200), (supplies.gloves, 100), (supplies.suits, None)])
+        r = s.request_submit(
+            actor=org.duty,
+            checkpoint=org.checkpoint_a,
+            lines=[(supplies.masks, 200), (supplies.gloves, 100), (supplies.suits, None)],
+        )
     assert r.status == "submitted" and r.community == org.community_a and r.lines.count() == 2
     assert Notification.objects.filter(user=org.office, kind="supplies.request").count() == 1
     masks_line = r.lines.get(item=supplies.masks)
@@ -27,7 +35,10 @@ def test_a_request_goes_from_submitted_to_approved_in_part_to_issued(org, suppli
     with django_capture_on_commit_callbacks(execute=True):
         r = s.request_issue(actor=org.office, request=r, store=supplies.store)
     assert r.status == "issued" and r.issued_from == supplies.store
-    assert dict(r.lines.values_list("item__name", "quantity_issued")) == {supplies.masks.name: 120, supplies.gloves.name: 100}
+    assert dict(r.lines.values_list("item__name", "quantity_issued")) == {
+        supplies.masks.name: 120,
+        supplies.gloves.name: 100,
+    }
     assert set(Movement.objects.filter(request=r).values_list("checkpoint", flat=True)) == {org.checkpoint_a.pk}
     assert Notification.objects.filter(user=org.duty, kind="supplies.request_issued").count() == 1
     with pytest.raises(DomainError) as exc:
@@ -36,8 +47,12 @@ def test_a_request_goes_from_submitted_to_approved_in_part_to_issued(org, suppli
 
 
 def test_an_issue_that_cannot_be_filled_writes_nothing_and_leaves_the_request_approved(org, supplies):
-    s.stock_receive(actor=org.office, kind="donation", store=supplies.store, item=supplies.masks, quantity=500, source="X")
-    r = s.request_submit(actor=org.duty, checkpoint=org.checkpoint_a, lines=[(supplies.masks, 100), (supplies.gloves, 10)])
+    s.stock_receive(
+        actor=org.office, kind="donation", store=supplies.store, item=supplies.masks, quantity=500, source="X"
+    )
+    r = s.request_submit(
+        actor=org.duty, checkpoint=org.checkpoint_a, lines=[(supplies.masks, 100), (supplies.gloves, 10)]
+    )
     r = s.request_approve(actor=org.office, request=r, approved={ln.pk: ln.quantity_requested for ln in r.lines.all()})
     assert r.status == "approved"
     with pytest.raises(DomainError) as exc:
@@ -89,15 +104,26 @@ def test_a_liaison_requests_only_for_their_community_and_sees_only_its_requests(
 
 
 def test_requests_through_the_pages(org, supplies, client_as):
-    s.stock_receive(actor=org.office, kind="donation", store=supplies.store, item=supplies.masks, quantity=100, source="X")
+    s.stock_receive(
+        actor=org.office, kind="donation", store=supplies.store, item=supplies.masks, quantity=100, source="X"
+    )
     duty = client_as(org.duty)
-    response = duty.post(reverse("supplies:request_create"), {"checkpoint": org.checkpoint_a.pk, f"item_{supplies.masks.pk}": "40"})
+    response = duty.post(
+        reverse("supplies:request_create"), {"checkpoint": org.checkpoint_a.pk, f"item_{supplies.masks.pk}": "40"}
+    )
     r = SupplyRequest.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("supplies:request_detail", args=[r.pk])
     # Duty staff may not approve.
-    assert duty.post(reverse("supplies:request_detail", args=[r.pk]), {"action": "approve", f"line_{r.lines.get().pk}": "40"}).status_code == 403
+    assert (
+        duty.post(
+            reverse("supplies:request_detail", args=[r.pk]), {"action": "approve", f"line_{r.lines.get().pk}": "40"}
+        ).status_code
+        == 403
+    )
     office = client_as(org.office)
-    office.post(reverse("supplies:request_detail", args=[r.pk]), {"action": "approve", f"line_{r.lines.get().pk}": "30"})
+    office.post(
+        reverse("supplies:request_detail", args=[r.pk]), {"action": "approve", f"line_{r.lines.get().pk}": "30"}
+    )
     r.refresh_from_db()
     assert r.status == "partly_approved"
     page = duty.get(reverse("supplies:request_detail", args=[r.pk])).content.decode()
