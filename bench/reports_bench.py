@@ -148,9 +148,9 @@ def fill(passages: int) -> dict[str, float]:
             INSERT INTO health_measure (created_at, updated_at, person_id, kind, start_date, planned_days, planned_end,
                 status, responsible_staff_id, liaison_id, token, started_at, ended_on, ended_by_id,
                 returned_to_post_at, note)
-            SELECT now(), now(), p.id, 'home', %s::date + (p.rn %% 40), 14, %s::date + (p.rn %% 40) + 13,
+            SELECT now(), now(), p.id, 'home', %s::date + (p.rn %% 40)::int, 14, %s::date + (p.rn %% 40)::int + 13,
                 CASE WHEN p.rn <= 5000 THEN 'active' ELSE 'released' END, NULL, NULL, md5(p.id::text || random()::text),
-                now(), CASE WHEN p.rn <= 5000 THEN NULL ELSE %s::date + (p.rn %% 40) + 14 END, NULL, NULL, ''
+                now(), CASE WHEN p.rn <= 5000 THEN NULL ELSE %s::date + (p.rn %% 40)::int + 14 END, NULL, NULL, ''
             FROM (SELECT id, row_number() OVER (ORDER BY id) AS rn FROM health_person) p
             """,
             [start, start, start],
@@ -160,7 +160,7 @@ def fill(passages: int) -> dict[str, float]:
             INSERT INTO health_healthreport (measure_id, day, slot, temperature, dry_cough, fatigue, sore_throat,
                 short_breath, diarrhoea, other_symptoms, reported_by, recorded_by_id, submitted_at, late, abnormal,
                 superseded)
-            SELECT m.id, %s::date + (g / 5000), CASE WHEN g %% 2 = 0 THEN 'morning' ELSE 'afternoon' END, 36.6,
+            SELECT m.id, %s::date + (g / 5000)::int, CASE WHEN g %% 2 = 0 THEN 'morning' ELSE 'afternoon' END, 36.6,
                 false, false, false, false, false, '', 'self', NULL, now(), false, false, false
             FROM generate_series(0, 99999) g
             JOIN (SELECT id, row_number() OVER (ORDER BY id) - 1 AS k FROM health_measure) m ON m.k = (g / 2) %% 5000
@@ -169,8 +169,8 @@ def fill(passages: int) -> dict[str, float]:
         )
         cur.execute(
             """
-            INSERT INTO health_missedreport (measure_id, day, slot, created_at, notified_at)
-            SELECT id, %s, 'morning', now(), NULL FROM health_measure WHERE status = 'active' AND id %% 25 = 0
+            INSERT INTO health_missedreport (measure_id, day, slot, created_at)
+            SELECT id, %s, 'morning', now() FROM health_measure WHERE status = 'active' AND id %% 25 = 0
             """,
             [today],
         )
@@ -182,7 +182,8 @@ def fill(passages: int) -> dict[str, float]:
             SELECT now(), now(), person_id, id, 'report', NULL, NULL, 38.2, '', 'detected', '',
                 now() - interval '2 hours', now() - interval '90 minutes', NULL, NULL, NULL, ''
             FROM health_measure WHERE status = 'active' AND id %% 50 = 0
-            """
+            """,
+            [],
         )
         t0 = step("health: 6,000 people, 5,000 open measures, 100,000 reports", t0)
     # Today's published duties and 56 days of attendance.

@@ -26,6 +26,7 @@ BUREAU = {R.LEADER, R.OFFICE, R.GROUP_LEAD, R.VIEWER}
 
 # capability -> roles that have it. Superusers have every capability.
 CAPABILITIES: dict[str, set[str]] = {
+    "inbox.view": {R.LEADER, R.OFFICE, R.GROUP_LEAD, R.DUTY, R.LIAISON, R.LAWYER, R.VIEWER},
     "dashboard.view": {R.LEADER, R.OFFICE, R.GROUP_LEAD, R.VIEWER},
     "audit.view": {R.LEADER, R.OFFICE},
     "sensitive.reveal": {R.LEADER, R.OFFICE, R.LIAISON},

@@ -66,7 +66,7 @@ def menu_for(user: Any, current_path: str = "") -> list[dict[str, Any]]:
 
 
 register(
-    MenuItem("system", _("Inbox"), "core:inbox", "roster.own", "bell", 10),
+    MenuItem("system", _("Inbox"), "core:inbox", "inbox.view", "bell", 10),
     MenuItem("system", _("Audit log"), "core:audit_list", "audit.view", "journal-text", 20),
     MenuItem("system", _("Scheduled jobs"), "core:jobs", "audit.view", "clock-history", 30),
 )

@@ -301,7 +301,6 @@ class MissedReport(models.Model):
     day = models.DateField(_("day"))
     slot = models.CharField(_("slot"), max_length=20)
     created_at = models.DateTimeField(_("found at"), default=timezone.now)
-    notified_at = models.DateTimeField(_("notified at"), null=True, blank=True)
 
     community_path = "measure__person__community"
 
@@ -314,6 +313,21 @@ class MissedReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure} {self.day} {self.slot}"
+
+
+class SlotCheck(models.Model):
+    """A slot of a day whose missed reports were written and notified: later runs skip it."""
+
+    day = models.DateField()
+    slot = models.CharField(max_length=20)
+    checked_at = models.DateTimeField(default=timezone.now)
+    missed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "slot"], name="health_slot_checked_once")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.slot}"
 
 
 class Escalation(TimeStampedModel):

@@ -30,6 +30,7 @@ from frontline.health.models import (
     MissedReport,
     Person,
     Slot,
+    SlotCheck,
 )
 from frontline.health.selectors import due_for_release, health_settings, open_measure_of, release_checks, slot_by_code
 from frontline.org.models import Campaign, Community, Staff, User
@@ -773,8 +774,8 @@ def _missed_insert_sql() -> str:
     # One INSERT … SELECT per slot: the database finds who has not reported, the unique constraint
     # makes a second run add nothing.
     return (
-        f"INSERT INTO {missed} (measure_id, day, slot, created_at, notified_at) "  # noqa: S608 (table names only)
-        f"SELECT m.id, %s, %s, %s, NULL FROM {measure} m "
+        f"INSERT INTO {missed} (measure_id, day, slot, created_at) "  # noqa: S608 (table names only)
+        f"SELECT m.id, %s, %s, %s FROM {measure} m "
         f"WHERE m.status IN ('active', 'extended') AND m.start_date <= %s AND m.started_at < %s "
         f"AND NOT EXISTS (SELECT 1 FROM {report} r WHERE r.measure_id = m.id AND r.day = %s AND r.slot = %s "
         f"AND r.superseded = %s) "
@@ -785,16 +786,21 @@ def _missed_insert_sql() -> str:
 def missed_reports_check(*, now: datetime | None = None) -> dict[str, int]:
     """After each slot's cutoff, write the missed reports once and tell each responsible person once.
 
-    Yesterday is checked too, so a scheduler that was down overnight catches up.
+    Yesterday is checked too, so a scheduler that was down overnight catches up. A slot of a day is
+    done once its cutoff has passed and it was checked: a report after the cutoff is late (it does
+    not undo the missed record) and a measure started after it owes nothing for it.
     """
     now = now or timezone.now()
     today = timezone.localdate(now)
     cfg = health_settings()
     ops = connection.ops
     created = notified = 0
+    checked = set(
+        SlotCheck.objects.filter(day__gte=today - timedelta(days=1)).values_list("day", "slot")
+    )
     for day, slot in [(d, s) for d in (today - timedelta(days=1), today) for s in cfg.slot_list()]:
         cutoff = slot.cutoff_at(day)
-        if now < cutoff:
+        if now < cutoff or (day, slot.code) in checked:
             continue
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
@@ -806,17 +812,21 @@ def missed_reports_check(*, now: datetime | None = None) -> dict[str, int]:
                 ],
             )
             created += max(cursor.rowcount, 0)
-        notified += _missed_notify(day=day, slot=slot)
+        # Notified before the slot is marked done: a crash in between re-sends nothing (dedupe keys).
+        sent, missed = _missed_notify(day=day, slot=slot)
+        notified += sent
+        SlotCheck.objects.get_or_create(day=day, slot=slot.code, defaults={"checked_at": now, "missed": missed})
     return {"created": created, "notified": notified}
 
 
 MISSED_NAMES_UP_TO = 200  # above this many missed slots, messages give counts and the link, not names
 
 
-def _missed_notify(*, day: date, slot: Slot) -> int:
+def _missed_notify(*, day: date, slot: Slot) -> tuple[int, int]:
+    """Tell each liaison and responsible staff member once about a slot's missed reports; return (sent, missed)."""
     from django.db.models import Count, Max, Min
 
-    pending = MissedReport.objects.filter(day=day, slot=slot.code, notified_at__isnull=True)
+    pending = MissedReport.objects.filter(day=day, slot=slot.code)
     # Grouped in the database: a few thousand (liaison, community, staff member) groups, not every row.
     groups = list(
         pending.values("measure__liaison_id", "measure__person__community_id", "measure__responsible_staff__user_id")
@@ -824,7 +834,7 @@ def _missed_notify(*, day: date, slot: Slot) -> int:
         .order_by()
     )
     if not groups:
-        return 0
+        return 0, 0
     last_id = max(g["last"] for g in groups)
     communities = {g["measure__person__community_id"] for g in groups if not g["measure__liaison_id"]}
     by_community: dict[int, list[int]] = defaultdict(list)
@@ -862,8 +872,7 @@ def _missed_notify(*, day: date, slot: Slot) -> int:
         # The first missed row in the batch names the event, so a re-run after a crash is not sent twice.
         key = f"health.missed:{day}:{slot.code}:{user_id}:{entry['first']}"
         sent += notify(users=[users[user_id]], kind="health.missed", title=title, body=body, link=link, dedupe_key=key)
-    pending.filter(id__lte=last_id).update(notified_at=timezone.now())
-    return sent
+    return sent, total
 
 
 def releases_review(*, now: datetime | None = None) -> dict[str, int]:

@@ -962,7 +962,10 @@ def _greedy(ix: _Index, *, fixed: Iterable[tuple[int, int]], frozen_day: int) ->
     held: list[dict[int, list[int]]] = [defaultdict(list) for _ in range(n)]  # person -> day -> shifts
     last_cp: list[tuple[int, Hashable] | None] = [None] * n
     count = [0] * n
+    nights = [0] * n
     filled = [0] * len(ix.shifts)
+    w_cont = rules.continuity.weight if rules.continuity.enabled else 0
+    w_home = rules.home_community.weight if rules.home_community.enabled else 0
     a_ref: dict[Hashable, int] = defaultdict(int)
     for i, p in enumerate(ix.staff):
         a_ref[p.group] = max(a_ref[p.group], ix.avail_days[i])
@@ -981,6 +984,7 @@ def _greedy(ix: _Index, *, fixed: Iterable[tuple[int, int]], frozen_day: int) ->
         worked[i][k] = True
         shifts_on[i][k] += 1
         count[i] += 1
+        nights[i] += int(s.is_night)
         filled[j] += 1
         held[i][k].append(j)
         last_cp[i] = (k, s.checkpoint_id)
@@ -1046,7 +1050,7 @@ def _greedy(ix: _Index, *, fixed: Iterable[tuple[int, int]], frozen_day: int) ->
             if s.needs_team_leader and not any(ix.staff[i].is_team_leader for i in have):
                 needs.append("is_team_leader")
             while filled[j] < s.min_staff:
-                best, best_key = None, None
+                cands = []
                 for i in ix.elig[j]:
                     if (i, j) in chosen or not can(i, j):
                         continue
@@ -1055,20 +1059,33 @@ def _greedy(ix: _Index, *, fixed: Iterable[tuple[int, int]], frozen_day: int) ->
                     missing_roles = sum(1 for attr in needs if not getattr(p, attr))
                     if needs and missing_roles == len(needs) and filled[j] + len(needs) >= s.min_staff:
                         continue
-                    scaled = count[i] * a_ref[p.group] / max(1, ix.avail_days[i])
-                    same_cp = last_cp[i] is not None and last_cp[i] == (k - 1, s.checkpoint_id)
-                    away = (
-                        p.home_community_id is not None
-                        and s.community_id is not None
-                        and p.home_community_id != s.community_id
-                    )
-                    # Keep scarce roles free for shifts that need them.
-                    spare_role = (p.is_party_member and not s.needs_party_member) + (
-                        p.is_team_leader and not s.needs_team_leader
-                    )
-                    key = (missing_roles, scaled - 1.5 * same_cp + 0.3 * away + 0.2 * spare_role, i)
-                    if best_key is None or key < best_key:
-                        best, best_key = i, key
+                    load = (nights[i] if s.is_night else count[i]) * a_ref[p.group] / max(1, ix.avail_days[i])
+                    cands.append((missing_roles, load, i))
+                best = None
+                if cands:
+                    # Stay within a band of the least loaded, then follow the soft preferences
+                    # (continuity, home community) the way the objective weighs them.
+                    fewest_missing = min(c[0] for c in cands)
+                    pool = [c for c in cands if c[0] == fewest_missing]
+                    lightest = min(c[1] for c in pool)
+                    best_key = None
+                    for _, load, i in pool:
+                        if load > lightest + 1.0:
+                            continue
+                        p = ix.staff[i]
+                        moved = k > 0 and worked[i][k - 1] and last_cp[i] != (k - 1, s.checkpoint_id)
+                        away = (
+                            p.home_community_id is not None
+                            and s.community_id is not None
+                            and p.home_community_id != s.community_id
+                        )
+                        # Keep scarce roles free for shifts that need them.
+                        spare_role = (p.is_party_member and not s.needs_party_member) + (
+                            p.is_team_leader and not s.needs_team_leader
+                        )
+                        key = (w_cont * moved + w_home * away + 0.3 * spare_role + 0.5 * load, i)
+                        if best_key is None or key < best_key:
+                            best, best_key = i, key
                 if best is None:
                     if needs:
                         needs.clear()  # nobody with the roles can come: fill the place anyway
