@@ -74,7 +74,9 @@ def fill(passages: int) -> dict[str, float]:
         org.staff_save(actor="bench", name=f"员工{i}", sex="M" if i % 2 else "F", unit=unit, phone=f"1380000{i:04d}")
         for i in range(126)
     ]
-    leader = org.user_save(actor="bench", username="leader", role=Role.LEADER, password="bench-pass-123", staff=staff[0])
+    leader = org.user_save(
+        actor="bench", username="leader", role=Role.LEADER, password="bench-pass-123", staff=staff[0]
+    )
     cp_ids = [c.pk for c in checkpoints]
     t0 = timings["organisation"] = time.perf_counter() - t0
     t0 = time.perf_counter()
@@ -187,8 +189,7 @@ def fill(passages: int) -> dict[str, float]:
         )
         t0 = step("health: 6,000 people, 5,000 open measures, 100,000 reports", t0)
     # Today's published duties and 56 days of attendance.
-    from frontline.roster.models import Assignment, Attendance, Roster, RosterVersion
-    from frontline.roster.models import shift_bounds
+    from frontline.roster.models import Assignment, Attendance, Roster, RosterVersion, shift_bounds
 
     roster = Roster.objects.create(campaign=campaign, name="基准排班", start_date=start, end_date=today)
     version = RosterVersion.objects.create(roster=roster, number=1, status="published")
@@ -201,11 +202,30 @@ def fill(passages: int) -> dict[str, float]:
                 for k in range(2):
                     person = staff[(i * 6 + s * 2 + k) % len(staff)]
                     if day == today:
-                        duties.append(Assignment(version=version, day=day, checkpoint=cp, shift=shift, starts_at=a, ends_at=b, staff=person))
+                        duties.append(
+                            Assignment(
+                                version=version,
+                                day=day,
+                                checkpoint=cp,
+                                shift=shift,
+                                starts_at=a,
+                                ends_at=b,
+                                staff=person,
+                            )
+                        )
                     if day < today:
                         attendance.append(
-                            Attendance(staff=person, campaign=campaign, checkpoint=cp, day=day, shift=shift,
-                                       planned_start=a, planned_end=b, clock_in=a, status="present")
+                            Attendance(
+                                staff=person,
+                                campaign=campaign,
+                                checkpoint=cp,
+                                day=day,
+                                shift=shift,
+                                planned_start=a,
+                                planned_end=b,
+                                clock_in=a,
+                                status="present",
+                            )
                         )
     Assignment.objects.bulk_create(duties)
     Attendance.objects.bulk_create(attendance, batch_size=2000)
@@ -215,11 +235,19 @@ def fill(passages: int) -> dict[str, float]:
     store = Store.objects.create(name="基准物资库", kind="bureau")
     moves = []
     for item in Item.objects.all():
-        moves.append(Movement(kind="purchase", item=item, quantity=100000, to_store=store, source="采购", occurred_on=start))
+        moves.append(
+            Movement(kind="purchase", item=item, quantity=100000, to_store=store, source="采购", occurred_on=start)
+        )
         for d in range(56):
             moves.append(
-                Movement(kind="issue", item=item, quantity=100 + d, from_store=store, checkpoint=checkpoints[d % 21],
-                         occurred_on=start + timedelta(days=d))
+                Movement(
+                    kind="issue",
+                    item=item,
+                    quantity=100 + d,
+                    from_store=store,
+                    checkpoint=checkpoints[d % 21],
+                    occurred_on=start + timedelta(days=d),
+                )
             )
     Movement.objects.bulk_create(moves, batch_size=2000)
     t0 = step(f"supplies: {len(moves):,} movements", t0)

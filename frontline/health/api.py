@@ -127,7 +127,9 @@ def person_list(request: HttpRequest, q: str = "") -> list[Person]:
 @router.post("/health/people", response={201: PersonOut})
 def person_create(request: HttpRequest, payload: PersonIn) -> Status:
     require(request.user, "health.manage")
-    community = get_scoped(Community.objects.all(), request.user, pk=payload.community_id) if payload.community_id else None
+    community = (
+        get_scoped(Community.objects.all(), request.user, pk=payload.community_id) if payload.community_id else None
+    )
     data = payload.dict(exclude={"community_id"})
     return Status(201, services.person_watch_create(actor=request.user, community=community, **data))
 
@@ -149,8 +151,13 @@ def measure_create(request: HttpRequest, payload: MeasureIn) -> Status:
     return Status(
         201,
         services.measure_start(
-            actor=request.user, person=person, kind=payload.kind, start_date=payload.start_date,
-            planned_days=payload.planned_days, responsible_staff=staff, note=payload.note,
+            actor=request.user,
+            person=person,
+            kind=payload.kind,
+            start_date=payload.start_date,
+            planned_days=payload.planned_days,
+            responsible_staff=staff,
+            note=payload.note,
         ),
     )
 
@@ -160,7 +167,10 @@ def report_create(request: HttpRequest, measure_id: int, payload: ReportIn) -> S
     require(request.user, "health.manage")
     measure = get_scoped(Measure.objects.all(), request.user, pk=measure_id)
     return Status(
-        201, services.report_submit(actor=request.user, measure=measure, reported_by=HealthReport.By.STAFF_PHONE, **payload.dict())
+        201,
+        services.report_submit(
+            actor=request.user, measure=measure, reported_by=HealthReport.By.STAFF_PHONE, **payload.dict()
+        ),
     )
 
 

@@ -33,7 +33,9 @@ def _at(day: date, hh: int, mm: int) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hh, mm)))
 
 
-def _reports(rng: random.Random, measure: Measure, today: date, *, skip: float = 0.04, fever_on: date | None = None) -> None:
+def _reports(
+    rng: random.Random, measure: Measure, today: date, *, skip: float = 0.04, fever_on: date | None = None
+) -> None:
     cfg = health_settings()
     now = timezone.now()
     day = measure.start_date
@@ -49,7 +51,12 @@ def _reports(rng: random.Random, measure: Measure, today: date, *, skip: float =
             fever = fever_on == day and slot.code == cfg.slot_list()[-1].code
             temp = Decimal("38.2") if fever else Decimal(rng.choice(["36.2", "36.4", "36.5", "36.6", "36.7", "36.8"]))
             services.report_submit(
-                actor=None, measure=measure, slot=slot.code, temperature=temp, day=day, at=taken,
+                actor=None,
+                measure=measure,
+                slot=slot.code,
+                temperature=temp,
+                day=day,
+                at=taken,
                 dry_cough=fever and rng.random() < 0.5,
             )
         day += timedelta(days=1)
@@ -72,9 +79,14 @@ def load(ctx: Any) -> None:
         community = communities[i % len(communities)]
         birth = date(1960 + rng.randrange(40), 1 + rng.randrange(12), 1 + rng.randrange(28))
         person = services.person_watch_create(
-            actor=ACTOR, name=_person_name(rng), id_number=demo_id_number(rng, region, birth),
-            phone=f"139{rng.randrange(10**8):08d}", address=f"{community.name}{1 + rng.randrange(30)}号楼{1 + rng.randrange(6)}单元",
-            community=community, category_codes=[category], found_by=rng.choice(["checkpoint", "screening", "self", "hotline"]),
+            actor=ACTOR,
+            name=_person_name(rng),
+            id_number=demo_id_number(rng, region, birth),
+            phone=f"139{rng.randrange(10**8):08d}",
+            address=f"{community.name}{1 + rng.randrange(30)}号楼{1 + rng.randrange(6)}单元",
+            community=community,
+            category_codes=[category],
+            found_by=rng.choice(["checkpoint", "screening", "self", "hotline"]),
             note=note,
         )
         people.append((person, category))
@@ -82,9 +94,14 @@ def load(ctx: Any) -> None:
     for source, _cat in people[:4]:
         birth = date(1970 + rng.randrange(30), 1 + rng.randrange(12), 1 + rng.randrange(28))
         contact = services.person_watch_create(
-            actor=ACTOR, name=_person_name(rng), id_number=demo_id_number(rng, "150204", birth),
-            community=source.community, category_codes=["close_contact"], found_by="screening",
-            contact_of=source, note="与返包人员同住",
+            actor=ACTOR,
+            name=_person_name(rng),
+            id_number=demo_id_number(rng, "150204", birth),
+            community=source.community,
+            category_codes=["close_contact"],
+            found_by="screening",
+            contact_of=source,
+            note="与返包人员同住",
         )
         people.append((contact, "close_contact"))
     # Staff back from out of town: two under isolation now, one already back at their post.
@@ -92,8 +109,13 @@ def load(ctx: Any) -> None:
     for s in staff_pool[:3]:
         staff_people.append(
             services.person_watch_create(
-                actor=ACTOR, name=s.name, staff=s, community=s.home_community, category_codes=["staff_returning"],
-                found_by="self", note="春节外地返回，居家隔离14天",
+                actor=ACTOR,
+                name=s.name,
+                staff=s,
+                community=s.home_community,
+                category_codes=["staff_returning"],
+                found_by="self",
+                note="春节外地返回，居家隔离14天",
             )
         )
     measures = []
@@ -101,14 +123,21 @@ def load(ctx: Any) -> None:
         start = today - timedelta(days=[13, 12, 10, 8, 6, 4, 2, 1][n % 8])
         liaison_user = liaison if liaison is not None and person.community_id == liaison.community_id else None
         measure = services.measure_start(
-            actor=ACTOR, person=person, kind=Measure.Kind.MEDICAL if n % 7 == 3 else Measure.Kind.HOME, start_date=start,
-            responsible_staff=rng.choice(staff_pool), liaison=liaison_user,
+            actor=ACTOR,
+            person=person,
+            kind=Measure.Kind.MEDICAL if n % 7 == 3 else Measure.Kind.HOME,
+            start_date=start,
+            responsible_staff=rng.choice(staff_pool),
+            liaison=liaison_user,
         )
         measures.append(measure)
     for i, person in enumerate(staff_people):
         start = today - timedelta(days=[13, 5, 20][i])
         measure = services.measure_start(
-            actor=ACTOR, person=person, start_date=start, responsible_staff=rng.choice(staff_pool),
+            actor=ACTOR,
+            person=person,
+            start_date=start,
+            responsible_staff=rng.choice(staff_pool),
         )
         if i == 2:
             # Back from out of town three weeks ago; reported every day and is released today (返岗).
@@ -118,16 +147,25 @@ def load(ctx: Any) -> None:
             measures.append(measure)
     fever_person = measures[5] if len(measures) > 5 else None
     for m in measures:
-        _reports(rng, m, today, skip=0 if m.start_date == today - timedelta(days=13) else 0.05,
-                 fever_on=today - timedelta(days=1) if m is fever_person else None)
+        _reports(
+            rng,
+            m,
+            today,
+            skip=0 if m.start_date == today - timedelta(days=13) else 0.05,
+            fever_on=today - timedelta(days=1) if m is fever_person else None,
+        )
     for back in (1, 0):
         services.missed_reports_check(now=min(timezone.now(), _at(today - timedelta(days=back), 23, 0)))
     # The fever report of yesterday stays detected (and overdue) on the board; three more cases show every state.
     extra = [p for p, _c in people[8:11]]
     for k, person in enumerate(extra):
         e = services.escalation_open(
-            actor=ACTOR, person=person, source=Escalation.Source.MANUAL, temperature=Decimal("37.8") + k,
-            symptoms="干咳" if k else "", note="入户测温发现",
+            actor=ACTOR,
+            person=person,
+            source=Escalation.Source.MANUAL,
+            temperature=Decimal("37.8") + k,
+            symptoms="干咳" if k else "",
+            note="入户测温发现",
         )
         path = [
             (Escalation.State.COMMUNITY_NOTIFIED, str(person.community or "社区")),
@@ -139,7 +177,15 @@ def load(ctx: Any) -> None:
     closed = people[11][0] if len(people) > 11 else None
     if closed is not None:
         e = services.escalation_open(
-            actor=ACTOR, person=closed, source=Escalation.Source.MANUAL, temperature=Decimal("37.5"), note="复测正常",
+            actor=ACTOR,
+            person=closed,
+            source=Escalation.Source.MANUAL,
+            temperature=Decimal("37.5"),
+            note="复测正常",
         )
-        services.escalation_advance(actor=ACTOR, escalation=e, to_state=Escalation.State.COMMUNITY_NOTIFIED, to_whom="社区网格员")
-        services.escalation_advance(actor=ACTOR, escalation=e, to_state=Escalation.State.CLOSED, outcome="excluded", note="复测36.6℃，排除")
+        services.escalation_advance(
+            actor=ACTOR, escalation=e, to_state=Escalation.State.COMMUNITY_NOTIFIED, to_whom="社区网格员"
+        )
+        services.escalation_advance(
+            actor=ACTOR, escalation=e, to_state=Escalation.State.CLOSED, outcome="excluded", note="复测36.6℃，排除"
+        )

@@ -25,18 +25,22 @@ class PersonForm(StyledFormMixin, forms.Form):
     found_by = forms.ChoiceField(label=_("Found by"), choices=Person.FoundBy.choices, initial=Person.FoundBy.MANUAL)
     risk = forms.ChoiceField(label=_("Risk level"), choices=Person.Risk.choices, initial=Person.Risk.MEDIUM)
     contact_of = forms.ModelChoiceField(
-        label=_("Contact of"), queryset=Person.objects.none(), required=False,
+        label=_("Contact of"),
+        queryset=Person.objects.none(),
+        required=False,
         help_text=_("For close contacts: the person they had contact with."),
     )
     staff = forms.ModelChoiceField(
-        label=_("Staff member"), queryset=Staff.objects.filter(active=True), required=False,
+        label=_("Staff member"),
+        queryset=Staff.objects.filter(active=True),
+        required=False,
         help_text=_("When the person is one of our staff (e.g. returning from out of town)."),
     )
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2, "col": "col-12"}))
 
     def __init__(self, *args: Any, people: Any = None, communities: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category_codes"].choices = [(c.code, c.name) for c in Category.objects.filter(active=True)]
+        self.fields["category_codes"].choices = [(c.code, c.name) for c in Category.objects.filter(active=True)]  # type: ignore[attr-defined]
         if people is not None:
             self.fields["contact_of"].queryset = people  # type: ignore[attr-defined]
         if communities is not None:
@@ -49,7 +53,10 @@ class MeasureForm(StyledFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Measure.Kind.choices)
     start_date = forms.DateField(label=_("Start date"), widget=DateInput())
     planned_days = forms.IntegerField(
-        label=_("Planned days"), required=False, min_value=1, max_value=90,
+        label=_("Planned days"),
+        required=False,
+        min_value=1,
+        max_value=90,
         help_text=_("Empty: the days set for the person's category."),
     )
     responsible_staff = forms.ModelChoiceField(
@@ -61,7 +68,7 @@ class MeasureForm(StyledFormMixin, forms.Form):
     def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["liaison"].queryset = User.objects.filter(  # type: ignore[attr-defined]
-            role=Role.LIAISON, community_id=person.community_id, is_active=True
+            role=Role.LIAISON, community_id=person.community_id or 0, is_active=True
         )
         self.fields["liaison"].label_from_instance = lambda u: u.display_name  # type: ignore[attr-defined]
 
@@ -69,7 +76,8 @@ class MeasureForm(StyledFormMixin, forms.Form):
 class ReportForm(StyledFormMixin, forms.Form):
     slot = forms.ChoiceField(label=_("Slot"))
     temperature = forms.CharField(
-        label=_("Temperature (°C)"), max_length=5,
+        label=_("Temperature (°C)"),
+        max_length=5,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "placeholder": "36.5"}),
     )
     dry_cough = forms.BooleanField(label=_("dry cough"), required=False)
@@ -81,7 +89,7 @@ class ReportForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, slots: list[tuple[str, Any]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["slot"].choices = slots
+        self.fields["slot"].choices = slots  # type: ignore[attr-defined]
         for name in ("dry_cough", "fatigue", "sore_throat", "short_breath", "diarrhoea"):
             self.fields[name].widget.attrs["col"] = "col-6"
 
@@ -108,7 +116,10 @@ class ReleaseForm(StyledFormMixin, forms.Form):
 class EndForm(StyledFormMixin, forms.Form):
     status = forms.ChoiceField(
         label=_("How it ends"),
-        choices=[(Measure.Status.HOSPITAL, Measure.Status.HOSPITAL.label), (Measure.Status.ENDED, Measure.Status.ENDED.label)],
+        choices=[
+            (Measure.Status.HOSPITAL, Measure.Status.HOSPITAL.label),
+            (Measure.Status.ENDED, Measure.Status.ENDED.label),
+        ],
     )
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
 
@@ -116,18 +127,22 @@ class EndForm(StyledFormMixin, forms.Form):
 class AdvanceForm(StyledFormMixin, forms.Form):
     to_state = forms.ChoiceField(label=_("Next step"), choices=Escalation.State.choices)
     to_whom = forms.CharField(
-        label=_("To whom"), required=False, max_length=200,
+        label=_("To whom"),
+        required=False,
+        max_length=200,
         help_text=_("Who took the case over: community contact, health department office, hospital."),
     )
     outcome = forms.ChoiceField(
-        label=_("Outcome"), required=False, choices=[("", "—"), *Escalation.Outcome.choices],
+        label=_("Outcome"),
+        required=False,
+        choices=[("", "—"), *Escalation.Outcome.choices],
         help_text=_("Only when closing the case."),
     )
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2, "col": "col-12"}))
 
     def __init__(self, *args: Any, escalation: Escalation, allowed: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to_state"].choices = [(s, Escalation.State(s).label) for s in allowed]
+        self.fields["to_state"].choices = [(s, Escalation.State(s).label) for s in allowed]  # type: ignore[attr-defined]
 
 
 class ManualEscalationForm(StyledFormMixin, forms.Form):
@@ -153,11 +168,14 @@ class SettingsForm(StyledFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 4, "col": "col-12", "class": "form-control font-monospace"}),
         help_text=_("One slot a line: code, name, opening time, cutoff time — e.g. morning, 上午, 06:00, 10:00"),
     )
-    notify_within_minutes = forms.IntegerField(label=_("Notify the community within (minutes)"), min_value=1, max_value=1440)
+    notify_within_minutes = forms.IntegerField(
+        label=_("Notify the community within (minutes)"), min_value=1, max_value=1440
+    )
     extend_days = forms.IntegerField(label=_("Days added when a measure ends abnormally"), min_value=1, max_value=30)
     normal_days_for_release = forms.IntegerField(label=_("Normal days needed for release"), min_value=1, max_value=14)
     category_days = forms.CharField(
-        label=_("Measure days per category"), required=False,
+        label=_("Measure days per category"),
+        required=False,
         widget=forms.Textarea(attrs={"rows": 4, "col": "col-12", "class": "form-control font-monospace"}),
         help_text=_("One a line: category code, days — e.g. returnee, 14"),
     )
@@ -187,7 +205,9 @@ class SettingsForm(StyledFormMixin, forms.Form):
     @staticmethod
     def initial_from(cfg: Any) -> dict[str, Any]:
         return {
-            "slots": "\n".join(f"{s['code']}, {s.get('name', '')}, {s.get('opens', '00:00')}, {s['cutoff']}" for s in cfg.slots),
+            "slots": "\n".join(
+                f"{s['code']}, {s.get('name', '')}, {s.get('opens', '00:00')}, {s['cutoff']}" for s in cfg.slots
+            ),
             "notify_within_minutes": cfg.notify_within_minutes,
             "extend_days": cfg.extend_days,
             "normal_days_for_release": cfg.normal_days_for_release,

@@ -8,8 +8,7 @@ from datetime import date
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils.translation import gettext
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 log = logging.getLogger(__name__)
 
@@ -66,18 +65,31 @@ def staff_health_sections(request: HttpRequest, staff: Any) -> list[dict[str, An
     if not can(request.user, "health.view") and getattr(request.user, "staff", None) != staff:
         return []
     rows = [
-        (m.get_kind_display(), m.start_date, m.planned_end, m.get_status_display(),
-         m.returned_to_post_at.strftime("%Y-%m-%d %H:%M") if m.returned_to_post_at else "")
+        (
+            m.get_kind_display(),
+            m.start_date,
+            m.planned_end,
+            m.get_status_display(),
+            m.returned_to_post_at.strftime("%Y-%m-%d %H:%M") if m.returned_to_post_at else "",
+        )
         for m in Measure.objects.filter(person__staff=staff).order_by("-start_date")
     ]
     if not rows:
         return []
-    return [{
-        "title": gettext("Isolation and return to post"),
-        "headers": [gettext("Kind"), gettext("Start date"), gettext("Planned end"), gettext("Status"), gettext("Returned to post")],
-        "rows": rows,
-        "count": len(rows),
-    }]
+    return [
+        {
+            "title": gettext("Isolation and return to post"),
+            "headers": [
+                gettext("Kind"),
+                gettext("Start date"),
+                gettext("Planned end"),
+                gettext("Status"),
+                gettext("Returned to post"),
+            ],
+            "rows": rows,
+            "count": len(rows),
+        }
+    ]
 
 
 def connect() -> None:

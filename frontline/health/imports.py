@@ -111,7 +111,15 @@ def screening_import(*, actor: Any, upload: IO[bytes]) -> ImportResult:
         cid = data["contact_id"]
         if cid and cid not in in_file and blind_index("id_number", cid) not in existing:
             if not Person.objects.filter(id_number_hash=blind_index("id_number", cid)).exists():
-                bad.append(RowError(row=number, reasons=[gettext("%(col)s: nobody with this ID number is watched or on the list.") % {"col": H_CONTACT}]))
+                bad.append(
+                    RowError(
+                        row=number,
+                        reasons=[
+                            gettext("%(col)s: nobody with this ID number is watched or on the list.")
+                            % {"col": H_CONTACT}
+                        ],
+                    )
+                )
     if bad:
         result.errors = bad
         return result
@@ -139,7 +147,9 @@ def screening_import(*, actor: Any, upload: IO[bytes]) -> ImportResult:
             else:
                 result.created += 1
         audit_record(
-            actor=actor, action="person.import", changes={"rows": len(parsed), "created": result.created, "matched": result.matched}
+            actor=actor,
+            action="person.import",
+            changes={"rows": len(parsed), "created": result.created, "matched": result.matched},
         )
     return result
 
@@ -150,5 +160,9 @@ def template_sheet() -> Sheet:
         _("Screening list"),
         HEADERS,
         [["张三", "420102198503121234", "13800001234", "富强路12号3单元", community, "湖北返包人员", "", ""]],
-        notes=[_("Required: name and ID number. Separate several categories with 、. Delete the example row before importing.")],
+        notes=[
+            _(
+                "Required: name and ID number. Separate several categories with 、. Delete the example row before importing."
+            )
+        ],
     )

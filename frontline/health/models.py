@@ -62,9 +62,7 @@ class HealthSettings(models.Model):
         default=_default_slots,
         help_text=_('Each slot: code, name, opening and cutoff time, e.g. {"code": "morning", "cutoff": "10:00"}.'),
     )
-    notify_within_minutes = models.PositiveSmallIntegerField(
-        _("notify the community within (minutes)"), default=30
-    )
+    notify_within_minutes = models.PositiveSmallIntegerField(_("notify the community within (minutes)"), default=30)
     category_days = models.JSONField(
         _("measure days per category"), default=dict, blank=True, help_text=_("Category code → days.")
     )
@@ -135,7 +133,11 @@ class Person(TimeStampedModel):
     phone_hash = BlindIndexField(source="phone", kind="phone")
     address = EncryptedTextField(_("home address"), kind="address")
     community = models.ForeignKey(
-        "org.Community", verbose_name=_("community"), null=True, blank=True, on_delete=models.PROTECT,
+        "org.Community",
+        verbose_name=_("community"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="watched_people",
     )
     categories = models.ManyToManyField(Category, verbose_name=_("categories"), blank=True, related_name="people")
@@ -145,7 +147,11 @@ class Person(TimeStampedModel):
     )
     risk = models.CharField(_("risk level"), max_length=8, choices=Risk.choices, default=Risk.MEDIUM)
     staff = models.OneToOneField(
-        "org.Staff", verbose_name=_("staff member"), null=True, blank=True, on_delete=models.SET_NULL,
+        "org.Staff",
+        verbose_name=_("staff member"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="health_person",
     )
     note = models.TextField(_("note"), blank=True)
@@ -191,18 +197,30 @@ class Measure(TimeStampedModel):
     planned_end = models.DateField(_("planned end"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
     responsible_staff = models.ForeignKey(
-        "org.Staff", verbose_name=_("responsible staff member"), null=True, blank=True, on_delete=models.SET_NULL,
+        "org.Staff",
+        verbose_name=_("responsible staff member"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     liaison = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("community liaison"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("community liaison"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     started_at = models.DateTimeField(_("started at"), default=timezone.now)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     ended_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("ended by"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ended by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     returned_to_post_at = models.DateTimeField(_("returned to post at"), null=True, blank=True)
@@ -216,7 +234,9 @@ class Measure(TimeStampedModel):
             models.UniqueConstraint(
                 fields=["person"], condition=Q(status__in=OPEN_STATUSES), name="health_one_open_measure_per_person"
             ),
-            models.CheckConstraint(condition=Q(planned_end__gte=F("start_date")), name="health_measure_end_after_start"),
+            models.CheckConstraint(
+                condition=Q(planned_end__gte=F("start_date")), name="health_measure_end_after_start"
+            ),
             models.CheckConstraint(
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("start_date")),
                 name="health_measure_ended_after_start",
@@ -254,7 +274,11 @@ class HealthReport(models.Model):
     other_symptoms = models.CharField(_("other symptoms"), max_length=200, blank=True)
     reported_by = models.CharField(_("reported by"), max_length=12, choices=By.choices, default=By.SELF)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
@@ -372,7 +396,11 @@ class Escalation(TimeStampedModel):
     notified_at = models.DateTimeField(_("community notified at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("opened by"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("opened by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     note = models.TextField(_("note"), blank=True)
@@ -421,7 +449,11 @@ class EscalationStep(models.Model):
     to_state = models.CharField(_("to"), max_length=24, choices=Escalation.State.choices)
     at = models.DateTimeField(_("when"), default=timezone.now)
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     by_name = models.CharField(_("by"), max_length=150, blank=True)

@@ -71,8 +71,10 @@ def staff_unavailable_days(*, staff_ids: Iterable[int], start: date, end: date) 
     """Return, per staff member, the days between start and end they are under an open or planned measure."""
     today = timezone.localdate()
     out: dict[int, set[date]] = defaultdict(set)
-    rows = open_measures().filter(person__staff_id__in=list(staff_ids), start_date__lte=end).values_list(
-        "person__staff_id", "start_date", "planned_end"
+    rows = (
+        open_measures()
+        .filter(person__staff_id__in=list(staff_ids), start_date__lte=end)
+        .values_list("person__staff_id", "start_date", "planned_end")
     )
     for staff_id, first, planned_end in rows:
         last = max(planned_end, today)
@@ -111,10 +113,10 @@ def release_checks(measures: Iterable[Measure], *, now: datetime | None = None) 
     window_start = today - timedelta(days=days - 1)
     ids = [m.pk for m in measures]
     reports: dict[int, list[tuple[date, str, bool]]] = defaultdict(list)
-    for measure_id, day, slot, abnormal in HealthReport.objects.filter(
+    for measure_id, report_day, report_slot, report_abnormal in HealthReport.objects.filter(
         measure_id__in=ids, superseded=False, day__gte=window_start, day__lte=today
     ).values_list("measure_id", "day", "slot", "abnormal"):
-        reports[measure_id].append((day, slot, abnormal))
+        reports[measure_id].append((report_day, report_slot, report_abnormal))
     out = []
     slots = cfg.slot_list()
     for m in measures:
@@ -194,7 +196,9 @@ def passages_of(person: Person, limit: int = 50) -> list[Any]:
     qs = passage.objects.filter(id_number_hash=person.id_number_hash)
     if any(f.name == "checkpoint" for f in passage._meta.get_fields()):
         qs = qs.select_related("checkpoint")
-    order = next((n for n in ("at", "recorded_at", "created_at") if any(f.name == n for f in passage._meta.get_fields())), "pk")
+    order = next(
+        (n for n in ("at", "recorded_at", "created_at") if any(f.name == n for f in passage._meta.get_fields())), "pk"
+    )
     return list(qs.order_by(f"-{order}")[:limit])
 
 
@@ -227,14 +231,18 @@ def person_timeline(person: Person) -> list[TimelineEvent]:
                 m.started_at,
                 "measure",
                 "house-lock",
-                gettext("%(kind)s started, planned until %(end)s") % {"kind": m.get_kind_display(), "end": m.planned_end},
+                gettext("%(kind)s started, planned until %(end)s")
+                % {"kind": m.get_kind_display(), "end": m.planned_end},
             )
         )
         if not m.is_open and m.ended_on:
             end_at = timezone.make_aware(datetime.combine(m.ended_on, datetime.max.time().replace(microsecond=0)))
             events.append(
                 TimelineEvent(
-                    min(end_at, m.updated_at), "measure", "door-open", gettext("Measure ended: %(status)s") % {"status": m.get_status_display()}
+                    min(end_at, m.updated_at),
+                    "measure",
+                    "door-open",
+                    gettext("Measure ended: %(status)s") % {"status": m.get_status_display()},
                 )
             )
     reports = HealthReport.objects.filter(measure__person=person).order_by("-submitted_at")[:200]
@@ -246,7 +254,9 @@ def person_timeline(person: Person) -> list[TimelineEvent]:
             text += " · " + gettext("late")
         if r.superseded:
             text += " · " + gettext("replaced")
-        events.append(TimelineEvent(r.submitted_at, "report", "thermometer-half", text, "text-danger" if r.abnormal else ""))
+        events.append(
+            TimelineEvent(r.submitted_at, "report", "thermometer-half", text, "text-danger" if r.abnormal else "")
+        )
     for e in person.escalations.prefetch_related("steps"):
         for step in e.steps.all():
             text = gettext("Escalation: %(state)s") % {"state": step.get_to_state_display()}

@@ -68,12 +68,16 @@ def health_settings_save(
             ) from exc
         if slot.code in seen:
             raise DomainError(
-                _("Reporting slots: the code “%(code)s” is used twice."), code="health.slot_twice", field="slots",
+                _("Reporting slots: the code “%(code)s” is used twice."),
+                code="health.slot_twice",
+                field="slots",
                 params={"code": slot.code},
             )
         if slot.opens >= slot.cutoff:
             raise DomainError(
-                _("Reporting slots: “%(code)s” must open before its cutoff."), code="health.slot_order", field="slots",
+                _("Reporting slots: “%(code)s” must open before its cutoff."),
+                code="health.slot_order",
+                field="slots",
                 params={"code": slot.code},
             )
         seen.add(slot.code)
@@ -88,13 +92,17 @@ def health_settings_save(
     for code, n in (category_days or {}).items():
         if code not in known:
             raise DomainError(
-                _("Days per category: no category “%(code)s”."), code="health.category_unknown", field="category_days",
+                _("Days per category: no category “%(code)s”."),
+                code="health.category_unknown",
+                field="category_days",
                 params={"code": code},
             )
         if not 1 <= int(n) <= 60:
             raise DomainError(
-                _("Days per category: %(code)s must be between 1 and 60 days."), code="health.category_days",
-                field="category_days", params={"code": code},
+                _("Days per category: %(code)s must be between 1 and 60 days."),
+                code="health.category_days",
+                field="category_days",
+                params={"code": code},
             )
         days[code] = int(n)
     instance = HealthSettings.objects.filter(campaign=campaign).first() or HealthSettings(campaign=campaign)
@@ -121,7 +129,9 @@ def _categories(codes: Iterable[str]) -> list[Category]:
     unknown = [c for c in codes if c not in found]
     if unknown:
         raise DomainError(
-            _("Categories: unknown %(codes)s."), code="person.category_unknown", field="categories",
+            _("Categories: unknown %(codes)s."),
+            code="person.category_unknown",
+            field="categories",
             params={"codes": "、".join(unknown)},
         )
     return list(found.values())
@@ -163,7 +173,9 @@ def person_watch_create(
         if id_number:
             from frontline.core.crypto import blind_index
 
-            existing = Person.objects.select_for_update().filter(id_number_hash=blind_index("id_number", id_number)).first()
+            existing = (
+                Person.objects.select_for_update().filter(id_number_hash=blind_index("id_number", id_number)).first()
+            )
         if existing is None and staff is not None:
             existing = Person.objects.select_for_update().filter(staff=staff).first()
         if existing is not None:
@@ -185,7 +197,11 @@ def person_watch_create(
                 fields["note"] = (existing.note + "\n" if existing.note else "") + f"[{stamp}] {note}"
             merged = list({c.pk: c for c in [*existing.categories.all(), *categories]}.values())
             return save_instance(
-                actor=actor, instance=existing, fields=fields, action="person.match", sensitive=PERSON_SENSITIVE,
+                actor=actor,
+                instance=existing,
+                fields=fields,
+                action="person.match",
+                sensitive=PERSON_SENSITIVE,
                 m2m={"categories": merged},
             )
         fields = {
@@ -201,7 +217,11 @@ def person_watch_create(
             "risk": risk or Person.Risk.MEDIUM,
         }
         return save_instance(
-            actor=actor, instance=Person(), fields=fields, action="person.create", sensitive=PERSON_SENSITIVE,
+            actor=actor,
+            instance=Person(),
+            fields=fields,
+            action="person.create",
+            sensitive=PERSON_SENSITIVE,
             m2m={"categories": categories},
         )
 
@@ -225,10 +245,20 @@ def person_update(
     """Edit a watched person's record."""
     name, id_number, phone = _clean_person_fields(name=name, id_number=id_number, phone=phone)
     if contact_of is not None and contact_of.pk == person.pk:
-        raise DomainError(_("Contact of: a person cannot be their own contact."), code="person.self_contact", field="contact_of")
+        raise DomainError(
+            _("Contact of: a person cannot be their own contact."), code="person.self_contact", field="contact_of"
+        )
     fields = {
-        "name": name, "id_number": id_number, "phone": phone, "address": (address or "").strip(), "community": community,
-        "found_by": found_by, "note": note, "contact_of": contact_of, "staff": staff, "risk": risk,
+        "name": name,
+        "id_number": id_number,
+        "phone": phone,
+        "address": (address or "").strip(),
+        "community": community,
+        "found_by": found_by,
+        "note": note,
+        "contact_of": contact_of,
+        "staff": staff,
+        "risk": risk,
     }
     if id_number:
         from frontline.core.crypto import blind_index
@@ -238,7 +268,11 @@ def person_update(
                 _("ID number: another watched person has this ID number."), code="person.id_taken", field="id_number"
             )
     return save_instance(
-        actor=actor, instance=person, fields=fields, action="person.update", sensitive=PERSON_SENSITIVE,
+        actor=actor,
+        instance=person,
+        fields=fields,
+        action="person.update",
+        sensitive=PERSON_SENSITIVE,
         m2m={"categories": _categories(category_codes)},
     )
 
@@ -246,8 +280,18 @@ def person_update(
 # --- measures ------------------------------------------------------------------------------
 
 MEASURE_MOVES: dict[str, set[str]] = {
-    Measure.Status.ACTIVE: {Measure.Status.EXTENDED, Measure.Status.RELEASED, Measure.Status.HOSPITAL, Measure.Status.ENDED},
-    Measure.Status.EXTENDED: {Measure.Status.EXTENDED, Measure.Status.RELEASED, Measure.Status.HOSPITAL, Measure.Status.ENDED},
+    Measure.Status.ACTIVE: {
+        Measure.Status.EXTENDED,
+        Measure.Status.RELEASED,
+        Measure.Status.HOSPITAL,
+        Measure.Status.ENDED,
+    },
+    Measure.Status.EXTENDED: {
+        Measure.Status.EXTENDED,
+        Measure.Status.RELEASED,
+        Measure.Status.HOSPITAL,
+        Measure.Status.ENDED,
+    },
     Measure.Status.RELEASED: set(),
     Measure.Status.HOSPITAL: set(),
     Measure.Status.ENDED: set(),
@@ -385,7 +429,9 @@ def measure_release(*, actor: Any, measure: Measure, confirm: bool, note: str = 
     today = timezone.localdate()
     if measure.is_open and measure.planned_end > today:
         raise DomainError(
-            _("Release: the measure runs until %(end)s."), code="measure.not_due", field="confirm",
+            _("Release: the measure runs until %(end)s."),
+            code="measure.not_due",
+            field="confirm",
             params={"end": measure.planned_end},
         )
     check = release_checks([measure])[0] if measure.is_open else None
@@ -403,7 +449,9 @@ def measure_release(*, actor: Any, measure: Measure, confirm: bool, note: str = 
     if staff is not None:
         fields["returned_to_post_at"] = timezone.now()
     with transaction.atomic():
-        measure = _measure_move(actor=actor, measure=measure, to=Measure.Status.RELEASED, fields=fields, action="isolation.release")
+        measure = _measure_move(
+            actor=actor, measure=measure, to=Measure.Status.RELEASED, fields=fields, action="isolation.release"
+        )
         if staff is not None:
             from frontline.health.signals import staff_returned_to_post
 
@@ -439,7 +487,8 @@ def _temperature(value: Any) -> Decimal:
         ) from exc
     if not TEMPERATURE_MIN <= temp <= TEMPERATURE_MAX:
         raise DomainError(
-            _("Temperature: enter a reading between 34.0 and 43.0 °C."), code="report.temperature_range",
+            _("Temperature: enter a reading between 34.0 and 43.0 °C."),
+            code="report.temperature_range",
             field="temperature",
         )
     return temp
@@ -478,7 +527,9 @@ def report_submit(
         raise DomainError(_("Day: a day of the measure, not in the future."), code="report.day", field="day")
     if chosen.opens_at(day) > now:
         raise DomainError(
-            _("Slot: reporting for %(slot)s opens at %(time)s."), code="report.not_open", field="slot",
+            _("Slot: reporting for %(slot)s opens at %(time)s."),
+            code="report.not_open",
+            field="slot",
             params={"slot": chosen.label, "time": f"{chosen.opens:%H:%M}"},
         )
     temp = _temperature(temperature)
@@ -489,7 +540,9 @@ def report_submit(
     recorder = actor if getattr(actor, "pk", None) else None
     with transaction.atomic():
         previous = list(
-            HealthReport.objects.select_for_update().filter(measure=measure, day=day, slot=chosen.code, superseded=False)
+            HealthReport.objects.select_for_update().filter(
+                measure=measure, day=day, slot=chosen.code, superseded=False
+            )
         )
         HealthReport.objects.filter(pk__in=[p.pk for p in previous]).update(superseded=True)
         report = HealthReport.objects.create(
@@ -513,8 +566,13 @@ def report_submit(
             actor=actor or "self-report",
             action="isolation.report",
             target=measure,
-            changes={"day": day, "slot": chosen.code, "temperature": temp, "late": report.late,
-                     "replaces": [p.pk for p in previous]},
+            changes={
+                "day": day,
+                "slot": chosen.code,
+                "temperature": temp,
+                "late": report.late,
+                "replaces": [p.pk for p in previous],
+            },
         )
         if fever or dry_cough:
             signs = [f"{temp} °C"] + report.symptom_list
@@ -571,11 +629,18 @@ def escalation_open(
             done = Escalation.objects.filter(passage_id=passage_id).first()
             if done is not None:
                 return done
-        current = Escalation.objects.select_for_update().filter(person=person).exclude(state=Escalation.State.CLOSED).first()
+        current = (
+            Escalation.objects.select_for_update().filter(person=person).exclude(state=Escalation.State.CLOSED).first()
+        )
         if current is not None:
             sign = " · ".join(x for x in (str(Escalation.Source(source).label), symptoms, note) if x)
             EscalationStep.objects.create(
-                escalation=current, from_state=current.state, to_state=current.state, at=now, by=by, by_name=by_name[:150],
+                escalation=current,
+                from_state=current.state,
+                to_state=current.state,
+                at=now,
+                by=by,
+                by_name=by_name[:150],
                 note=sign,
             )
             audit_record(actor=actor, action="escalation.sign", target=current, changes={"source": source})
@@ -598,17 +663,27 @@ def escalation_open(
         except IntegrityError:
             return Escalation.objects.get(passage_id=passage_id)
         EscalationStep.objects.create(
-            escalation=escalation, from_state="", to_state=Escalation.State.DETECTED, at=now, by=by,
-            by_name=by_name[:150], note=note,
+            escalation=escalation,
+            from_state="",
+            to_state=Escalation.State.DETECTED,
+            at=now,
+            by=by,
+            by_name=by_name[:150],
+            note=note,
         )
         audit_record(
-            actor=actor, action="escalation.open", target=escalation,
+            actor=actor,
+            action="escalation.open",
+            target=escalation,
             changes={"source": source, "temperature": temperature, "symptoms": symptoms},
         )
         users = _watchers(measure, person)
         link = reverse("health:escalation_detail", args=[escalation.pk])
-        community = person.community.name if person.community_id else ""
-        title = _("Fever case to notify: %(name)s %(community)s") % {"name": mask_name(person.name), "community": community}
+        community = person.community.name if person.community else ""
+        title = _("Fever case to notify: %(name)s %(community)s") % {
+            "name": mask_name(person.name),
+            "community": community,
+        }
         body = _("%(signs)s. Source: %(source)s. Notify the community within %(minutes)s minutes.") % {
             "signs": symptoms or (f"{temperature} °C" if temperature is not None else ""),
             "source": Escalation.Source(source).label,
@@ -616,7 +691,11 @@ def escalation_open(
         }
         transaction.on_commit(
             lambda: notify(
-                users=users, kind="health.escalation", title=title, body=body, link=link,
+                users=users,
+                kind="health.escalation",
+                title=title,
+                body=body,
+                link=link,
                 dedupe_key=f"health.escalation:{escalation.pk}",
             )
         )
@@ -650,7 +729,8 @@ def escalation_advance(
     to_whom = to_whom.strip()
     if to_state in NEEDS_RECIPIENT and not to_whom:
         raise DomainError(
-            _("To whom: say who took the case over (a name, office or hospital)."), code="escalation.to_whom",
+            _("To whom: say who took the case over (a name, office or hospital)."),
+            code="escalation.to_whom",
             field="to_whom",
         )
     if to_state == Escalation.State.CLOSED and outcome not in Escalation.Outcome.values:
@@ -667,8 +747,10 @@ def escalation_advance(
         locked = Escalation.objects.select_for_update().get(pk=escalation.pk)
         if locked.state != escalation.state:
             raise DomainError(
-                _("State: someone else moved this case meanwhile; reload the page."), code="escalation.stale",
-                field="to_state", status=409,
+                _("State: someone else moved this case meanwhile; reload the page."),
+                code="escalation.stale",
+                field="to_state",
+                status=409,
             )
         from_state = escalation.state
         escalation = save_instance(actor=actor, instance=escalation, fields=fields, action="escalation.advance")
@@ -686,7 +768,9 @@ def escalation_advance(
             measure = open_measure_of(escalation.person)
             if measure is not None:
                 _measure_move(
-                    actor=actor, measure=measure, to=Measure.Status.HOSPITAL,
+                    actor=actor,
+                    measure=measure,
+                    to=Measure.Status.HOSPITAL,
                     fields={"ended_on": max(timezone.localdate(), measure.start_date), "ended_by": by},
                     action="isolation.end",
                 )
@@ -719,8 +803,11 @@ def passage_fever_escalate(*, passage: Any) -> Escalation | None:
             except DomainError:
                 # A passage with a malformed ID or phone still opens a case: keep the name only.
                 person = person_watch_create(
-                    actor="checkpoint", name=getattr(passage, "name", "") or "?", community=community,
-                    category_codes=["fever_case"], found_by=Person.FoundBy.CHECKPOINT,
+                    actor="checkpoint",
+                    name=getattr(passage, "name", "") or "?",
+                    community=community,
+                    category_codes=["fever_case"],
+                    found_by=Person.FoundBy.CHECKPOINT,
                 )
         temperature = getattr(passage, "temperature", None)
         symptoms = [f"{temperature} °C"] if temperature is not None else []
@@ -754,7 +841,9 @@ def passage_under_measure_alert(*, passage: Any) -> int:
         changes={"passage": passage.pk, "checkpoint": str(checkpoint or "")},
     )
     title = _("%(name)s, under %(kind)s, was registered at %(cp)s") % {
-        "name": mask_name(person.name), "kind": measure.get_kind_display(), "cp": checkpoint or "",
+        "name": mask_name(person.name),
+        "kind": measure.get_kind_display(),
+        "cp": checkpoint or "",
     }
     body = _("Planned end %(end)s. Check on the person and stop them leaving.") % {"end": measure.planned_end}
     users = _watchers(measure, person)
@@ -795,9 +884,7 @@ def missed_reports_check(*, now: datetime | None = None) -> dict[str, int]:
     cfg = health_settings()
     ops = connection.ops
     created = notified = 0
-    checked = set(
-        SlotCheck.objects.filter(day__gte=today - timedelta(days=1)).values_list("day", "slot")
-    )
+    checked = set(SlotCheck.objects.filter(day__gte=today - timedelta(days=1)).values_list("day", "slot"))
     for day, slot in [(d, s) for d in (today - timedelta(days=1), today) for s in cfg.slot_list()]:
         cutoff = slot.cutoff_at(day)
         if now < cutoff or (day, slot.code) in checked:
@@ -806,9 +893,14 @@ def missed_reports_check(*, now: datetime | None = None) -> dict[str, int]:
             cursor.execute(
                 _missed_insert_sql(),
                 [
-                    ops.adapt_datefield_value(day), slot.code, ops.adapt_datetimefield_value(now),
-                    ops.adapt_datefield_value(day), ops.adapt_datetimefield_value(cutoff),
-                    ops.adapt_datefield_value(day), slot.code, False,
+                    ops.adapt_datefield_value(day),
+                    slot.code,
+                    ops.adapt_datetimefield_value(now),
+                    ops.adapt_datefield_value(day),
+                    ops.adapt_datetimefield_value(cutoff),
+                    ops.adapt_datefield_value(day),
+                    slot.code,
+                    False,
                 ],
             )
             created += max(cursor.rowcount, 0)
@@ -858,7 +950,9 @@ def _missed_notify(*, day: date, slot: Slot) -> tuple[int, int]:
     names: dict[tuple[Any, Any, Any], list[str]] = defaultdict(list)
     if total <= MISSED_NAMES_UP_TO:
         for liaison_id, community_id, staff_user_id, name in pending.filter(id__lte=last_id).values_list(
-            "measure__liaison_id", "measure__person__community_id", "measure__responsible_staff__user_id",
+            "measure__liaison_id",
+            "measure__person__community_id",
+            "measure__responsible_staff__user_id",
             "measure__person__name",
         ):
             names[(liaison_id, community_id, staff_user_id)].append(mask_name(name))
@@ -868,10 +962,16 @@ def _missed_notify(*, day: date, slot: Slot) -> tuple[int, int]:
     for user_id, entry in per_user.items():
         listed = sorted({n for key in entry["keys"] for n in names.get(key, [])})
         body = "、".join(listed) if listed else _("See the missed list.")
-        title = _("%(n)s people missed the %(slot)s report of %(day)s") % {"n": entry["n"], "slot": slot.label, "day": day}
+        title = _("%(n)s people missed the %(slot)s report of %(day)s") % {
+            "n": entry["n"],
+            "slot": slot.label,
+            "day": day,
+        }
         # The first missed row in the batch names the event, so a re-run after a crash is not sent twice.
-        key = f"health.missed:{day}:{slot.code}:{user_id}:{entry['first']}"
-        sent += notify(users=[users[user_id]], kind="health.missed", title=title, body=body, link=link, dedupe_key=key)
+        dedupe = f"health.missed:{day}:{slot.code}:{user_id}:{entry['first']}"
+        sent += notify(
+            users=[users[user_id]], kind="health.missed", title=title, body=body, link=link, dedupe_key=dedupe
+        )
     return sent, total
 
 
@@ -890,7 +990,9 @@ def releases_review(*, now: datetime | None = None) -> dict[str, int]:
         day_over = m.planned_end < today or now >= last_cutoff
         if abnormal and day_over:
             measure_extend(
-                actor="system", measure=m, days=cfg.extend_days,
+                actor="system",
+                measure=m,
+                days=cfg.extend_days,
                 reason=str(_("Extended automatically: abnormal reports at the planned end.")),
             )
             extended += 1
@@ -898,9 +1000,12 @@ def releases_review(*, now: datetime | None = None) -> dict[str, int]:
             users = _watchers(m, m.person)
             title = _("%(name)s is due for release") % {"name": mask_name(m.person.name)}
             notify(
-                users=users, kind="health.release_due", title=title,
+                users=users,
+                kind="health.release_due",
+                title=title,
                 body=_("Planned end %(end)s; reports were normal.") % {"end": m.planned_end},
-                link=reverse("health:release_due"), dedupe_key=f"health.release_due:{m.pk}:{m.planned_end}",
+                link=reverse("health:release_due"),
+                dedupe_key=f"health.release_due:{m.pk}:{m.planned_end}",
             )
             due += 1
     return {"extended": extended, "due": due}

@@ -63,8 +63,10 @@ def _slot_label(code: str) -> str:
 
 def _people(request: HttpRequest) -> Any:
     open_measures = Measure.objects.filter(status__in=OPEN_STATUSES)
-    return scope(Person.objects.all(), request.user).select_related("community").prefetch_related(
-        "categories", Prefetch("measures", queryset=open_measures, to_attr="open_measures")
+    return (
+        scope(Person.objects.all(), request.user)
+        .select_related("community")
+        .prefetch_related("categories", Prefetch("measures", queryset=open_measures, to_attr="open_measures"))
     )
 
 
@@ -89,7 +91,8 @@ def person_list_page(request: HttpRequest) -> ListPage:
                 _("Measure"),
                 lambda p: (
                     f"{p.open_measures[0].get_kind_display()} → {p.open_measures[0].planned_end:%m-%d}"
-                    if p.open_measures else ""
+                    if p.open_measures
+                    else ""
                 ),
             ),
             Column(_("Added"), lambda p: timezone.localtime(p.created_at).strftime("%Y-%m-%d"), sort="created_at"),
@@ -97,16 +100,20 @@ def person_list_page(request: HttpRequest) -> ListPage:
         search=("name",),
         filters=[
             Filter("community", _("Community"), _communities(request), lookup="community_id"),
-            Filter("category", _("Category"), list(Category.objects.values_list("code", "name")), lookup="categories__code"),
+            Filter(
+                "category", _("Category"), list(Category.objects.values_list("code", "name")), lookup="categories__code"
+            ),
             Filter("found_by", _("Found by"), Person.FoundBy.choices),
             Filter("risk", _("Risk level"), Person.Risk.choices),
             Filter(
                 "measure",
                 _("Measure"),
                 [("open", _("Under a measure")), ("none", _("No open measure"))],
-                apply=lambda qs, v: qs.filter(measures__status__in=OPEN_STATUSES).distinct()
-                if v == "open"
-                else qs.exclude(measures__status__in=OPEN_STATUSES),
+                apply=lambda qs, v: (
+                    qs.filter(measures__status__in=OPEN_STATUSES).distinct()
+                    if v == "open"
+                    else qs.exclude(measures__status__in=OPEN_STATUSES)
+                ),
             ),
         ],
         default_sort="-created_at",
@@ -126,13 +133,27 @@ def person_list(request: HttpRequest) -> HttpResponse:
 def person_export(request: HttpRequest) -> HttpResponse:
     require(request.user, "health.view")
     qs, _state = apply_list_params(request, _people(request), person_list_page(request))
-    headers = [_("Name"), _("ID number"), _("Phone"), _("Community"), _("Categories"), _("Found by"), _("Risk level"),
-               _("Measure"), _("Planned end"), _("Added")]
+    headers = [
+        _("Name"),
+        _("ID number"),
+        _("Phone"),
+        _("Community"),
+        _("Categories"),
+        _("Found by"),
+        _("Risk level"),
+        _("Measure"),
+        _("Planned end"),
+        _("Added"),
+    ]
     rows = [
         [
-            p.name, mask_id_number(p.id_number), p.phone[:3] + "****" + p.phone[-4:] if p.phone else "",
-            p.community.name if p.community_id else "", "、".join(c.name for c in p.categories.all()),
-            p.get_found_by_display(), p.get_risk_display(),
+            p.name,
+            mask_id_number(p.id_number),
+            p.phone[:3] + "****" + p.phone[-4:] if p.phone else "",
+            p.community.name if p.community else "",
+            "、".join(c.name for c in p.categories.all()),
+            p.get_found_by_display(),
+            p.get_risk_display(),
             p.open_measures[0].get_kind_display() if p.open_measures else "",
             p.open_measures[0].planned_end if p.open_measures else None,
             timezone.localtime(p.created_at).date(),
@@ -152,9 +173,16 @@ def person_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     initial: dict[str, Any] = {}
     if person is not None:
         initial = {
-            "name": person.name, "id_number": person.id_number, "phone": person.phone, "address": person.address,
-            "community": person.community, "category_codes": [c.code for c in person.categories.all()],
-            "found_by": person.found_by, "risk": person.risk, "contact_of": person.contact_of, "staff": person.staff,
+            "name": person.name,
+            "id_number": person.id_number,
+            "phone": person.phone,
+            "address": person.address,
+            "community": person.community,
+            "category_codes": [c.code for c in person.categories.all()],
+            "found_by": person.found_by,
+            "risk": person.risk,
+            "contact_of": person.contact_of,
+            "staff": person.staff,
             "note": person.note,
         }
     elif getattr(request.user, "community_id", None):
@@ -185,7 +213,9 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         actions.append((_("Edit"), reverse("health:person_edit", args=[pk]), "pencil"))
         if measure is None:
             actions.append((_("Start a measure"), reverse("health:measure_start", args=[pk]), "house-lock"))
-        actions.append((_("Open a fever escalation"), reverse("health:escalation_create") + f"?person={pk}", "thermometer-high"))
+        actions.append(
+            (_("Open a fever escalation"), reverse("health:escalation_create") + f"?person={pk}", "thermometer-high")
+        )
     contacts = list(scope(person.contacts.all(), request.user))
     context = {
         "title": person.name,
@@ -205,7 +235,10 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "title": _("Measures"),
                 "count": person.measures.count(),
                 "headers": [_("Kind"), _("Start date"), _("Planned end"), _("Status")],
-                "rows": [(m.get_kind_display(), m.start_date, m.planned_end, m.get_status_display()) for m in person.measures.all()],
+                "rows": [
+                    (m.get_kind_display(), m.start_date, m.planned_end, m.get_status_display())
+                    for m in person.measures.all()
+                ],
             },
             {
                 "title": _("Their contacts"),
@@ -247,7 +280,7 @@ def measure_list_page(request: HttpRequest) -> ListPage:
             Column(_("Day"), lambda m: f"{m.day_number(today)}/{m.planned_days}" if m.is_open else ""),
             Column(_("Reports today"), lambda m: f"{m.reports_today}/{n_slots}" if m.is_open else ""),
             Column(_("Responsible staff member"), "responsible_staff.name"),
-            Column(_("Community liaison"), lambda m: m.liaison.display_name if m.liaison_id else ""),
+            Column(_("Community liaison"), lambda m: m.liaison.display_name if m.liaison else ""),
         ],
         search=("person__name",),
         filters=[
@@ -275,8 +308,9 @@ def measure_list_page(request: HttpRequest) -> ListPage:
 
 def _open_by_default(request: HttpRequest) -> HttpRequest:
     if "status" not in request.GET:
-        request.GET = request.GET.copy()
-        request.GET["status"] = "open"
+        params = request.GET.copy()
+        params["status"] = "open"
+        request.GET = params  # type: ignore[assignment]
     return request
 
 
@@ -291,7 +325,10 @@ def measure_list(request: HttpRequest) -> HttpResponse:
         .order_by("person__community__name")
     )
     return render_list(
-        request, _measures(request), measure_list_page(request), template="health/measure_list.html",
+        request,
+        _measures(request),
+        measure_list_page(request),
+        template="health/measure_list.html",
         extra={"by_community": summary},
     )
 
@@ -301,12 +338,29 @@ def measure_export(request: HttpRequest) -> HttpResponse:
     require(request.user, "health.view")
     request = _open_by_default(request)
     qs, _state = apply_list_params(request, _measures(request), measure_list_page(request))
-    headers = [_("Name"), _("ID number"), _("Community"), _("Kind"), _("Status"), _("Start date"), _("Planned end"),
-               _("Responsible staff member"), _("Community liaison")]
+    headers = [
+        _("Name"),
+        _("ID number"),
+        _("Community"),
+        _("Kind"),
+        _("Status"),
+        _("Start date"),
+        _("Planned end"),
+        _("Responsible staff member"),
+        _("Community liaison"),
+    ]
     rows = [
-        [m.person.name, mask_id_number(m.person.id_number), m.person.community.name if m.person.community_id else "",
-         m.get_kind_display(), m.get_status_display(), m.start_date, m.planned_end,
-         m.responsible_staff.name if m.responsible_staff_id else "", m.liaison.display_name if m.liaison_id else ""]
+        [
+            m.person.name,
+            mask_id_number(m.person.id_number),
+            m.person.community.name if m.person.community else "",
+            m.get_kind_display(),
+            m.get_status_display(),
+            m.start_date,
+            m.planned_end,
+            m.responsible_staff.name if m.responsible_staff else "",
+            m.liaison.display_name if m.liaison else "",
+        ]
         for m in qs
     ]
     return xlsx_response(f"measures-{timezone.localdate()}.xlsx", [Sheet(_("Measures"), headers, rows)])
@@ -323,7 +377,9 @@ def measure_start(request: HttpRequest, person_pk: int) -> HttpResponse:
             messages.success(request, gettext("Measure started. Give the person their report link or QR code."))
             return redirect("health:measure_detail", pk=measure.pk)
     return _form_page(
-        request, form, _("Start a measure for %(name)s") % {"name": person.name},
+        request,
+        form,
+        _("Start a measure for %(name)s") % {"name": person.name},
         reverse("health:person_detail", args=[person.pk]),
     )
 
@@ -343,7 +399,9 @@ def _current_slot(cfg: Any) -> str:
 def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "health.view")
     measure = get_scoped(
-        Measure.objects.select_related("person", "person__community", "responsible_staff", "liaison"), request.user, pk=pk
+        Measure.objects.select_related("person", "person__community", "responsible_staff", "liaison"),
+        request.user,
+        pk=pk,
     )
     cfg = selectors.health_settings()
     manage = can(request.user, "health.manage")
@@ -351,7 +409,11 @@ def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if manage and measure.is_open:
         report_form = StaffReportForm(
             slots=_slot_choices(cfg),
-            initial={"day": timezone.localdate(), "slot": _current_slot(cfg), "reported_by": HealthReport.By.STAFF_PHONE},
+            initial={
+                "day": timezone.localdate(),
+                "slot": _current_slot(cfg),
+                "reported_by": HealthReport.By.STAFF_PHONE,
+            },
             auto_id="staff_%s",
         )
     reports = measure.reports.select_related("recorded_by").order_by("-day", "slot", "superseded", "-submitted_at")
@@ -366,9 +428,14 @@ def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
             (_("Planned days"), measure.planned_days),
             (_("Planned end"), measure.planned_end),
             (_("Responsible staff member"), measure.responsible_staff),
-            (_("Community liaison"), measure.liaison.display_name if measure.liaison_id else ""),
+            (_("Community liaison"), measure.liaison.display_name if measure.liaison else ""),
             (_("Ended on"), measure.ended_on),
-            (_("Returned to post at"), timezone.localtime(measure.returned_to_post_at).strftime("%Y-%m-%d %H:%M") if measure.returned_to_post_at else ""),
+            (
+                _("Returned to post at"),
+                timezone.localtime(measure.returned_to_post_at).strftime("%Y-%m-%d %H:%M")
+                if measure.returned_to_post_at
+                else "",
+            ),
             (_("Note"), measure.note),
         ],
         "reports": reports,
@@ -408,7 +475,9 @@ def measure_report(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as exc:
             messages.error(request, str(exc))
     else:
-        messages.error(request, "; ".join(f"{form.fields[f].label}: {e[0]}" for f, e in form.errors.items() if f in form.fields))
+        messages.error(
+            request, "; ".join(f"{form.fields[f].label}: {e[0]}" for f, e in form.errors.items() if f in form.fields)
+        )
     return redirect("health:measure_detail", pk=pk)
 
 
@@ -421,8 +490,12 @@ def measure_extend(request: HttpRequest, pk: int) -> HttpResponse:
         if call_service(form, services.measure_extend, actor=request.user, measure=measure, **form.cleaned_data):
             messages.success(request, gettext("Measure extended."))
             return redirect("health:measure_detail", pk=pk)
-    return _form_page(request, form, _("Extend the measure of %(name)s") % {"name": measure.person.name},
-                      reverse("health:measure_detail", args=[pk]))
+    return _form_page(
+        request,
+        form,
+        _("Extend the measure of %(name)s") % {"name": measure.person.name},
+        reverse("health:measure_detail", args=[pk]),
+    )
 
 
 @login_required
@@ -434,14 +507,21 @@ def measure_release(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if call_service(form, services.measure_release, actor=request.user, measure=measure, **form.cleaned_data):
             if measure.person.staff_id:
-                messages.success(request, gettext("Released; %(name)s is back at their post.") % {"name": measure.person.name})
+                messages.success(
+                    request, gettext("Released; %(name)s is back at their post.") % {"name": measure.person.name}
+                )
             else:
                 messages.success(request, gettext("Released."))
             return redirect("health:release_due")
     return render(
         request,
         "health/release_confirm.html",
-        {"form": form, "measure": measure, "check": check, "title": _("Release %(name)s") % {"name": measure.person.name}},
+        {
+            "form": form,
+            "measure": measure,
+            "check": check,
+            "title": _("Release %(name)s") % {"name": measure.person.name},
+        },
     )
 
 
@@ -454,8 +534,12 @@ def measure_end(request: HttpRequest, pk: int) -> HttpResponse:
         if call_service(form, services.measure_end, actor=request.user, measure=measure, **form.cleaned_data):
             messages.success(request, gettext("Measure ended."))
             return redirect("health:measure_detail", pk=pk)
-    return _form_page(request, form, _("End the measure of %(name)s") % {"name": measure.person.name},
-                      reverse("health:measure_detail", args=[pk]))
+    return _form_page(
+        request,
+        form,
+        _("End the measure of %(name)s") % {"name": measure.person.name},
+        reverse("health:measure_detail", args=[pk]),
+    )
 
 
 @login_required
@@ -465,9 +549,18 @@ def release_due(request: HttpRequest) -> HttpResponse:
     checks.sort(key=lambda c: (not c.normal, c.measure.planned_end))
     if request.GET.get("format") == "xlsx":
         headers = [_("Name"), _("Community"), _("Kind"), _("Planned end"), _("Staff member"), _("Normal"), _("Reasons")]
-        rows = [[c.measure.person.name, str(c.measure.person.community or ""), c.measure.get_kind_display(),
-                 c.measure.planned_end, gettext("Yes") if c.measure.person.staff_id else "", gettext("Yes") if c.normal else gettext("No"),
-                 "; ".join(c.reasons)] for c in checks]
+        rows = [
+            [
+                c.measure.person.name,
+                str(c.measure.person.community or ""),
+                c.measure.get_kind_display(),
+                c.measure.planned_end,
+                gettext("Yes") if c.measure.person.staff_id else "",
+                gettext("Yes") if c.normal else gettext("No"),
+                "; ".join(c.reasons),
+            ]
+            for c in checks
+        ]
         return xlsx_response(f"release-due-{timezone.localdate()}.xlsx", [Sheet(_("Due for release"), headers, rows)])
     return render(request, "health/release_due.html", {"checks": checks, "manage": can(request.user, "health.manage")})
 
@@ -486,20 +579,37 @@ def missed_today(request: HttpRequest) -> HttpResponse:
             day = date.fromisoformat(request.GET["day"])
     except ValueError:
         messages.error(request, gettext("Day: enter a date like 2020-02-01."))
-    rows = list(selectors.missed_on(scope(MissedReport.objects.all(), request.user), day).order_by(
-        "slot", "measure__person__community__name", "measure__person__name"
-    ))
+    rows = list(
+        selectors.missed_on(scope(MissedReport.objects.all(), request.user), day).order_by(
+            "slot", "measure__person__community__name", "measure__person__name"
+        )
+    )
     labels = {s.code: s.label for s in selectors.health_settings().slot_list()}
     if request.GET.get("format") == "xlsx":
         headers = [_("Day"), _("Slot"), _("Name"), _("Community"), _("Responsible staff member"), _("Reported late")]
-        data = [[r.day, str(labels.get(r.slot, r.slot)), r.measure.person.name, str(r.measure.person.community or ""),
-                 r.measure.responsible_staff.name if r.measure.responsible_staff_id else "",
-                 gettext("Yes") if r.reported_late else ""] for r in rows]
+        data = [
+            [
+                r.day,
+                str(labels.get(r.slot, r.slot)),
+                r.measure.person.name,
+                str(r.measure.person.community or ""),
+                r.measure.responsible_staff.name if r.measure.responsible_staff else "",
+                gettext("Yes") if getattr(r, "reported_late", False) else "",
+            ]
+            for r in rows
+        ]
         return xlsx_response(f"missed-{day}.xlsx", [Sheet(_("Missed reports"), headers, data)])
     return render(
-        request, "health/missed_today.html",
-        {"rows": rows, "day": day, "labels": labels, "previous": day - timedelta(days=1), "next": day + timedelta(days=1),
-         "is_today": day == timezone.localdate()},
+        request,
+        "health/missed_today.html",
+        {
+            "rows": rows,
+            "day": day,
+            "labels": labels,
+            "previous": day - timedelta(days=1),
+            "next": day + timedelta(days=1),
+            "is_today": day == timezone.localdate(),
+        },
     )
 
 
@@ -511,21 +621,43 @@ def escalation_board(request: HttpRequest) -> HttpResponse:
     require(request.user, "health.view")
     qs = scope(Escalation.objects.all(), request.user)
     if request.GET.get("format") == "xlsx":
-        headers = [_("Detected at"), _("Name"), _("Community"), _("Source"), _("Signs"), _("State"), _("Outcome"),
-                   _("Community notified at"), _("Overdue"), _("Closed at")]
+        headers = [
+            _("Detected at"),
+            _("Name"),
+            _("Community"),
+            _("Source"),
+            _("Signs"),
+            _("State"),
+            _("Outcome"),
+            _("Community notified at"),
+            _("Overdue"),
+            _("Closed at"),
+        ]
 
         def local(dt: Any) -> str:
             return timezone.localtime(dt).strftime("%Y-%m-%d %H:%M") if dt else ""
 
-        rows = [[local(e.detected_at), e.person.name, str(e.person.community or ""), e.get_source_display(),
-                 e.symptoms, e.get_state_display(), e.get_outcome_display(), local(e.notified_at),
-                 gettext("Yes") if e.overdue else "", local(e.closed_at)]
-                for e in qs.select_related("person", "person__community").order_by("-detected_at")]
+        rows = [
+            [
+                local(e.detected_at),
+                e.person.name,
+                str(e.person.community or ""),
+                e.get_source_display(),
+                e.symptoms,
+                e.get_state_display(),
+                e.get_outcome_display(),
+                local(e.notified_at),
+                gettext("Yes") if e.overdue else "",
+                local(e.closed_at),
+            ]
+            for e in qs.select_related("person", "person__community").order_by("-detected_at")
+        ]
         return xlsx_response(f"escalations-{timezone.localdate()}.xlsx", [Sheet(_("Fever escalations"), headers, rows)])
     columns = selectors.escalations_board(qs)
     overdue = sum(1 for c in columns for e in c["items"] if e.is_open and e.overdue)
     return render(
-        request, "health/escalation_board.html",
+        request,
+        "health/escalation_board.html",
         {"columns": columns, "overdue": overdue, "manage": can(request.user, "health.manage")},
     )
 
@@ -533,23 +665,34 @@ def escalation_board(request: HttpRequest) -> HttpResponse:
 @login_required
 def escalation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "health.view")
-    escalation = get_scoped(Escalation.objects.select_related("person", "person__community", "measure"), request.user, pk=pk)
+    escalation = get_scoped(
+        Escalation.objects.select_related("person", "person__community", "measure"), request.user, pk=pk
+    )
     allowed = services.ESCALATION_MOVES[escalation.state]
     form = None
     if can(request.user, "health.manage") and allowed:
         initial = {"to_state": allowed[0]}
-        if allowed[0] == Escalation.State.COMMUNITY_NOTIFIED and escalation.person.community_id:
-            initial["to_whom"] = escalation.person.community.liaison_name or escalation.person.community.name
+        community = escalation.person.community
+        if allowed[0] == Escalation.State.COMMUNITY_NOTIFIED and community is not None:
+            initial["to_whom"] = community.liaison_name or community.name
         form = AdvanceForm(request.POST or None, escalation=escalation, allowed=allowed, initial=initial)
         if request.method == "POST" and form.is_valid():
-            if call_service(form, services.escalation_advance, actor=request.user, escalation=escalation, **form.cleaned_data):
+            if call_service(
+                form, services.escalation_advance, actor=request.user, escalation=escalation, **form.cleaned_data
+            ):
                 messages.success(request, gettext("Moved to “%(state)s”.") % {"state": escalation.get_state_display()})
                 return redirect("health:escalation_detail", pk=pk)
     elif request.method == "POST":
         require(request.user, "health.manage")
     return render(
-        request, "health/escalation_detail.html",
-        {"e": escalation, "steps": escalation.steps.select_related("by"), "form": form, "title": escalation.person.name},
+        request,
+        "health/escalation_detail.html",
+        {
+            "e": escalation,
+            "steps": escalation.steps.select_related("by"),
+            "form": form,
+            "title": escalation.person.name,
+        },
     )
 
 
@@ -561,8 +704,14 @@ def escalation_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         escalation = call_service(
-            form, services.escalation_open, actor=request.user, person=data["person"],
-            source=Escalation.Source.MANUAL, temperature=data["temperature"], symptoms=data["symptoms"], note=data["note"],
+            form,
+            services.escalation_open,
+            actor=request.user,
+            person=data["person"],
+            source=Escalation.Source.MANUAL,
+            temperature=data["temperature"],
+            symptoms=data["symptoms"],
+            note=data["note"],
         )
         if escalation:
             messages.success(request, gettext("Escalation opened; notify the community now."))
@@ -582,7 +731,8 @@ def screening_import(request: HttpRequest) -> HttpResponse:
         result = call_service(form, imports.screening_import, actor=request.user, upload=form.cleaned_data["file"])
         if result and not result.errors:
             messages.success(
-                request, gettext("Imported %(total)s rows: %(created)s new, %(matched)s matched to people already watched.")
+                request,
+                gettext("Imported %(total)s rows: %(created)s new, %(matched)s matched to people already watched.")
                 % {"total": result.total, "created": result.created, "matched": result.matched},
             )
             return redirect("health:person_list")
@@ -605,12 +755,15 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
     cfg = selectors.health_settings(campaign)
     form = SettingsForm(request.POST or None, initial=SettingsForm.initial_from(cfg))
     if request.method == "POST" and form.is_valid():
-        if call_service(form, services.health_settings_save, actor=request.user, campaign=campaign, **form.cleaned_data):
+        if call_service(
+            form, services.health_settings_save, actor=request.user, campaign=campaign, **form.cleaned_data
+        ):
             messages.success(request, gettext("Saved."))
             return redirect("health:settings")
     categories = Category.objects.all()
-    return _form_page(request, form, _("Health settings of %(campaign)s") % {"campaign": campaign}, "",
-                      categories=categories)
+    return _form_page(
+        request, form, _("Health settings of %(campaign)s") % {"campaign": campaign}, "", categories=categories
+    )
 
 
 # --- the person's own report page (no log-in) ----------------------------------------------
@@ -628,25 +781,44 @@ def self_report(request: HttpRequest, token: str) -> HttpResponse:
     done = None
     if request.method == "POST":
         allowed = rate_limit_hit(key=f"health.self:{measure.pk}", limit=SELF_REPORT_LIMIT, window=timedelta(hours=1))
-        allowed = rate_limit_hit(key=f"health.self.ip:{request_ip(request)}", limit=120, window=timedelta(hours=1)) and allowed
+        allowed = (
+            rate_limit_hit(key=f"health.self.ip:{request_ip(request)}", limit=120, window=timedelta(hours=1))
+            and allowed
+        )
         if not allowed:
-            form.add_error(None, gettext("Too many reports from this link; try again in an hour or call your community."))
+            form.add_error(
+                None, gettext("Too many reports from this link; try again in an hour or call your community.")
+            )
         elif form.is_valid():
             done = call_service(
-                form, services.report_submit, actor=None, measure=measure, reported_by=HealthReport.By.SELF,
+                form,
+                services.report_submit,
+                actor=None,
+                measure=measure,
+                reported_by=HealthReport.By.SELF,
                 **form.cleaned_data,
             )
             if done:
                 form = ReportForm(slots=_slot_choices(cfg), initial={"slot": _current_slot(cfg)})
     reports = measure.reports.filter(day=today, superseded=False)
     got = {r.slot: r for r in reports}
-    slots = [{"slot": s, "report": got.get(s.code), "late": timezone.now() > s.cutoff_at(today)} for s in cfg.slot_list()]
+    slots = [
+        {"slot": s, "report": got.get(s.code), "late": timezone.now() > s.cutoff_at(today)} for s in cfg.slot_list()
+    ]
     if measure.planned_end < today:
         days_left = 0
     else:
         days_left = (measure.planned_end - today).days + 1
     return render(
-        request, "health/self_report.html",
-        {"measure": measure, "name": mask_name(measure.person.name), "form": form, "done": done, "slots": slots,
-         "day": measure.day_number(today), "days_left": days_left},
+        request,
+        "health/self_report.html",
+        {
+            "measure": measure,
+            "name": mask_name(measure.person.name),
+            "form": form,
+            "done": done,
+            "slots": slots,
+            "day": measure.day_number(today),
+            "days_left": days_left,
+        },
     )

@@ -523,7 +523,7 @@ class _Sub:
             model.add_hint(v, val)
 
     def solve(
-        self, *, time_limit: float, workers: int, seed: int = 0, log: bool = False
+        self, *, time_limit: float, workers: int, seed: int = 0, max_lp: bool = False
     ) -> tuple[int, cp_model.CpSolver]:
         """Solve and return the CP-SAT status and the solver."""
         solver = cp_model.CpSolver()
@@ -531,7 +531,12 @@ class _Sub:
         p.max_time_in_seconds = max(0.05, time_limit)
         p.num_workers = workers
         p.random_seed = seed
-        p.log_search_progress = log
+        if max_lp and workers >= 2:
+            # The LP-heavy worker closes the bound (the LP of this model is within a few
+            # percent); the other thread runs CP-SAT's own neighbourhood search.
+            p.subsolvers.append("max_lp")
+        elif max_lp:
+            p.linearization_level = 2
         status = solver.solve(self.model)
         return status, solver
 
@@ -611,12 +616,12 @@ def solve_curtois(
     # Small models go to CP-SAT whole first: it often proves optimality outright, and
     # its bound makes the gap honest. Big ones start from a group-by-group construction.
     if size <= 60_000:
-        full_share = 0.5 if size <= 25_000 else 0.3
+        full_share = 1.0 if size <= 6_000 else 0.4
         budget = min(time_limit_s * full_share, deadline - time.monotonic())
         counts = _counts(data, sol) if sol is not None else None
         sub = _Sub(data, {e: (0, data.H) for e in range(data.E)}, sol, counts)
         say(f"full model: {len(sub.x)} x-vars, {budget:.1f}s")
-        status, solver = sub.solve(time_limit=budget, workers=workers, seed=seed)
+        status, solver = sub.solve(time_limit=budget, workers=workers, seed=seed, max_lp=True)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             new = [[OFF] * data.H for _ in range(data.E)]
             sub.read(solver, new)
@@ -715,61 +720,54 @@ def _lns(
 ) -> int:
     """Improve sol in place by re-optimising neighbourhoods until the deadline."""
     H, E = data.H, data.E
-    cells_per_emp_day = max(1.0, sum(len(a) for a in data.allowed) / max(1, E))
-    # Target number of free (employee, day, type) variables in a neighbourhood; adapted.
-    target = 2500.0
+    per_emp_day = [max(1, len(data.allowed[e])) for e in range(E)]
+    avg_types = sum(per_emp_day) / max(1, E)
+    total = avg_types * E * H
+    # Target number of free (employee, day, type) variables; adapted to how the
+    # sub-problems solve: optimal fast -> grow, time-outs -> shrink.
+    lo_target, hi_target = min(300.0, 0.2 * total), max(600.0, min(25_000.0, 0.7 * total))
+    target = min(3000.0, 0.35 * total)
     best = data.objective(sol)
     it = 0
-    kinds = ["employees", "window", "cover"]
     while True:
-        now = time.monotonic()
-        left = deadline - now
-        if left < 0.2:
+        left = deadline - time.monotonic()
+        if left < 0.15:
             break
         it += 1
-        kind = rng.choice(kinds)
-        cells = max(20, int(target / cells_per_emp_day))  # employee-days to free
+        kind = rng.choices(("employees", "window", "cover"), weights=(4, 3, 3))[0]
         free: dict[int, tuple[int, int]] = {}
         if kind == "employees":
-            span = min(H, max(7, cells // max(1, min(E, 6))))
-            if span >= H:
-                lo, hi = 0, H
-            else:
-                lo = rng.randrange(0, H - span + 1)
-                hi = lo + span
-            k = max(2, min(E, cells // max(1, hi - lo)))
-            for e in rng.sample(range(E), k):
-                free[e] = (lo, hi)
-        elif kind == "window":
-            k = max(2, min(E, cells // 7))
-            span = max(3, min(H, cells // k))
+            span = H if H <= 56 else int(min(H, max(28, target / (avg_types * 4))))
             lo = rng.randrange(0, H - span + 1)
+            k = int(max(2, min(E, target / (avg_types * span))))
             for e in rng.sample(range(E), k):
                 free[e] = (lo, lo + span)
         else:
-            per_day = data.cover_penalty_by_day(sol)
-            total = sum(per_day)
-            if total <= 0:
-                continue
-            pick = rng.uniform(0, total)
-            acc = 0.0
-            centre = 0
-            for d, p in enumerate(per_day):
-                acc += p
-                if acc >= pick:
-                    centre = d
-                    break
-            k = max(2, min(E, cells // 10))
-            span = max(3, min(H, cells // k))
+            span = rng.randint(3, min(H, 14))
+            if kind == "window":
+                centre = rng.randrange(H)
+            else:
+                per_day = data.cover_penalty_by_day(sol)
+                total_p = sum(per_day)
+                if total_p <= 0:
+                    continue
+                pick = rng.uniform(0, total_p)
+                acc, centre = 0.0, 0
+                for d, p in enumerate(per_day):
+                    acc += p
+                    if acc >= pick:
+                        centre = d
+                        break
             lo = max(0, min(H - span, centre - span // 2))
+            k = int(max(2, min(E, target / (avg_types * span))))
             for e in rng.sample(range(E), k):
                 free[e] = (lo, lo + span)
         counts = _counts(data, sol)
         sub = _Sub(data, free, sol, counts)
-        limit = min(left, 2.0 + 0.0 * target)
+        limit = min(left, 2.0)
         status, solver = sub.solve(time_limit=limit, workers=workers, seed=rng.randrange(1 << 30))
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            target *= 0.8
+            target = max(lo_target, target * 0.8)
             continue
         new = [row[:] for row in sol]
         sub.read(solver, new)
@@ -777,12 +775,12 @@ def _lns(
         if obj <= best:
             if obj < best:
                 trace.append((time.monotonic() - t0, obj))
-                say(f"it {it} {kind} {len(free)}x{next(iter(free.values()))}: {best} -> {obj}")
+                say(f"it {it} {kind} {len(free)} emp x {span} d: {best} -> {obj}")
             for e in free:
                 sol[e] = new[e]
             best = obj
         if status == cp_model.OPTIMAL and solver.wall_time < 0.5 * limit:
-            target = min(target * 1.15, 60_000.0)
+            target = min(hi_target, target * 1.15)
         elif status != cp_model.OPTIMAL:
-            target = max(300.0, target * 0.9)
+            target = max(lo_target, target * 0.85)
     return it

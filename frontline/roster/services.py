@@ -367,8 +367,15 @@ def roster_resolve(*, actor: Any, version: RosterVersion, time_limit: float = DE
     current = planning.cells_of(version)
     plan.locked = [c for c in current if c.locked]
     published = selectors.published_version(version.roster)
-    plan.previous = planning.cells_of(published) if published else [c for c in current if not c.locked]
+    previous = planning.cells_of(published) if published else [c for c in current if not c.locked]
+    # A locked person cannot keep other shifts of the same day: leave those out of "as before".
+    busy = {(c.staff, c.day) for c in plan.locked}
+    plan.previous = [c for c in previous if (c.staff, c.day) not in busy]
     outcome = planning.solve(plan, time_limit=time_limit)
+    if outcome.status not in ("optimal", "feasible") and plan.previous:
+        # Nothing close to the old roster was found: solve afresh, still keeping the locked cells.
+        plan.previous = []
+        outcome = planning.solve(plan, time_limit=time_limit)
     if not outcome.cells and outcome.status not in ("optimal", "feasible"):
         # Nothing found: keep the draft as it was and show why.
         _store_outcome(version, outcome)

@@ -198,10 +198,18 @@ def version_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     require(request.user, "roster.manage")
     version = _version(request, pk)
     if action == "resolve":
-        done = _run(request, services.roster_resolve, gettext("Re-solved; locked cells were kept."), version=version,
-                    time_limit=float(request.POST.get("time_limit") or services.DEFAULT_TIME_LIMIT))
-        if done is not None and done.solver_status not in ("optimal", "feasible"):
-            messages.warning(request, gettext("No roster keeps every hard rule; see the explanation."))
+        try:
+            done = services.roster_resolve(
+                actor=request.user, version=version,
+                time_limit=float(request.POST.get("time_limit") or services.DEFAULT_TIME_LIMIT),
+            )
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        else:
+            if done.solver_status in ("optimal", "feasible"):
+                messages.success(request, gettext("Re-solved; locked cells were kept."))
+            else:
+                messages.warning(request, gettext("No roster keeps every hard rule; see the explanation."))
     elif action == "publish":
         _run(request, services.version_publish, gettext("Published."), version=version)
     elif action == "discard":

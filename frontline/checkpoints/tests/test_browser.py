@@ -159,8 +159,6 @@ def test_a_qr_self_registration_is_confirmed_in_one_tap(org, phone, chromium, li
     page.fill(".fl-pending-card .pending-temp", "36.4")
     page.screenshot(path=artifacts / "3-queue.png")
     page.click(".fl-pending-card .pending-confirm[data-outcome='allowed']")
-    page.wait_for_timeout(2000)
-    print("DBG", page.inner_text("#tab-pending"), Passage.objects.count())
     page.wait_for_selector("#pending-list:has-text('暂无待确认人员')")
     passage = Passage.objects.get()
     assert (passage.source, str(passage.temperature), passage.name) == ("qr", "36.4", "赵六")

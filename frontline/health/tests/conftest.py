@@ -26,7 +26,9 @@ def new_id() -> Callable[[], str]:
 
     def make(region: str = "150204") -> str:
         while True:
-            number = demo_id_number(_rng, region, date(1960 + _rng.randrange(40), 1 + _rng.randrange(12), 1 + _rng.randrange(28)))
+            number = demo_id_number(
+                _rng, region, date(1960 + _rng.randrange(40), 1 + _rng.randrange(12), 1 + _rng.randrange(28))
+            )
             if number not in used:
                 used.add(number)
                 return number

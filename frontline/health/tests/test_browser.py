@@ -37,7 +37,9 @@ def _register_at_gate(page, org, id_number, *, name="", temperature="36.6"):
     page.fill("#temperature", temperature)
 
 
-def test_a_returnee_is_isolated_reports_twice_and_a_fever_is_escalated_to_closed(org, desktop, phone, new_id, artifacts):
+def test_a_returnee_is_isolated_reports_twice_and_a_fever_is_escalated_to_closed(
+    org, desktop, phone, new_id, artifacts
+):
     from frontline.checkpoints.models import Passage
 
     number = new_id("420102")
@@ -117,14 +119,20 @@ def test_a_returnee_is_isolated_reports_twice_and_a_fever_is_escalated_to_closed
     escalation.refresh_from_db()
     assert escalation.state == "closed" and escalation.outcome == "excluded"
     assert list(escalation.steps.values_list("to_state", flat=True)) == [
-        "detected", "community_notified", "handed_to_health_dept", "at_hospital", "closed"
+        "detected",
+        "community_notified",
+        "handed_to_health_dept",
+        "at_hospital",
+        "closed",
     ]
     # At the hospital the home isolation ended, so the personal link stops working.
     phone.goto(link)
     assert phone.is_visible("#link-closed")
 
 
-def test_a_person_under_isolation_at_the_gate_shows_the_red_warning_and_the_liaison_is_told(org, phone, new_id, artifacts):
+def test_a_person_under_isolation_at_the_gate_shows_the_red_warning_and_the_liaison_is_told(
+    org, phone, new_id, artifacts
+):
     number = new_id()
     person = services.person_watch_create(
         actor=org.office, name="钱隔离", id_number=number, community=org.community_a, category_codes=["returnee"]
@@ -140,3 +148,32 @@ def test_a_person_under_isolation_at_the_gate_shows_the_red_warning_and_the_liai
     assert Notification.objects.filter(user=org.liaison_a, kind="health.checkpoint").count() == 1
     assert not Notification.objects.filter(user=org.liaison_b).exists()
     assert Person.objects.count() == 1
+
+
+def test_the_report_page_refuses_a_wrong_reading_in_chinese_and_in_english(org, phone, desktop, new_id, artifacts):
+    person = services.person_watch_create(
+        actor=org.office, name="郑测试", id_number=new_id(), community=org.community_a, category_codes=["close_contact"]
+    )
+    measure = services.measure_start(actor=org.office, person=person)
+    phone.goto(phone.base_url + f"/health/r/{measure.token}/")
+    phone.fill("input[name=temperature]", "365")
+    phone.click("#self-report-submit")
+    assert "体温：请输入 34.0 至 43.0 °C 之间的读数" in phone.inner_text("[data-field=temperature]")
+    phone.screenshot(path=str(artifacts / "wrong-zh-phone.png"), full_page=True)
+    phone.click("#lang-switch")
+    phone.fill("input[name=temperature]", "abc")
+    phone.click("#self-report-submit")
+    assert "Temperature: enter a reading such as 36.5." in phone.inner_text("[data-field=temperature]")
+    assert "Privacy" in phone.inner_text("#privacy")
+    phone.screenshot(path=str(artifacts / "wrong-en-phone.png"), full_page=True)
+    assert not HealthReport.objects.exists()
+    login(desktop, "office")
+    desktop.goto(desktop.base_url + "/health/measures/")
+    assert "郑测试" in desktop.inner_text("table")
+    desktop.screenshot(path=str(artifacts / "measures-zh-desktop.png"))
+    desktop.click("#lang-switch")
+    desktop.goto(desktop.base_url + "/health/people/")
+    assert "People to watch" in desktop.inner_text("h1")
+    desktop.screenshot(path=str(artifacts / "people-en-desktop.png"))
+    desktop.goto(desktop.base_url + f"/health/measures/{measure.pk}/")
+    desktop.screenshot(path=str(artifacts / "measure-en-desktop.png"), full_page=True)

@@ -19,8 +19,13 @@ lookups = pytest.importorskip("frontline.checkpoints.lookups")
 
 def _record(org, *, id_number, temperature="36.5", name="", symptoms=(), outcome="allowed"):
     data = checkpoints_services.PassageData(
-        checkpoint_id=org.checkpoint_a.pk, client_uuid=str(uuid.uuid4()), outcome=outcome, id_number=id_number,
-        temperature=temperature, name=name, symptoms=list(symptoms),
+        checkpoint_id=org.checkpoint_a.pk,
+        client_uuid=str(uuid.uuid4()),
+        outcome=outcome,
+        id_number=id_number,
+        temperature=temperature,
+        name=name,
+        symptoms=list(symptoms),
     )
     result = checkpoints_services.passage_record(actor=org.duty, data=data)
     assert result.obj is not None, result.errors
@@ -73,7 +78,9 @@ def test_the_warning_is_in_the_api_lookup(org, watch, new_id, client_as):
     number = new_id()
     services.measure_start(actor=org.office, person=watch(id_number=number))
     response = client_as(org.duty).post(
-        "/api/v1/passages/lookup", {"id_number": number, "checkpoint": org.checkpoint_a.pk}, content_type="application/json"
+        "/api/v1/passages/lookup",
+        {"id_number": number, "checkpoint": org.checkpoint_a.pk},
+        content_type="application/json",
     )
     assert response.status_code == 200, response.content
     codes = [w["code"] for w in response.json()["warnings"]]

@@ -27,7 +27,9 @@ def test_an_escalation_moves_through_every_state_recording_who_when_and_to_whom(
     ]
     for state, to_whom in path:
         services.escalation_advance(actor=org.liaison_a, escalation=e, to_state=state, to_whom=to_whom)
-    services.escalation_advance(actor=org.liaison_a, escalation=e, to_state="closed", outcome="excluded", note="核酸阴性")
+    services.escalation_advance(
+        actor=org.liaison_a, escalation=e, to_state="closed", outcome="excluded", note="核酸阴性"
+    )
     e.refresh_from_db()
     assert e.state == "closed" and e.outcome == "excluded" and e.closed_at is not None
     steps = list(e.steps.values_list("from_state", "to_state", "to_whom", "by"))

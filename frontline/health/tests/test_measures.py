@@ -24,7 +24,9 @@ def test_the_database_refuses_a_second_open_measure_for_a_person(org, watch):
     first = services.measure_start(actor=org.office, person=person)
     # Bypass the service: the partial unique constraint itself must refuse it (SQLite and PostgreSQL).
     with pytest.raises(IntegrityError), transaction.atomic():
-        Measure.objects.create(person=person, start_date=first.start_date, planned_days=14, planned_end=first.planned_end)
+        Measure.objects.create(
+            person=person, start_date=first.start_date, planned_days=14, planned_end=first.planned_end
+        )
     # A closed measure does not count: after release-like end a new one may open.
     services.measure_end(actor=org.office, measure=first, status=Measure.Status.ENDED, note="转出本区")
     Measure.objects.create(person=person, start_date=first.start_date, planned_days=14, planned_end=first.planned_end)
@@ -41,7 +43,10 @@ def test_the_service_refuses_a_second_open_measure_with_a_message(org, watch):
 
 def test_planned_end_follows_the_category_days(org, watch):
     services.health_settings_save(
-        actor=org.office, campaign=org.campaign, slots=selectors.health_settings().slots, category_days={"corrections": 7}
+        actor=org.office,
+        campaign=org.campaign,
+        slots=selectors.health_settings().slots,
+        category_days={"corrections": 7},
     )
     person = watch(category_codes=["corrections"])
     with time_machine.travel(local(DAY1, 9), tick=False):
@@ -75,7 +80,9 @@ def test_fourteen_normal_days_make_a_person_due_and_a_staff_release_restores_ava
         assert measure.planned_end == DAY1 + timedelta(days=13)
         assert selectors.staff_under_measure(day=DAY1 + timedelta(days=5)) == {staff.pk}
         with time_machine.travel(local(DAY1, 7), tick=False):
-            days = selectors.staff_unavailable_days(staff_ids=[staff.pk, org.staff[0].pk], start=DAY1, end=DAY1 + timedelta(days=20))
+            days = selectors.staff_unavailable_days(
+                staff_ids=[staff.pk, org.staff[0].pk], start=DAY1, end=DAY1 + timedelta(days=20)
+            )
         assert days[staff.pk] == {DAY1 + timedelta(days=n) for n in range(14)}
         assert org.staff[0].pk not in days
 
@@ -97,7 +104,9 @@ def test_fourteen_normal_days_make_a_person_due_and_a_staff_release_restores_ava
             measure.refresh_from_db()
             assert measure.status == Measure.Status.RELEASED and measure.returned_to_post_at is not None
             assert selectors.staff_under_measure(day=DAY1 + timedelta(days=13)) == set()
-            assert selectors.staff_unavailable_days(staff_ids=[staff.pk], start=DAY1, end=DAY1 + timedelta(days=20)) == {}
+            assert (
+                selectors.staff_unavailable_days(staff_ids=[staff.pk], start=DAY1, end=DAY1 + timedelta(days=20)) == {}
+            )
     finally:
         staff_measure_started.disconnect(dispatch_uid="t1")
         staff_returned_to_post.disconnect(dispatch_uid="t2")
@@ -157,8 +166,13 @@ def test_person_watch_create_matches_by_id_number(org, watch, new_id):
     number = new_id()
     first = watch(name="钱某", id_number=number, category_codes=["corrections"])
     again = services.person_watch_create(
-        actor=org.office, name="钱某", id_number=number, phone="13912345678", found_by="hotline",
-        category_codes=["close_contact"], note="举报电话",
+        actor=org.office,
+        name="钱某",
+        id_number=number,
+        phone="13912345678",
+        found_by="hotline",
+        category_codes=["close_contact"],
+        note="举报电话",
     )
     assert again.pk == first.pk
     assert again.phone == "13912345678"

@@ -23,16 +23,29 @@ def test_every_page_renders_for_the_office(org, watch, client_as):
     e = services.escalation_open(actor=org.office, person=person, source="manual", symptoms="发热")
     c = client_as(org.office)
     for name, args in [
-        ("person_list", []), ("person_create", []), ("person_detail", [person.pk]), ("person_edit", [person.pk]),
-        ("measure_list", []), ("measure_detail", [measure.pk]), ("measure_extend", [measure.pk]),
-        ("measure_release", [measure.pk]), ("measure_end", [measure.pk]), ("release_due", []), ("missed_today", []),
-        ("escalation_board", []), ("escalation_detail", [e.pk]), ("escalation_create", []), ("screening_import", []),
+        ("person_list", []),
+        ("person_create", []),
+        ("person_detail", [person.pk]),
+        ("person_edit", [person.pk]),
+        ("measure_list", []),
+        ("measure_detail", [measure.pk]),
+        ("measure_extend", [measure.pk]),
+        ("measure_release", [measure.pk]),
+        ("measure_end", [measure.pk]),
+        ("release_due", []),
+        ("missed_today", []),
+        ("escalation_board", []),
+        ("escalation_detail", [e.pk]),
+        ("escalation_create", []),
+        ("screening_import", []),
         ("settings", []),
     ]:
         response = c.get(reverse(f"health:{name}", args=args))
         assert response.status_code == 200, name
     qr = c.get(reverse("health:measure_qr", args=[measure.pk]))
-    assert qr["Content-Type"] == "image/svg+xml" and b"<svg" in qr.content and b"http://www.w3.org/2000/svg" in qr.content
+    assert (
+        qr["Content-Type"] == "image/svg+xml" and b"<svg" in qr.content and b"http://www.w3.org/2000/svg" in qr.content
+    )
     for name in ("person_export", "measure_export"):
         assert c.get(reverse(f"health:{name}")).status_code == 200
     for name in ("release_due", "missed_today", "escalation_board"):
@@ -102,7 +115,7 @@ def test_a_screening_list_is_all_or_nothing_and_matches_known_people(org, watch,
 
     known_id = new_id()
     known = watch(name="已在册", id_number=known_id, category_codes=["corrections"])
-    a, b = new_id("420102"), new_id("420102")
+    a, _b = new_id("420102"), new_id("420102")
     with translation.override("zh-hans"):
         good = [
             ["新甲", a, "13800001111", "富强路1号", "富强社区", "高风险地区返回人员", "", "武汉返回"],
@@ -127,15 +140,28 @@ def test_settings_change_the_slots(org, client_as):
     c = client_as(org.office)
     response = c.post(
         reverse("health:settings"),
-        {"slots": "morning, 上午, 06:00, 09:30\nafternoon, 下午, 14:00, 17:00", "notify_within_minutes": 20,
-         "extend_days": 5, "normal_days_for_release": 3, "category_days": "returnee, 21"},
+        {
+            "slots": "morning, 上午, 06:00, 09:30\nafternoon, 下午, 14:00, 17:00",
+            "notify_within_minutes": 20,
+            "extend_days": 5,
+            "normal_days_for_release": 3,
+            "category_days": "returnee, 21",
+        },
     )
     assert response.status_code == 302
     cfg = org.campaign.health_settings
     assert [s.cutoff.strftime("%H:%M") for s in cfg.slot_list()] == ["09:30", "17:00"]
     assert cfg.category_days == {"returnee": 21}
-    bad = c.post(reverse("health:settings"), {"slots": "morning, 上午, 11:00, 10:00", "notify_within_minutes": 20,
-                                               "extend_days": 5, "normal_days_for_release": 3, "category_days": ""})
+    bad = c.post(
+        reverse("health:settings"),
+        {
+            "slots": "morning, 上午, 11:00, 10:00",
+            "notify_within_minutes": 20,
+            "extend_days": 5,
+            "normal_days_for_release": 3,
+            "category_days": "",
+        },
+    )
     assert bad.status_code == 200 and 'data-field="slots"' in bad.content.decode()
 
 
@@ -146,18 +172,23 @@ def test_the_api_records_a_phone_report_and_refuses_an_illegal_step(org, watch, 
     with time_machine.travel(local(day, 8), tick=False):
         m = c.post("/api/v1/health/measures", {"person_id": person.pk}, content_type="application/json")
         assert m.status_code == 201, m.content
-        r = c.post(f"/api/v1/health/measures/{m.json()['id']}/reports", {"slot": "morning", "temperature": "38.4"},
-                   content_type="application/json")
+        r = c.post(
+            f"/api/v1/health/measures/{m.json()['id']}/reports",
+            {"slot": "morning", "temperature": "38.4"},
+            content_type="application/json",
+        )
         assert r.status_code == 201 and r.json()["abnormal"]
         esc = c.get("/api/v1/health/escalations").json()
         assert len(esc) == 1
-        bad = c.post(f"/api/v1/health/escalations/{esc[0]['id']}/advance", {"to_state": "closed"}, content_type="application/json")
+        bad = c.post(
+            f"/api/v1/health/escalations/{esc[0]['id']}/advance",
+            {"to_state": "closed"},
+            content_type="application/json",
+        )
         assert bad.status_code == 422 and bad.json()["field"] == "outcome"
         dup = c.post("/api/v1/health/measures", {"person_id": person.pk}, content_type="application/json")
         assert dup.status_code == 409 and dup.json()["code"] == "measure.already_open"
-    days = client_as(org.office).get(
-        f"/api/v1/health/staff-unavailable?start={day}&end={day + timedelta(days=3)}"
-    )
+    days = client_as(org.office).get(f"/api/v1/health/staff-unavailable?start={day}&end={day + timedelta(days=3)}")
     assert days.status_code == 200
 
 

@@ -49,7 +49,9 @@ def test_a_slot_that_has_not_opened_is_refused(measure):
     assert err.value.field == "slot"
 
 
-def test_fever_or_dry_cough_opens_one_escalation_and_tells_the_liaison(org, measure, django_capture_on_commit_callbacks):
+def test_fever_or_dry_cough_opens_one_escalation_and_tells_the_liaison(
+    org, measure, django_capture_on_commit_callbacks
+):
     with time_machine.travel(local(DAY, 15), tick=False), django_capture_on_commit_callbacks(execute=True):
         report = services.report_submit(actor=None, measure=measure, slot="afternoon", temperature="38.2")
     assert report.abnormal

@@ -31,7 +31,7 @@ class Receiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 key = f"{self.path}|{self.headers.get('X-Frontline-Event', '')}"
                 with receiver.lock:
@@ -76,9 +76,11 @@ def test_every_health_notification_arrives_exactly_once_despite_two_failures(
     org, watch, receiver, django_capture_on_commit_callbacks
 ):
     Channel.objects.create(name="钉钉防控群", kind=Channel.Kind.DINGTALK, target=receiver.url + "/dingtalk")
-    Channel.objects.create(name="企业微信社区群", kind=Channel.Kind.WECOM, target=receiver.url + "/wecom", kinds=["health.escalation"])
+    Channel.objects.create(
+        name="企业微信社区群", kind=Channel.Kind.WECOM, target=receiver.url + "/wecom", kinds=["health.escalation"]
+    )
     with time_machine.travel(local(DAY, 7), tick=False):
-        skipper = services.measure_start(actor=org.office, person=watch(name="冯漏报"))
+        services.measure_start(actor=org.office, person=watch(name="冯漏报"))
         fever = services.measure_start(actor=org.office, person=watch(name="陈发热"))
     with time_machine.travel(local(DAY, 8), tick=False), django_capture_on_commit_callbacks(execute=True):
         services.report_submit(actor=None, measure=fever, slot="morning", temperature="38.2")
@@ -104,7 +106,9 @@ def test_every_health_notification_arrives_exactly_once_despite_two_failures(
     assert all(n == 3 for n in receiver.attempts.values()), receiver.attempts
     assert OutboxMessage.objects.filter(status=OutboxMessage.Status.SENT, attempts=3).count() == expected
     ding = next(p for k, p in receiver.payloads.items() if k.startswith("/dingtalk") and "escalation" in k)
-    assert ding["msgtype"] == "markdown" and "陈" in ding["markdown"]["text"] and "陈发热" not in ding["markdown"]["text"]
+    assert (
+        ding["msgtype"] == "markdown" and "陈" in ding["markdown"]["text"] and "陈发热" not in ding["markdown"]["text"]
+    )
     wecom = next(p for k, p in receiver.payloads.items() if k.startswith("/wecom"))
     assert "content" in wecom["markdown"]
     assert timezone.is_aware(OutboxMessage.objects.first().sent_at)

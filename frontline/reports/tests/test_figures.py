@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -14,10 +14,6 @@ from frontline.health.models import Escalation, EscalationStep, Measure, MissedR
 from frontline.org.models import Checkpoint
 from frontline.reports.figures import campaign_summary_figures, daily_report_figures, dashboard_figures
 from frontline.roster.models import Assignment, Attendance
-
-
-def _people(qs: Any) -> int:
-    return qs.count()
 
 
 def _passage_figures(days: Any) -> dict[str, int]:
@@ -173,4 +169,3 @@ def test_figures_never_count_what_lies_outside_the_campaign(generated: Any) -> N
     DailyTally.objects.create(checkpoint=g.org.checkpoint_a, day=before, people_in=999, vehicles=99)
     f = campaign_summary_figures(g.org.campaign)
     assert f["checkpoints"]["to_date"]["people"] == Passage.objects.count()
-    assert datetime.combine(before, time()) is not None

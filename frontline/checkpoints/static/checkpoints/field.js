@@ -270,8 +270,9 @@
 
   // --- sync ----------------------------------------------------------------------------------------
   function sync() {
-    if (state.syncing) return Promise.resolve();
+    if (state.syncing) { state.again = true; return Promise.resolve(); }  // sent as soon as this round ends
     state.syncing = true;
+    state.again = false;
     return flQueue.all().then(function (records) {
       var pending = records.filter(function (r) { return r.status === "pending"; });
       var vehicles = pending.filter(function (r) { return r.kind === "vehicle"; });
@@ -286,6 +287,7 @@
           toast(state.justSaved === "vehicle" ? T.vehicleSaved : fmt(T.saved, { n: n === undefined ? "–" : n }), "success");
         }
         state.justSaved = null;
+        if (state.again) sync();
         return sent;
       });
     }, function () {
@@ -395,7 +397,9 @@
   function loadPending() {
     var cp = checkpointId(), list = $("pending-list");
     if (!cp || !navigator.onLine) return;
+    var seq = state.pendingSeq = (state.pendingSeq || 0) + 1;
     api(cfg.urls.pending + "?checkpoint=" + cp).then(function (r) { return r.ok ? r.json() : []; }).then(function (items) {
+      if (seq !== state.pendingSeq) return;  // a newer answer is on its way
       var badge = $("pending-count");
       badge.textContent = String(items.length);
       badge.classList.toggle("d-none", items.length === 0);
@@ -430,6 +434,7 @@
           return;
         }
         toast(T.confirmed, "success");
+        card.remove();
         refreshCount();
         loadPending();
       }).catch(function () { button.disabled = false; });
