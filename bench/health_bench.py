@@ -212,8 +212,7 @@ def main(argv: list[str]) -> int:
         "",
         f"Baseline in the same run: the morning check as a Python loop of per-measure queries, timed on "
         f"{sample:,} measures and scaled to {n:,}: **{baseline:.1f} s**, i.e. the set-based job is "
-        f"**{baseline / max(r[1] for r in runs):.0f}×** faster than the loop even on its busiest run (18:01, when nobody has reported "
-        "in the afternoon).",
+        f"**{baseline / max(r[1] for r in runs):.0f}×** faster than the loop even on its slowest run.",
         "",
         f"Missed slots listed for today: {missed_today:,}; inbox notifications sent: {notes:,}. "
         f"Target: every run under 5 s with 50,000 open measures — **{verdict}** "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 import logging
 import urllib.error
 import urllib.request
@@ -22,6 +23,7 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 BACKOFF_BASE_SECONDS = 30
 BACKOFF_MAX_SECONDS = 3600
+STALE_SENDING_SECONDS = 600
 
 
 def notify(
@@ -58,7 +60,7 @@ def notify(
         for channel in Channel.objects.filter(active=True):
             if not channel.wants(kind):
                 continue
-            event_key = dedupe_key or f"{kind}:{timezone.now().timestamp()}"
+            event_key = dedupe_key or f"{kind}:{uuid.uuid4()}"
             OutboxMessage.objects.get_or_create(
                 channel=channel,
                 event_key=event_key,
@@ -105,6 +107,10 @@ def outbox_deliver(*, limit: int = 100) -> dict[str, int]:
     """Deliver due outbox messages once each, retrying failures with exponential backoff."""
     now = timezone.now()
     sent = failed = 0
+    # A message left SENDING by a process that died mid-delivery is retried after a while.
+    OutboxMessage.objects.filter(
+        status=OutboxMessage.Status.SENDING, next_attempt_at__lt=now - timedelta(seconds=STALE_SENDING_SECONDS)
+    ).update(status=OutboxMessage.Status.PENDING)
     due = list(
         OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING, next_attempt_at__lte=now)
         .order_by("next_attempt_at", "id")
@@ -113,7 +119,7 @@ def outbox_deliver(*, limit: int = 100) -> dict[str, int]:
     for message_id in due:
         # Claim the row first, so two schedulers never send the same message.
         claimed = OutboxMessage.objects.filter(id=message_id, status=OutboxMessage.Status.PENDING).update(
-            status=OutboxMessage.Status.SENDING
+            status=OutboxMessage.Status.SENDING, next_attempt_at=now
         )
         if not claimed:
             continue
@@ -123,7 +129,9 @@ def outbox_deliver(*, limit: int = 100) -> dict[str, int]:
             _deliver_one(message)
         except (OSError, urllib.error.URLError, RuntimeError, ValueError) as exc:
             message.last_error = str(exc)[:1000]
-            if message.attempts >= MAX_ATTEMPTS:
+            # A 4xx (but 429) means the message or the address is wrong: retrying will not help.
+            permanent = isinstance(exc, urllib.error.HTTPError) and 400 <= exc.code < 500 and exc.code != 429
+            if permanent or message.attempts >= MAX_ATTEMPTS:
                 message.status = OutboxMessage.Status.FAILED
             else:
                 message.status = OutboxMessage.Status.PENDING

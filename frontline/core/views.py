@@ -22,7 +22,7 @@ ROLE_HOME: dict[str, str] = {
     Role.GROUP_LEAD: "org:staff_list",
     Role.VIEWER: "reports:dashboard",
     Role.DUTY: "checkpoints:field",
-    Role.LIAISON: "org:community_list",
+    Role.LIAISON: "health:measure_list",
     Role.LAWYER: "desk:legalaid_list",
 }
 
@@ -40,26 +40,15 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect("org:profile")
 
 
+# The first word of audit actions ("staff.create" -> "staff"), for the area filter.
 AUDIT_ACTION_PREFIXES = [
     (p, p)
     for p in (
-        "sensitive",
-        "staff",
-        "user",
-        "campaign",
-        "checkpoint",
-        "community",
-        "batch",
-        "passage",
-        "isolation",
-        "escalation",
-        "roster",
-        "stock",
-        "tip",
-        "legalaid",
-        "party",
+        "sensitive", "staff", "user", "campaign", "checkpoint", "community", "batch", "passage", "vehicle",
+        "person", "measure", "report", "escalation", "roster", "attendance", "inspection", "stock", "request",
+        "tip", "legalaid", "publicity", "party", "dues", "commendation", "api_token",
     )
-]
+]  # fmt: skip
 
 
 @login_required

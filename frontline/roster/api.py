@@ -50,8 +50,9 @@ class OnDutyOut(Schema):
 def _me(request: HttpRequest):  # type: ignore[no-untyped-def]
     staff = getattr(request.user, "staff", None)
     if staff is None:
-        raise DomainError(_("Staff: this log-in is not linked to a staff record."), code="roster.no_staff", field="staff",
-                          status=409)
+        raise DomainError(
+            _("Staff: this log-in is not linked to a staff record."), code="roster.no_staff", field="staff", status=409
+        )
     return staff
 
 

@@ -46,18 +46,23 @@ def load(ctx: Any) -> None:
     """Publish a roster for the current batch's first 14 days, with attendance for the days gone."""
     campaign = ctx.campaign
     today = ctx.today
-    rng = ctx.rng
     services.roster_settings_save(
-        actor=ACTOR, campaign=campaign, office_shift_pattern=["08:00-20:00", "20:00-08:00"], office_staff=1,
+        actor=ACTOR,
+        campaign=campaign,
+        office_shift_pattern=["08:00-20:00", "20:00-08:00"],
+        office_staff=1,
         leader_rota=True,
     )
     # A six-day week during the emergency (leave was cancelled, as the article says).
-    services.rule_setting_save(actor=ACTOR, campaign=campaign, key=RuleKey.MAX_SHIFTS_PER_WEEK, enabled=True,
-                               hard=True, weight=50, value=6)
-    services.rule_setting_save(actor=ACTOR, campaign=campaign, key=RuleKey.MAX_CONSECUTIVE_DAYS, enabled=True,
-                               hard=True, weight=50, value=6)
-    services.person_limit_save(actor=ACTOR, campaign=campaign, name="55岁及以上", min_age=55, max_hours_per_day=6,
-                               no_nights=True)
+    services.rule_setting_save(
+        actor=ACTOR, campaign=campaign, key=RuleKey.MAX_SHIFTS_PER_WEEK, enabled=True, hard=True, weight=50, value=6
+    )
+    services.rule_setting_save(
+        actor=ACTOR, campaign=campaign, key=RuleKey.MAX_CONSECUTIVE_DAYS, enabled=True, hard=True, weight=50, value=6
+    )
+    services.person_limit_save(
+        actor=ACTOR, campaign=campaign, name="55岁及以上", min_age=55, max_hours_per_day=6, no_nights=True
+    )
     shape_demand(ctx)
     batch = next((b for b in ctx.batches if b.start_date <= today <= b.end_date), ctx.batches[-1])
     start = batch.start_date
@@ -140,9 +145,21 @@ def _inspections(ctx: Any) -> None:
         for cp in checkpoints[: rng.randint(18, 21)]:
             at += timedelta(minutes=rng.randint(15, 30))
             if at < now:
-                services.inspection_record(actor=ACTOR, campaign=ctx.campaign, leader=director, checkpoint=cp, at=at,
-                                           findings=rng.choice(FINDINGS))
+                services.inspection_record(
+                    actor=ACTOR,
+                    campaign=ctx.campaign,
+                    leader=director,
+                    checkpoint=cp,
+                    at=at,
+                    findings=rng.choice(FINDINGS),
+                )
         other = rng.choice([s for s in leaders if s != director] or leaders)
         for cp in rng.sample(checkpoints, 3):
-            services.inspection_record(actor=ACTOR, campaign=ctx.campaign, leader=other, checkpoint=cp,
-                                       at=at + timedelta(hours=rng.randint(1, 5)), findings=rng.choice(FINDINGS))
+            services.inspection_record(
+                actor=ACTOR,
+                campaign=ctx.campaign,
+                leader=other,
+                checkpoint=cp,
+                at=at + timedelta(hours=rng.randint(1, 5)),
+                findings=rng.choice(FINDINGS),
+            )

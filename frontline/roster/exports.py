@@ -6,7 +6,6 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.http import HttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext
 
 from frontline.core.excel import Sheet, xlsx_response
@@ -24,27 +23,53 @@ def version_xlsx(version: RosterVersion, checkpoints: list[Checkpoint]) -> HttpR
     current = ""
     for row in by_post.rows:
         current = row["post"] or current
-        post_rows.append(
-            [current, row["shift"]] + ["、".join(a.staff.name for a in c["items"]) for c in row["cells"]]
-        )
+        post_rows.append([current, row["shift"]] + ["、".join(a.staff.name for a in c["items"]) for c in row["cells"]])
     by_staff = selectors.grid_by_staff(version)
     staff_rows = [
         [row["staff"].name, row["count"]]
-        + [" / ".join(f"{a.shift} {a.checkpoint.code if a.checkpoint else gettext('Office')}" for a in c["items"]) for c in row["cells"]]
+        + [
+            " / ".join(f"{a.shift} {a.checkpoint.code if a.checkpoint else gettext('Office')}" for a in c["items"])
+            for c in row["cells"]
+        ]
         for row in by_staff.rows
     ]
     leaders = [[ld.day, ld.staff.name] for ld in version.leader_duties.select_related("staff").order_by("day")]
     cells = [
-        [a.day, a.shift, a.checkpoint.code if a.checkpoint else "", a.post_name, a.staff.name, gettext("Yes") if a.locked else ""]
+        [
+            a.day,
+            a.shift,
+            a.checkpoint.code if a.checkpoint else "",
+            a.post_name,
+            a.staff.name,
+            gettext("Yes") if a.locked else "",
+        ]
         for a in selectors.version_cells(version)
     ]
     day_headers = [d.strftime("%m-%d %a") for d in days]
     title = f"{version.roster.name} v{version.number} ({version.get_status_display()})"
     sheets = [
-        Sheet(gettext("By checkpoint"), [gettext("Checkpoint"), gettext("Shift"), *day_headers], post_rows, notes=[title]),
-        Sheet(gettext("By staff member"), [gettext("Staff member"), gettext("Shifts"), *day_headers], staff_rows, notes=[title]),
+        Sheet(
+            gettext("By checkpoint"), [gettext("Checkpoint"), gettext("Shift"), *day_headers], post_rows, notes=[title]
+        ),
+        Sheet(
+            gettext("By staff member"),
+            [gettext("Staff member"), gettext("Shifts"), *day_headers],
+            staff_rows,
+            notes=[title],
+        ),
         Sheet(gettext("Leaders on duty"), [gettext("Day"), gettext("Leader")], leaders),
-        Sheet(gettext("Duties"), [gettext("Day"), gettext("Shift"), gettext("Code"), gettext("Post"), gettext("Staff member"), gettext("Locked")], cells),
+        Sheet(
+            gettext("Duties"),
+            [
+                gettext("Day"),
+                gettext("Shift"),
+                gettext("Code"),
+                gettext("Post"),
+                gettext("Staff member"),
+                gettext("Locked"),
+            ],
+            cells,
+        ),
     ]
     return xlsx_response(f"roster-{version.roster.pk}-v{version.number}.xlsx", sheets)
 

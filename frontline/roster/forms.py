@@ -11,13 +11,14 @@ from django.utils.translation import gettext_lazy as _
 
 from frontline.core.forms import DateInput, StyledFormMixin
 from frontline.org.models import Batch, Campaign, Checkpoint, Staff
-from frontline.roster.models import RULE_DEFAULTS, ALWAYS_SOFT, PersonLimit, RuleKey, Unavailability
+from frontline.roster.models import ALWAYS_SOFT, RULE_DEFAULTS, PersonLimit, RuleKey, Unavailability
 
 
 class RosterCreateForm(StyledFormMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
-    batch = forms.ModelChoiceField(label=_("Batch"), queryset=Batch.objects.none(), required=False,
-                                   empty_label=_("All batches"))
+    batch = forms.ModelChoiceField(
+        label=_("Batch"), queryset=Batch.objects.none(), required=False, empty_label=_("All batches")
+    )
     start_date = forms.DateField(label=_("From"), widget=DateInput())
     end_date = forms.DateField(label=_("To"), widget=DateInput())
     time_limit = forms.IntegerField(label=_("Solver time limit (seconds)"), min_value=1, max_value=120, initial=20)
@@ -29,13 +30,19 @@ class RosterCreateForm(StyledFormMixin, forms.Form):
         batch = campaign.batches.filter(start_date__lte=today, end_date__gte=today).first()
         self.initial.setdefault("batch", batch.pk if batch else None)
         self.initial.setdefault("start_date", today)
-        self.initial.setdefault("end_date", min(today + timedelta(days=13), batch.end_date) if batch else today + timedelta(days=13))
+        self.initial.setdefault(
+            "end_date", min(today + timedelta(days=13), batch.end_date) if batch else today + timedelta(days=13)
+        )
         self.initial.setdefault("name", _("Duty roster from %(day)s") % {"day": today.isoformat()})
 
 
 class CellForm(StyledFormMixin, forms.Form):
-    staff = forms.ModelMultipleChoiceField(label=_("Staff on this shift"), queryset=Staff.objects.none(), required=False,
-                                           widget=forms.SelectMultiple(attrs={"size": 12}))
+    staff = forms.ModelMultipleChoiceField(
+        label=_("Staff on this shift"),
+        queryset=Staff.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 12}),
+    )
     locked = forms.BooleanField(label=_("Lock this cell (re-solving keeps it)"), required=False)
 
     def __init__(self, *args: Any, staff_qs: Any, **kwargs: Any) -> None:
@@ -67,7 +74,8 @@ class PersonLimitForm(StyledFormMixin, forms.ModelForm):
 
 class OfficeSettingsForm(StyledFormMixin, forms.Form):
     office_shift_pattern = forms.CharField(
-        label=_("Office duty shifts"), required=False,
+        label=_("Office duty shifts"),
+        required=False,
         help_text=_("Start–end times separated by commas, e.g. 08:00-20:00, 20:00-08:00. Empty: no office duty."),
     )
     office_staff = forms.IntegerField(label=_("Office staff per shift"), min_value=0, max_value=10)
@@ -111,8 +119,9 @@ class DecisionForm(StyledFormMixin, forms.Form):
 class InspectionForm(StyledFormMixin, forms.Form):
     leader = forms.ModelChoiceField(label=_("Leader"), queryset=Staff.objects.none())
     checkpoint = forms.ModelChoiceField(label=_("Checkpoint"), queryset=Checkpoint.objects.none())
-    at = forms.DateTimeField(label=_("Time"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"},
-                                                                         format="%Y-%m-%dT%H:%M"))
+    at = forms.DateTimeField(
+        label=_("Time"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    )
     findings = forms.CharField(label=_("Findings"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
     def __init__(self, *args: Any, leaders: Any, checkpoints: Any, **kwargs: Any) -> None:

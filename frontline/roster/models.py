@@ -196,7 +196,9 @@ class Unavailability(TimeStampedModel):
         SICK = "sick", _("Sick leave")
         UNAVAILABLE = "unavailable", _("Unavailable")
 
-    staff = models.ForeignKey(Staff, verbose_name=_("staff member"), on_delete=models.CASCADE, related_name="unavailable")
+    staff = models.ForeignKey(
+        Staff, verbose_name=_("staff member"), on_delete=models.CASCADE, related_name="unavailable"
+    )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.UNAVAILABLE)
     start_date = models.DateField(_("from"))
     end_date = models.DateField(_("to"))
@@ -293,7 +295,11 @@ class RosterVersion(TimeStampedModel):
     solve_seconds = models.FloatField(_("solve time (s)"), null=True, blank=True)
     explanation = models.JSONField(_("explanation"), default=list, blank=True)
     repair_staff = models.ForeignKey(
-        Staff, verbose_name=_("unavailable staff member"), null=True, blank=True, on_delete=models.SET_NULL,
+        Staff,
+        verbose_name=_("unavailable staff member"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
 
@@ -387,7 +393,9 @@ class Attendance(TimeStampedModel):
         LATE = "late", _("Late")
         ABSENT = "absent", _("Absent")
 
-    staff = models.ForeignKey(Staff, verbose_name=_("staff member"), on_delete=models.PROTECT, related_name="attendance")
+    staff = models.ForeignKey(
+        Staff, verbose_name=_("staff member"), on_delete=models.PROTECT, related_name="attendance"
+    )
     campaign = models.ForeignKey(Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="+")
     checkpoint = models.ForeignKey(
         Checkpoint, verbose_name=_("checkpoint"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -11,8 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.utils.translation import gettext
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 from frontline.org.models import Batch, Campaign, Checkpoint, Staff
 from frontline.roster import selectors
@@ -100,8 +99,10 @@ def build_plan(roster: Roster, *, checkpoints: list[Checkpoint] | None = None) -
     """Gather demand, who can serve which day, limits and rules for a roster."""
     campaign: Campaign = roster.campaign
     days = roster.days
-    cps = checkpoints if checkpoints is not None else list(
-        Checkpoint.objects.filter(active=True).select_related("community").order_by("code")
+    cps = (
+        checkpoints
+        if checkpoints is not None
+        else list(Checkpoint.objects.filter(active=True).select_related("community").order_by("code"))
     )
     demand = {d.checkpoint_id: d for d in CheckpointDemand.objects.filter(checkpoint__in=cps)}
     posts = [
@@ -298,7 +299,9 @@ def to_problem(plan: PlanData) -> Any:
                 )
     staff = []
     for p in plan.people:
-        kinds = frozenset(({"office"} if OFFICE in p.posts else set()) | ({"checkpoint"} if p.posts - {OFFICE} else set()))
+        kinds = frozenset(
+            ({"office"} if OFFICE in p.posts else set()) | ({"checkpoint"} if p.posts - {OFFICE} else set())
+        )
         staff.append(
             solver.Staff(
                 id=p.id,
@@ -330,7 +333,9 @@ def _pairs(cells: list[Cell]) -> frozenset[tuple[int, ShiftId]]:
 def _cells(assignments: list[tuple[Any, Any]], locked: frozenset[tuple[int, ShiftId]]) -> list[Cell]:
     out = []
     for staff_id, (day, post, label) in assignments:
-        out.append(Cell(day=day, post=post, shift=label, staff=staff_id, locked=(staff_id, (day, post, label)) in locked))
+        out.append(
+            Cell(day=day, post=post, shift=label, staff=staff_id, locked=(staff_id, (day, post, label)) in locked)
+        )
     return sorted(out, key=lambda c: (c.day, c.post, c.shift, c.staff))
 
 
@@ -479,9 +484,7 @@ def _breach(plan: PlanData, v: Any) -> Breach:
     return Breach(rule=v.rule, message=message, hard=v.hard, day=day, post=post, shift=label, staff=v.staff_id)
 
 
-def preview_cell(
-    version: RosterVersion, *, day: date, post: int, shift: str, staff_ids: list[int]
-) -> list[Breach]:
+def preview_cell(version: RosterVersion, *, day: date, post: int, shift: str, staff_ids: list[int]) -> list[Breach]:
     """Return the breaches a cell would have with these people in it, without saving."""
     plan = build_plan(version.roster)
     cells = [c for c in cells_of(version) if not (c.day == day and c.post == post and c.shift == shift)]

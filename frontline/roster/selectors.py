@@ -130,7 +130,7 @@ def health_unavailable_days(*, staff_ids: list[int], start: date, end: date) -> 
         return {}
     try:
         found = staff_unavailable_days(staff_ids=staff_ids, start=start, end=end)
-    except Exception:  # noqa: BLE001 - the health module is young; a failure there must not stop rostering
+    except Exception:  # the health module is young; a failure there must not stop rostering
         import logging
 
         logging.getLogger(__name__).exception("health.staff_unavailable_days failed")
@@ -193,8 +193,11 @@ def grid_by_post(version: RosterVersion, checkpoints: list[Checkpoint], office_p
                     "shift": shift,
                     "checkpoint": cp,
                     "cells": [
-                        {"day": d, "items": cells.get((post_id, shift, d), []),
-                         "locked": any(a.locked for a in cells.get((post_id, shift, d), []))}
+                        {
+                            "day": d,
+                            "items": cells.get((post_id, shift, d), []),
+                            "locked": any(a.locked for a in cells.get((post_id, shift, d), [])),
+                        }
                         for d in days
                     ],
                 }
@@ -288,10 +291,7 @@ def attendance_day(*, campaign: Campaign, day: date) -> list[dict[str, Any]]:
         .select_related("checkpoint", "staff")
         .order_by("starts_at", "checkpoint__code", "staff__name")
     )
-    actual = {
-        (a.staff_id, a.planned_start): a
-        for a in Attendance.objects.filter(campaign=campaign, day=day)
-    }
+    actual = {(a.staff_id, a.planned_start): a for a in Attendance.objects.filter(campaign=campaign, day=day)}
     return [{"duty": p, "attendance": actual.get((p.staff_id, p.starts_at))} for p in planned]
 
 
@@ -312,9 +312,9 @@ def leadership_staff(campaign: Campaign) -> list[Staff]:
     from frontline.org.models import WorkingGroup
 
     return list(
-        Staff.objects.filter(
-            active=True, groups__campaign=campaign, groups__kind=WorkingGroup.Kind.LEADERSHIP
-        ).order_by("id").distinct()
+        Staff.objects.filter(active=True, groups__campaign=campaign, groups__kind=WorkingGroup.Kind.LEADERSHIP)
+        .order_by("id")
+        .distinct()
     )
 
 

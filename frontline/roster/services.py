@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -322,13 +323,21 @@ def roster_create(
     _store_outcome(version, outcome)
     if selectors.settings_for(campaign).leader_rota:
         LeaderDuty.objects.bulk_create(
-            [LeaderDuty(version=version, day=d, staff_id=s) for d, s in leader_rota_build(roster=roster, plan=plan).items()]
+            [
+                LeaderDuty(version=version, day=d, staff_id=s)
+                for d, s in leader_rota_build(roster=roster, plan=plan).items()
+            ]
         )
     audit_record(
         actor=actor,
         action="roster.solve",
         target=version,
-        changes={"status": outcome.status, "objective": outcome.objective, "gap": outcome.gap, "cells": len(outcome.cells)},
+        changes={
+            "status": outcome.status,
+            "objective": outcome.objective,
+            "gap": outcome.gap,
+            "cells": len(outcome.cells),
+        },
     )
     return version
 
@@ -413,7 +422,11 @@ def cell_set(
     roster = version.roster
     if not roster.start_date <= day <= roster.end_date:
         raise DomainError(_("Day: outside the roster's dates."), code="roster.day_outside", field="day")
-    pattern = list(checkpoint.shift_pattern) if checkpoint else list(selectors.settings_for(roster.campaign).office_shift_pattern)
+    pattern = (
+        list(checkpoint.shift_pattern)
+        if checkpoint
+        else list(selectors.settings_for(roster.campaign).office_shift_pattern)
+    )
     if shift not in pattern:
         raise DomainError(_("Shift: not a shift of this post."), code="roster.shift_unknown", field="shift")
     people = list({s.pk: s for s in staff}.values())
@@ -433,15 +446,23 @@ def cell_set(
             Assignment.objects.bulk_create(
                 [
                     Assignment(
-                        version=version, day=day, checkpoint=checkpoint, shift=shift, starts_at=start, ends_at=end,
-                        staff=s, locked=locked,
+                        version=version,
+                        day=day,
+                        checkpoint=checkpoint,
+                        shift=shift,
+                        starts_at=start,
+                        ends_at=end,
+                        staff=s,
+                        locked=locked,
                     )
                     for s in people
                 ]
             )
     except IntegrityError as exc:
         raise DomainError(
-            _("Staff: someone chosen already stands another post at this time."), code="roster.double_booked", field="staff"
+            _("Staff: someone chosen already stands another post at this time."),
+            code="roster.double_booked",
+            field="staff",
         ) from exc
     if version.kind == RosterVersion.Kind.GENERATED:
         version.kind = RosterVersion.Kind.EDITED
@@ -467,7 +488,9 @@ def cell_lock(
     _require_editable(version)
     n = version.assignments.filter(day=day, checkpoint=checkpoint, shift=shift).update(locked=locked)
     if not n:
-        raise DomainError(_("Cell: nobody stands this shift; there is nothing to lock."), code="roster.cell_empty", field="staff")
+        raise DomainError(
+            _("Cell: nobody stands this shift; there is nothing to lock."), code="roster.cell_empty", field="staff"
+        )
     audit_record(
         actor=actor,
         action="roster.lock" if locked else "roster.unlock",
@@ -483,7 +506,9 @@ def leader_duty_set(*, actor: Any, version: RosterVersion, day: date, staff: Sta
     _require_editable(version)
     if staff.pk not in {s.pk for s in selectors.leadership_staff(version.roster.campaign)}:
         raise DomainError(
-            _("Leader: only a member of the leadership group can lead a duty day."), code="roster.not_leader", field="staff"
+            _("Leader: only a member of the leadership group can lead a duty day."),
+            code="roster.not_leader",
+            field="staff",
         )
     row, _created = LeaderDuty.objects.update_or_create(version=version, day=day, defaults={"staff": staff})
     audit_record(actor=actor, action="roster.leader", target=version, changes={"day": day, "leader": staff.name})
@@ -594,7 +619,7 @@ def roster_repair_propose(
             changes={"staff": staff.name, "from": start, "status": outcome.status},
         )
         proposals.append(version)
-        transaction.on_commit(lambda v=version: _notify_office(v))
+        transaction.on_commit(partial(_notify_office, version))
     return proposals
 
 
@@ -694,14 +719,18 @@ def swap_decide(*, actor: Any, swap: SwapRequest, approve: bool, note: str = "")
     """Approve (a new published version with the substitute) or reject a swap request."""
     swap = SwapRequest.objects.select_for_update().get(pk=swap.pk)
     if swap.status != SwapRequest.Status.PENDING:
-        raise DomainError(_("Status: this request has already been decided."), code="roster.swap_decided", field="status")
+        raise DomainError(
+            _("Status: this request has already been decided."), code="roster.swap_decided", field="status"
+        )
     if approve:
         published = selectors.published_version(swap.roster)
         duty = (
             published.assignments.filter(staff=swap.requester, starts_at=swap.starts_at).first() if published else None
         )
         if published is None or duty is None:
-            raise DomainError(_("Duty: it is no longer in the published roster."), code="roster.swap_gone", field="status")
+            raise DomainError(
+                _("Duty: it is no longer in the published roster."), code="roster.swap_gone", field="status"
+            )
         clash = published.assignments.filter(
             staff=swap.substitute, starts_at__lt=duty.ends_at, ends_at__gt=duty.starts_at
         ).exists()
@@ -718,10 +747,20 @@ def swap_decide(*, actor: Any, swap: SwapRequest, approve: bool, note: str = "")
             note=str(_("Swap: %(a)s → %(b)s") % {"a": swap.requester.name, "b": swap.substitute.name}),
         )
         cells = [
-            planning.Cell(day=c.day, post=c.post, shift=c.shift, staff=swap.substitute.pk if (
-                c.staff == swap.requester.pk and c.day == duty.day and c.post == (duty.checkpoint_id or planning.OFFICE)
-                and c.shift == duty.shift
-            ) else c.staff, locked=c.locked)
+            planning.Cell(
+                day=c.day,
+                post=c.post,
+                shift=c.shift,
+                staff=swap.substitute.pk
+                if (
+                    c.staff == swap.requester.pk
+                    and c.day == duty.day
+                    and c.post == (duty.checkpoint_id or planning.OFFICE)
+                    and c.shift == duty.shift
+                )
+                else c.staff,
+                locked=c.locked,
+            )
             for c in planning.cells_of(published)
         ]
         _write_cells(version, cells)
@@ -740,8 +779,12 @@ def swap_decide(*, actor: Any, swap: SwapRequest, approve: bool, note: str = "")
 def swap_cancel(*, actor: Any, swap: SwapRequest, requester: Staff) -> SwapRequest:
     """The requester withdraws a pending swap request."""
     if swap.requester_id != requester.pk or swap.status != SwapRequest.Status.PENDING:
-        raise DomainError(_("Status: only your own pending request can be cancelled."), code="roster.swap_cancel", field="status")
-    return save_instance(actor=actor, instance=swap, fields={"status": SwapRequest.Status.CANCELLED}, action="roster.swap_cancel")
+        raise DomainError(
+            _("Status: only your own pending request can be cancelled."), code="roster.swap_cancel", field="status"
+        )
+    return save_instance(
+        actor=actor, instance=swap, fields={"status": SwapRequest.Status.CANCELLED}, action="roster.swap_cancel"
+    )
 
 
 # --- attendance and inspections ------------------------------------------------------------
@@ -784,7 +827,9 @@ def attendance_clock(*, actor: Any, staff: Staff, at: datetime | None = None) ->
         audit_record(actor=actor, action="roster.clock_in", target=row, changes={"at": now, "was": "absent"})
         return row
     if row.clock_out is not None:
-        raise DomainError(_("Clock: you have already clocked out of this duty."), code="roster.clocked_out", field="clock")
+        raise DomainError(
+            _("Clock: you have already clocked out of this duty."), code="roster.clocked_out", field="clock"
+        )
     row.clock_out = now
     row.save(update_fields=["clock_out", "updated_at"])
     audit_record(actor=actor, action="roster.clock_out", target=row, changes={"at": now})
@@ -803,9 +848,7 @@ def attendance_flag_absences(*, now: datetime | None = None, lookback: timedelta
         .filter(starts_at__lte=now - ABSENT_AFTER, starts_at__gte=now - lookback)
         .select_related("version__roster")
     )
-    seen = set(
-        Attendance.objects.filter(planned_start__gte=now - lookback).values_list("staff_id", "planned_start")
-    )
+    seen = set(Attendance.objects.filter(planned_start__gte=now - lookback).values_list("staff_id", "planned_start"))
     rows = [
         Attendance(
             staff_id=a.staff_id,
@@ -831,7 +874,9 @@ def inspection_record(
 ) -> Inspection:
     """Log a leader's inspection of a checkpoint."""
     if at > timezone.now() + timedelta(minutes=5):
-        raise DomainError(_("Time: an inspection cannot be in the future."), code="roster.inspection_future", field="at")
+        raise DomainError(
+            _("Time: an inspection cannot be in the future."), code="roster.inspection_future", field="at"
+        )
     fields = {
         "campaign": campaign,
         "leader": leader,

@@ -1412,7 +1412,7 @@ def _lns(
             members = rng.choice(group_list)
             span = int(max(3, min(free_days, target / (per_person_day * max(1, len(members)) * 0.5))))
             lo = rng.randrange(frozen_day, max(frozen_day + 1, nd - span + 1))
-            k = int(max(2, min(len(members), target / (per_person_day * span))))
+            k = min(len(members), int(max(2, target / (per_person_day * span))))
             free = {i: (lo, lo + span) for i in rng.sample(members, k)}
         sub = _Model(
             ix,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -41,7 +41,6 @@ from frontline.roster.models import (
     PersonLimit,
     Roster,
     RosterVersion,
-    RuleKey,
     SwapRequest,
     Unavailability,
 )
@@ -91,9 +90,13 @@ def roster_list(request: HttpRequest) -> HttpResponse:
     )
     from django.db.models import Max
 
-    qs = Roster.objects.filter(campaign=campaign).select_related("batch").annotate(
-        published_number=Max("versions__number", filter=Q(versions__status=RosterVersion.Status.PUBLISHED)),
-        n_open=Count("versions", filter=Q(versions__status__in=["draft", "proposed"])),
+    qs = (
+        Roster.objects.filter(campaign=campaign)
+        .select_related("batch")
+        .annotate(
+            published_number=Max("versions__number", filter=Q(versions__status=RosterVersion.Status.PUBLISHED)),
+            n_open=Count("versions", filter=Q(versions__status__in=["draft", "proposed"])),
+        )
     )
     return render_list(request, qs, page)
 
@@ -136,7 +139,9 @@ def roster_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _version(request: HttpRequest, pk: int) -> RosterVersion:
-    return get_scoped(RosterVersion.objects.select_related("roster", "roster__campaign", "roster__batch"), request.user, pk=pk)
+    return get_scoped(
+        RosterVersion.objects.select_related("roster", "roster__campaign", "roster__batch"), request.user, pk=pk
+    )
 
 
 def _checkpoints(request: HttpRequest) -> list[Checkpoint]:
@@ -150,9 +155,15 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
     roster = version.roster
     view = request.GET.get("view", "post")
     office = selectors.settings_for(roster.campaign).office_shift_pattern
-    grid = selectors.grid_by_staff(version) if view == "staff" else selectors.grid_by_post(version, _checkpoints(request), office)
+    grid = (
+        selectors.grid_by_staff(version)
+        if view == "staff"
+        else selectors.grid_by_post(version, _checkpoints(request), office)
+    )
     leaders = {ld.day: ld.staff for ld in version.leader_duties.select_related("staff")}
-    previous = version.based_on if version.status == RosterVersion.Status.PROPOSED else selectors.previous_published(version)
+    previous = (
+        version.based_on if version.status == RosterVersion.Status.PROPOSED else selectors.previous_published(version)
+    )
     if version.status in (RosterVersion.Status.DRAFT,) and previous is None:
         previous = selectors.published_version(roster)
     diff = selectors.version_diff(version, previous) if previous else None
@@ -173,7 +184,9 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "diff": diff,
         "breaches": breaches,
         "soft_summary": sorted(soft.items(), key=lambda kv: -kv[1]),
-        "explanation": [dict(row, reason_text=planning.reason_text(row.get("reason", ""))) for row in version.explanation],
+        "explanation": [
+            dict(row, reason_text=planning.reason_text(row.get("reason", ""))) for row in version.explanation
+        ],
         "versions": roster.versions.order_by("-number"),
         "manage": can(request.user, "roster.manage"),
         "today": timezone.localdate(),
@@ -200,7 +213,8 @@ def version_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action == "resolve":
         try:
             done = services.roster_resolve(
-                actor=request.user, version=version,
+                actor=request.user,
+                version=version,
                 time_limit=float(request.POST.get("time_limit") or services.DEFAULT_TIME_LIMIT),
             )
         except DomainError as exc:
@@ -266,7 +280,9 @@ def cell_edit(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if found is not None:
             breaches = found
-            messages.success(request, gettext("Saved.") if not found else gettext("Saved, but rules are broken: see below."))
+            messages.success(
+                request, gettext("Saved.") if not found else gettext("Saved, but rules are broken: see below.")
+            )
     elif request.method == "GET":
         breaches = planning.breaches_for_cell(version, day=day, post=checkpoint.pk if checkpoint else 0, shift=shift)
     context = {
@@ -291,7 +307,9 @@ def cell_check(request: HttpRequest, pk: int) -> HttpResponse:
     version = _version(request, pk)
     day, checkpoint, shift = _cell_params(request, version)
     ids = [int(v) for v in request.POST.getlist("staff") if v.isdigit()]
-    breaches = planning.preview_cell(version, day=day, post=checkpoint.pk if checkpoint else 0, shift=shift, staff_ids=ids)
+    breaches = planning.preview_cell(
+        version, day=day, post=checkpoint.pk if checkpoint else 0, shift=shift, staff_ids=ids
+    )
     return render(request, "roster/_breaches.html", {"breaches": breaches, "checked": True})
 
 
@@ -302,8 +320,16 @@ def cell_lock(request: HttpRequest, pk: int) -> HttpResponse:
     version = _version(request, pk)
     day, checkpoint, shift = _cell_params(request, version)
     locked = request.POST.get("locked") == "1"
-    _run(request, services.cell_lock, gettext("Locked.") if locked else gettext("Unlocked."), version=version, day=day,
-         checkpoint=checkpoint, shift=shift, locked=locked)
+    _run(
+        request,
+        services.cell_lock,
+        gettext("Locked.") if locked else gettext("Unlocked."),
+        version=version,
+        day=day,
+        checkpoint=checkpoint,
+        shift=shift,
+        locked=locked,
+    )
     return redirect(reverse("roster:version_detail", args=[version.pk]) + f"#d{day.isoformat()}")
 
 
@@ -374,8 +400,9 @@ def person_limit_edit(request: HttpRequest, pk: int | None = None) -> HttpRespon
     limit = get_scoped(PersonLimit.objects.filter(campaign=campaign), request.user, pk=pk) if pk else None
     form = PersonLimitForm(request.POST or None, instance=limit)
     if request.method == "POST" and form.is_valid():
-        if call_service(form, services.person_limit_save, actor=request.user, limit=limit, campaign=campaign,
-                        **form.cleaned_data):
+        if call_service(
+            form, services.person_limit_save, actor=request.user, limit=limit, campaign=campaign, **form.cleaned_data
+        ):
             messages.success(request, gettext("Saved."))
             return redirect("roster:rule_settings")
     return _form_page(request, form, _("Per-person limit"), reverse("roster:rule_settings"))
@@ -473,8 +500,15 @@ def clock(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, str(exc))
     else:
-        when = timezone.localtime(row.clock_out or row.clock_in).strftime("%H:%M") if (row.clock_out or row.clock_in) else ""
-        messages.success(request, (gettext("Clocked out at %(t)s.") if row.clock_out else gettext("Clocked in at %(t)s.")) % {"t": when})
+        when = (
+            timezone.localtime(row.clock_out or row.clock_in).strftime("%H:%M")
+            if (row.clock_out or row.clock_in)
+            else ""
+        )
+        messages.success(
+            request,
+            (gettext("Clocked out at %(t)s.") if row.clock_out else gettext("Clocked in at %(t)s.")) % {"t": when},
+        )
     return redirect("roster:my_duties")
 
 
@@ -485,7 +519,10 @@ def ical(request: HttpRequest, token: str) -> HttpResponse:
     row = CalendarToken.objects.select_related("staff").filter(token=token).first()
     if row is None:
         raise Http404
-    return exports.ical_response(row.staff, selectors.staff_duties(staff=row.staff, day_from=timezone.localdate() - timedelta(days=14), limit=500))
+    return exports.ical_response(
+        row.staff,
+        selectors.staff_duties(staff=row.staff, day_from=timezone.localdate() - timedelta(days=14), limit=500),
+    )
 
 
 @login_required
@@ -509,17 +546,25 @@ def swap_create(request: HttpRequest, duty_pk: int) -> HttpResponse:
     if staff is None:
         raise Http404
     duty = get_scoped(
-        Assignment.objects.filter(staff=staff, version__status=RosterVersion.Status.PUBLISHED).select_related("version", "checkpoint"),
+        Assignment.objects.filter(staff=staff, version__status=RosterVersion.Status.PUBLISHED).select_related(
+            "version", "checkpoint"
+        ),
         request.user,
         pk=duty_pk,
     )
     qs = _cell_staff_qs(duty.version, duty.checkpoint).exclude(pk=staff.pk)
     form = SwapForm(request.POST or None, staff_qs=qs)
     if request.method == "POST" and form.is_valid():
-        if call_service(form, services.swap_request, actor=request.user, requester=staff, duty=duty, **form.cleaned_data):
+        if call_service(
+            form, services.swap_request, actor=request.user, requester=staff, duty=duty, **form.cleaned_data
+        ):
             messages.success(request, gettext("Your request was sent to the office."))
             return redirect("roster:my_duties")
-    title = gettext("Ask to swap: %(day)s %(shift)s %(post)s") % {"day": duty.day, "shift": duty.shift, "post": duty.post_name}
+    title = gettext("Ask to swap: %(day)s %(shift)s %(post)s") % {
+        "day": duty.day,
+        "shift": duty.shift,
+        "post": duty.post_name,
+    }
     return _form_page(request, form, title, reverse("roster:my_duties"))
 
 
@@ -530,8 +575,11 @@ def swap_list(request: HttpRequest) -> HttpResponse:
     swaps = SwapRequest.objects.select_related("requester", "substitute", "checkpoint", "decided_by").order_by(
         "status", "-created_at"
     )[:200]
-    return render(request, "roster/swaps.html", {"title": gettext("Swap requests"), "swaps": swaps, "manage": manage,
-                                                 "form": DecisionForm()})
+    return render(
+        request,
+        "roster/swaps.html",
+        {"title": gettext("Swap requests"), "swaps": swaps, "manage": manage, "form": DecisionForm()},
+    )
 
 
 @login_required
@@ -542,8 +590,14 @@ def swap_decide(request: HttpRequest, pk: int) -> HttpResponse:
     approve = request.POST.get("decision") == "approve"
     form = DecisionForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
-    _run(request, services.swap_decide, gettext("Approved and published.") if approve else gettext("Rejected."), swap=swap,
-         approve=approve, note=note)
+    _run(
+        request,
+        services.swap_decide,
+        gettext("Approved and published.") if approve else gettext("Rejected."),
+        swap=swap,
+        approve=approve,
+        note=note,
+    )
     return redirect("roster:swap_list")
 
 
@@ -623,10 +677,11 @@ def inspection_create(request: HttpRequest) -> HttpResponse:
         initial={"leader": getattr(_me(request), "pk", None)},
     )
     if request.method == "POST" and form.is_valid():
-        saved = call_service(form, services.inspection_record, actor=request.user, campaign=campaign, **form.cleaned_data)
+        saved = call_service(
+            form, services.inspection_record, actor=request.user, campaign=campaign, **form.cleaned_data
+        )
         if saved:
             messages.success(request, gettext("Inspection recorded."))
             day = timezone.localtime(saved.at).date()
             return redirect(reverse("roster:inspection_day") + f"?day={day.isoformat()}")
     return _form_page(request, form, _("Record an inspection"), reverse("roster:inspection_day"))
-

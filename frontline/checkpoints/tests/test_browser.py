@@ -129,6 +129,8 @@ def test_a_record_the_server_refuses_is_kept_for_correction(org, phone, artifact
     assert "校验码" in page.inner_text("#rejected-list")
     page.screenshot(path=artifacts / "1-refused.png")
     page.click(".rejected-item .fix")
+    page.wait_for_function(f"document.getElementById('id_number').value === '{wrong_check_digit(make_id(seq=7))}'")
+    assert page.input_value("#temperature") == "36.6"  # the rest of the record comes back too
     page.fill("#id_number", make_id(seq=7))
     page.click("#outcome-allowed")
     page.wait_for_function("document.querySelectorAll('.rejected-item').length === 0")

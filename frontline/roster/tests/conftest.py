@@ -56,12 +56,17 @@ def roster_org(org: Any) -> RosterOrg:
     # The duty log-in (org.staff[2]) serves too, so its phone page has duties.
     batch_staff = [*crew, org.staff[2]]
     batch = s.batch_save(
-        actor="test", campaign=org.campaign, number=1, start_date=today - timedelta(days=3),
-        end_date=today + timedelta(days=30), staff=batch_staff,
+        actor="test",
+        campaign=org.campaign,
+        number=1,
+        start_date=today - timedelta(days=3),
+        end_date=today + timedelta(days=30),
+        staff=batch_staff,
     )
     office = [org.staff[1], org.staff[3], org.staff[4]]
     s.group_save(actor="test", campaign=org.campaign, kind=WorkingGroup.Kind.OFFICE, name="办公室", members=office)
     leaders = [org.staff[0], org.staff[5]]
-    s.group_save(actor="test", campaign=org.campaign, kind=WorkingGroup.Kind.LEADERSHIP, name="领导小组",
-                 members=leaders)
+    s.group_save(
+        actor="test", campaign=org.campaign, kind=WorkingGroup.Kind.LEADERSHIP, name="领导小组", members=leaders
+    )
     return RosterOrg(org=org, batch=batch, staff=batch_staff, office_staff=office, leaders=leaders, start=today)

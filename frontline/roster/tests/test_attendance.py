@@ -17,12 +17,19 @@ from frontline.roster.models import Assignment, Attendance, Roster, RosterVersio
 
 def published_duties(ro: Any, person: Any, *, days: int = 3) -> list[Assignment]:
     """Publish a hand-made roster: the person stands A01's morning shift every day (no solver needed)."""
-    roster = Roster.objects.create(campaign=ro.campaign, name="手排", start_date=ro.start,
-                                   end_date=ro.start + timedelta(days=days - 1))
+    roster = Roster.objects.create(
+        campaign=ro.campaign, name="手排", start_date=ro.start, end_date=ro.start + timedelta(days=days - 1)
+    )
     version = RosterVersion.objects.create(roster=roster, number=1)
     for k in range(days):
-        services.cell_set(actor=ro.office, version=version, day=ro.start + timedelta(days=k),
-                          checkpoint=ro.checkpoint_a, shift="07:00-13:00", staff=[person])
+        services.cell_set(
+            actor=ro.office,
+            version=version,
+            day=ro.start + timedelta(days=k),
+            checkpoint=ro.checkpoint_a,
+            shift="07:00-13:00",
+            staff=[person],
+        )
     RosterVersion.objects.filter(pk=version.pk).update(status=RosterVersion.Status.PUBLISHED)
     return list(version.assignments.order_by("starts_at"))
 
@@ -78,21 +85,37 @@ def test_the_job_flags_absences_once_and_a_late_arrival_still_counts(roster_org:
 def test_inspections_are_logged_and_shown_by_day(roster_org: Any, client_as: Any) -> None:
     leader = roster_org.leaders[0]
     at = timezone.now() - timedelta(hours=1)
-    services.inspection_record(actor=roster_org.leader, campaign=roster_org.campaign, leader=leader,
-                               checkpoint=roster_org.checkpoint_a, at=at, findings="测温规范")
+    services.inspection_record(
+        actor=roster_org.leader,
+        campaign=roster_org.campaign,
+        leader=leader,
+        checkpoint=roster_org.checkpoint_a,
+        at=at,
+        findings="测温规范",
+    )
     with pytest.raises(DomainError) as exc:
-        services.inspection_record(actor=roster_org.leader, campaign=roster_org.campaign, leader=leader,
-                                   checkpoint=roster_org.checkpoint_a, at=timezone.now() + timedelta(days=1))
+        services.inspection_record(
+            actor=roster_org.leader,
+            campaign=roster_org.campaign,
+            leader=leader,
+            checkpoint=roster_org.checkpoint_a,
+            at=timezone.now() + timedelta(days=1),
+        )
     assert exc.value.field == "at"
     day = timezone.localtime(at).date()
     html = client_as(roster_org.leader).get(f"/roster/inspections/?day={day.isoformat()}").content.decode()
     assert "测温规范" in html and leader.name in html
     # Checkpoints not visited that day are listed.
     assert str(Checkpoint.objects.get(code="B01")) in html
-    response = client_as(roster_org.leader).post("/roster/inspections/new/", {
-        "leader": leader.pk, "checkpoint": roster_org.checkpoint_b.pk,
-        "at": timezone.localtime(at).strftime("%Y-%m-%dT%H:%M"), "findings": "物资充足",
-    })
+    response = client_as(roster_org.leader).post(
+        "/roster/inspections/new/",
+        {
+            "leader": leader.pk,
+            "checkpoint": roster_org.checkpoint_b.pk,
+            "at": timezone.localtime(at).strftime("%Y-%m-%dT%H:%M"),
+            "findings": "物资充足",
+        },
+    )
     assert response.status_code == 302
     # Duty staff may look at nothing of the office's and record no inspection.
     assert client_as(roster_org.duty).get("/roster/inspections/new/").status_code == 403

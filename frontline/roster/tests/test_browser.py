@@ -24,7 +24,10 @@ def pick_cell(version: RosterVersion, cp: Any, me: Any) -> tuple[Any, str, Any]:
                 continue
             busy = (
                 version.assignments.filter(day=day, checkpoint__isnull=False)
-                .exclude(shift=shift).exclude(staff=me).select_related("staff").first()
+                .exclude(shift=shift)
+                .exclude(staff=me)
+                .select_related("staff")
+                .first()
             )
             if busy is not None:
                 return day, shift, busy

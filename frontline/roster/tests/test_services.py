@@ -19,8 +19,14 @@ TL = 3.0  # seconds: small instances, short limits
 
 def generate(ro: Any, days: int = 7, **kw: Any) -> RosterVersion:
     return services.roster_create(
-        actor=ro.office, campaign=ro.campaign, name="测试排班", start_date=ro.start,
-        end_date=ro.start + timedelta(days=days - 1), batch=ro.batch, time_limit=TL, **kw,
+        actor=ro.office,
+        campaign=ro.campaign,
+        name="测试排班",
+        start_date=ro.start,
+        end_date=ro.start + timedelta(days=days - 1),
+        batch=ro.batch,
+        time_limit=TL,
+        **kw,
     )
 
 
@@ -62,8 +68,14 @@ def test_it_keeps_older_staff_off_nights_by_a_configurable_limit(roster_org: Any
     older = roster_org.staff[0]
     older.birth_date = roster_org.start.replace(year=roster_org.start.year - 60)
     older.save()
-    services.person_limit_save(actor=roster_org.office, campaign=roster_org.campaign, name="55+", min_age=55,
-                               max_hours_per_day=6, no_nights=True)
+    services.person_limit_save(
+        actor=roster_org.office,
+        campaign=roster_org.campaign,
+        name="55+",
+        min_age=55,
+        max_hours_per_day=6,
+        no_nights=True,
+    )
     version = generate(roster_org)
     mine = list(version.assignments.filter(staff=older))
     assert all(a.shift != "19:00-07:00" for a in mine)
@@ -75,8 +87,13 @@ def test_an_impossible_demand_is_explained_by_checkpoint_day_and_shortfall(roste
 
     # Only two people serve in the batch, but three checkpoints need nine people a day.
     org_services.batch_save(
-        actor="test", batch=roster_org.batch, campaign=roster_org.campaign, number=1,
-        start_date=roster_org.batch.start_date, end_date=roster_org.batch.end_date, staff=roster_org.staff[:2],
+        actor="test",
+        batch=roster_org.batch,
+        campaign=roster_org.campaign,
+        number=1,
+        start_date=roster_org.batch.start_date,
+        end_date=roster_org.batch.end_date,
+        staff=roster_org.staff[:2],
     )
     version = generate(roster_org, days=3)
     assert version.solver_status == "infeasible"
@@ -100,20 +117,25 @@ def test_a_hand_edit_shows_the_breach_and_resolving_keeps_the_locked_cell(roster
     cp = roster_org.checkpoint_a
     # Put someone who already has a shift that day on the morning at A01 as well.
     busy = (
-        version.assignments.filter(day=day).exclude(checkpoint=cp).exclude(checkpoint__isnull=True)
-        .exclude(shift="07:00-13:00").first()
+        version.assignments.filter(day=day)
+        .exclude(checkpoint=cp)
+        .exclude(checkpoint__isnull=True)
+        .exclude(shift="07:00-13:00")
+        .first()
     )
     assert busy is not None
-    breaches = services.cell_set(actor=roster_org.office, version=version, day=day, checkpoint=cp,
-                                 shift="07:00-13:00", staff=[busy.staff])
+    breaches = services.cell_set(
+        actor=roster_org.office, version=version, day=day, checkpoint=cp, shift="07:00-13:00", staff=[busy.staff]
+    )
     hard = [b for b in breaches if b.hard or b.rule == RuleKey.ONE_SHIFT_PER_DAY]
     assert hard, breaches
     assert any(busy.staff.name in b.message for b in hard)
     with pytest.raises(DomainError) as exc:
         services.version_publish(actor=roster_org.office, version=version)
     assert exc.value.code == "roster.breaches"
-    services.cell_lock(actor=roster_org.office, version=version, day=day, checkpoint=cp, shift="07:00-13:00",
-                       locked=True)
+    services.cell_lock(
+        actor=roster_org.office, version=version, day=day, checkpoint=cp, shift="07:00-13:00", locked=True
+    )
     services.roster_resolve(actor=roster_org.office, version=version, time_limit=TL)
     kept = version.assignments.get(day=day, checkpoint=cp, shift="07:00-13:00", staff=busy.staff)
     assert kept.locked
@@ -133,8 +155,14 @@ def test_publishing_a_new_version_supersedes_the_old_and_shows_the_difference(ro
     assert v2.number == 2 and v2.assignments.count() == v1.assignments.count()
     cell = v2.assignments.filter(checkpoint=roster_org.checkpoint_b).order_by("day").last()
     free = next(s for s in roster_org.staff if not v2.assignments.filter(day=cell.day, staff=s).exists())
-    services.cell_set(actor=roster_org.office, version=v2, day=cell.day, checkpoint=roster_org.checkpoint_b,
-                      shift=cell.shift, staff=[free])
+    services.cell_set(
+        actor=roster_org.office,
+        version=v2,
+        day=cell.day,
+        checkpoint=roster_org.checkpoint_b,
+        shift=cell.shift,
+        staff=[free],
+    )
     diff = selectors.version_diff(v2, v1)
     assert [a.staff_id for a in diff.added] == [free.pk]
     assert cell.staff_id in [a.staff_id for a in diff.removed]
@@ -144,8 +172,14 @@ def test_publishing_a_new_version_supersedes_the_old_and_shows_the_difference(ro
     with pytest.raises(DomainError):
         services.version_set_status(actor=roster_org.office, version=v1, status=RosterVersion.Status.PUBLISHED)
     with pytest.raises(DomainError):
-        services.cell_set(actor=roster_org.office, version=v1, day=cell.day, checkpoint=roster_org.checkpoint_b,
-                          shift=cell.shift, staff=[free])
+        services.cell_set(
+            actor=roster_org.office,
+            version=v1,
+            day=cell.day,
+            checkpoint=roster_org.checkpoint_b,
+            shift=cell.shift,
+            staff=[free],
+        )
 
 
 @pytest.mark.django_db(transaction=True)
@@ -188,16 +222,33 @@ def test_isolation_proposes_a_repair_changing_only_that_persons_shifts_and_few_o
 
 @pytest.mark.django_db
 def test_rule_settings_are_stored_per_campaign_and_preferences_stay_soft(roster_org: Any) -> None:
-    services.rule_setting_save(actor=roster_org.office, campaign=roster_org.campaign, key=RuleKey.MAX_SHIFTS_PER_WEEK,
-                               enabled=True, hard=False, weight=7, value=4)
+    services.rule_setting_save(
+        actor=roster_org.office,
+        campaign=roster_org.campaign,
+        key=RuleKey.MAX_SHIFTS_PER_WEEK,
+        enabled=True,
+        hard=False,
+        weight=7,
+        value=4,
+    )
     rule = selectors.rules_for(roster_org.campaign)[RuleKey.MAX_SHIFTS_PER_WEEK]
     assert (rule.hard, rule.weight, rule.value) == (False, 7, 4)
     with pytest.raises(DomainError) as exc:
-        services.rule_setting_save(actor=roster_org.office, campaign=roster_org.campaign, key=RuleKey.CONTINUITY,
-                                   enabled=True, hard=True, weight=1, value=0)
+        services.rule_setting_save(
+            actor=roster_org.office,
+            campaign=roster_org.campaign,
+            key=RuleKey.CONTINUITY,
+            enabled=True,
+            hard=True,
+            weight=1,
+            value=0,
+        )
     assert exc.value.field == "hard"
-    plan = planning.build_plan(services.Roster(campaign=roster_org.campaign, start_date=roster_org.start,
-                                               end_date=roster_org.start + timedelta(days=1)))
+    plan = planning.build_plan(
+        services.Roster(
+            campaign=roster_org.campaign, start_date=roster_org.start, end_date=roster_org.start + timedelta(days=1)
+        )
+    )
     problem = planning.to_problem(plan)
     assert problem.rules.max_shifts_per_week.value == 4 and problem.rules.max_shifts_per_week.hard is False
 
@@ -205,13 +256,24 @@ def test_rule_settings_are_stored_per_campaign_and_preferences_stay_soft(roster_
 @pytest.mark.django_db
 def test_leave_makes_a_person_unavailable(roster_org: Any) -> None:
     person = roster_org.staff[3]
-    services.unavailability_save(actor=roster_org.office, staff=person, kind="leave", start_date=roster_org.start,
-                                 end_date=roster_org.start + timedelta(days=2), reason="事假")
+    services.unavailability_save(
+        actor=roster_org.office,
+        staff=person,
+        kind="leave",
+        start_date=roster_org.start,
+        end_date=roster_org.start + timedelta(days=2),
+        reason="事假",
+    )
     version = generate(roster_org, days=4)
     assert not version.assignments.filter(staff=person, day__lte=roster_org.start + timedelta(days=2)).exists()
     with pytest.raises(DomainError) as exc:
-        services.unavailability_save(actor=roster_org.office, staff=person, kind="leave",
-                                     start_date=roster_org.start, end_date=roster_org.start - timedelta(days=1))
+        services.unavailability_save(
+            actor=roster_org.office,
+            staff=person,
+            kind="leave",
+            start_date=roster_org.start,
+            end_date=roster_org.start - timedelta(days=1),
+        )
     assert exc.value.field == "end_date"
 
 
@@ -222,14 +284,15 @@ def test_a_swap_request_approved_publishes_a_version_with_the_substitute(roster_
     duty = v1.assignments.filter(day__gte=roster_org.start + timedelta(days=2), checkpoint__isnull=False).first()
     requester = duty.staff
     substitute = next(
-        s for s in roster_org.staff
-        if s != requester and not v1.assignments.filter(staff=s, day=duty.day).exists()
+        s for s in roster_org.staff if s != requester and not v1.assignments.filter(staff=s, day=duty.day).exists()
     )
-    swap = services.swap_request(actor=roster_org.duty, requester=requester, duty=duty, substitute=substitute,
-                                 reason="家中有事")
+    swap = services.swap_request(
+        actor=roster_org.duty, requester=requester, duty=duty, substitute=substitute, reason="家中有事"
+    )
     with pytest.raises(DomainError):
-        services.swap_request(actor=roster_org.duty, requester=requester, duty=duty, substitute=substitute,
-                              reason="again")
+        services.swap_request(
+            actor=roster_org.duty, requester=requester, duty=duty, substitute=substitute, reason="again"
+        )
     services.swap_decide(actor=roster_org.office, swap=swap, approve=True)
     current = selectors.published_version(v1.roster)
     assert current.number == 2 and current.kind == RosterVersion.Kind.SWAP

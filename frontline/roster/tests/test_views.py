@@ -19,15 +19,22 @@ TL = 3.0
 
 @pytest.fixture
 def draft(roster_org: Any) -> RosterVersion:
-    return services.roster_create(actor=roster_org.office, campaign=roster_org.campaign, name="本周排班",
-                                  start_date=roster_org.start, end_date=roster_org.start + timedelta(days=3),
-                                  batch=roster_org.batch, time_limit=TL)
+    return services.roster_create(
+        actor=roster_org.office,
+        campaign=roster_org.campaign,
+        name="本周排班",
+        start_date=roster_org.start,
+        end_date=roster_org.start + timedelta(days=3),
+        batch=roster_org.batch,
+        time_limit=TL,
+    )
 
 
 @pytest.mark.django_db
 def test_who_may_open_the_roster_pages(roster_org: Any, client_as: Any) -> None:
-    office, duty, viewer, lawyer = (client_as(u) for u in (roster_org.office, roster_org.duty, roster_org.viewer,
-                                                             roster_org.lawyer))
+    office, duty, viewer, lawyer = (
+        client_as(u) for u in (roster_org.office, roster_org.duty, roster_org.viewer, roster_org.lawyer)
+    )
     assert office.get("/roster/").status_code == 200
     assert viewer.get("/roster/").status_code == 200
     assert duty.get("/roster/").status_code == 403
@@ -40,10 +47,16 @@ def test_who_may_open_the_roster_pages(roster_org: Any, client_as: Any) -> None:
 @pytest.mark.django_db
 def test_generate_from_the_page_then_grid_and_staff_views(roster_org: Any, client_as: Any) -> None:
     c = client_as(roster_org.office)
-    response = c.post("/roster/new/", {
-        "name": "页面生成", "batch": roster_org.batch.pk, "start_date": roster_org.start.isoformat(),
-        "end_date": (roster_org.start + timedelta(days=2)).isoformat(), "time_limit": 3,
-    })
+    response = c.post(
+        "/roster/new/",
+        {
+            "name": "页面生成",
+            "batch": roster_org.batch.pk,
+            "start_date": roster_org.start.isoformat(),
+            "end_date": (roster_org.start + timedelta(days=2)).isoformat(),
+            "time_limit": 3,
+        },
+    )
     assert response.status_code == 302
     version = RosterVersion.objects.get(roster__name="页面生成")
     html = c.get(response["Location"]).content.decode()
@@ -52,8 +65,15 @@ def test_generate_from_the_page_then_grid_and_staff_views(roster_org: Any, clien
     assert name in html
     assert name in c.get(response["Location"] + "?view=staff").content.decode()
     # A wrong date range is refused on the field, in Chinese.
-    bad = c.post("/roster/new/", {"name": "x", "start_date": roster_org.start.isoformat(),
-                                  "end_date": (roster_org.start - timedelta(days=1)).isoformat(), "time_limit": 3})
+    bad = c.post(
+        "/roster/new/",
+        {
+            "name": "x",
+            "start_date": roster_org.start.isoformat(),
+            "end_date": (roster_org.start - timedelta(days=1)).isoformat(),
+            "time_limit": 3,
+        },
+    )
     assert bad.status_code == 200 and 'data-field="end_date"' in bad.content.decode()
 
 
@@ -102,8 +122,13 @@ def test_rules_page_saves_settings_and_refuses_bad_shifts(roster_org: Any, clien
         if hard:
             data[f"{key}-hard"] = "on"
     data["max_shifts_per_week-value"] = 4
-    data.update({"office-office_shift_pattern": "08:00-20:00, 20:00-08:00", "office-office_staff": 1,
-                 "office-leader_rota": "on"})
+    data.update(
+        {
+            "office-office_shift_pattern": "08:00-20:00, 20:00-08:00",
+            "office-office_staff": 1,
+            "office-leader_rota": "on",
+        }
+    )
     assert c.post("/roster/rules/", data).status_code == 302
     assert RuleSetting.objects.get(key="max_shifts_per_week").value == 4
     data["office-office_shift_pattern"] = "8点到20点"
@@ -123,7 +148,7 @@ def test_my_duties_on_a_phone_clock_in_and_calendar_feed(roster_org: Any, client
         assert "clock-button" in html and "富强东门" in html
         response = c.post("/roster/me/clock/", follow=True)
         body = response.content.decode()
-        assert "已于" in body and "签到" in body, body[body.find("<main"):][:1500]
+        assert "已于" in body and "签到" in body, body[body.find("<main") :][:1500]
     token = CalendarToken.objects.get(staff=me).token
     feed = client_as(roster_org.viewer).get(f"/roster/calendar/{token}.ics")
     body = feed.content.decode()
@@ -150,7 +175,9 @@ def test_swap_request_from_the_phone_and_decision_by_the_office(roster_org: Any,
     substitute = roster_org.staff[0]
     c = client_as(roster_org.duty)
     assert c.post(f"/roster/me/swap/{future.pk}/", {"substitute": substitute.pk, "reason": ""}).status_code == 200
-    assert c.post(f"/roster/me/swap/{future.pk}/", {"substitute": substitute.pk, "reason": "孩子生病"}).status_code == 302
+    assert (
+        c.post(f"/roster/me/swap/{future.pk}/", {"substitute": substitute.pk, "reason": "孩子生病"}).status_code == 302
+    )
     office = client_as(roster_org.office)
     assert "孩子生病" in office.get("/roster/swaps/").content.decode()
     from frontline.roster.models import SwapRequest

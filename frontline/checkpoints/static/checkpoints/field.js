@@ -364,6 +364,7 @@
         return;
       }
       showTab("person");
+      state.forceId = null;
       $("id_number").value = p.id_number; $("temperature").value = p.temperature || ""; $("p-doc").value = p.document_type;
       $("p-name").value = p.name || ""; $("p-phone").value = p.phone || ""; $("p-origin").value = p.origin_region || "";
       $("p-arrived").value = p.arrived_on || ""; $("p-purpose").value = p.purpose || ""; $("p-note").value = p.note || "";
