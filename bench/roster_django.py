@@ -49,14 +49,32 @@ def main() -> None:
     ctx = org_demo.load()
     campaign = ctx.campaign
     services.roster_settings_save(
-        actor="bench", campaign=campaign, office_shift_pattern=["08:00-20:00", "20:00-08:00"], office_staff=1,
+        actor="bench",
+        campaign=campaign,
+        office_shift_pattern=["08:00-20:00", "20:00-08:00"],
+        office_staff=1,
         leader_rota=True,
     )
     for key in (RuleKey.MAX_SHIFTS_PER_WEEK, RuleKey.MAX_CONSECUTIVE_DAYS):
-        services.rule_setting_save(actor="bench", campaign=campaign, key=key, enabled=True, hard=True, weight=50, value=6)
-    services.person_limit_save(actor="bench", campaign=campaign, name="55+", min_age=55, max_hours_per_day=6,
-                               no_nights=True)
+        services.rule_setting_save(
+            actor="bench", campaign=campaign, key=key, enabled=True, hard=True, weight=50, value=6
+        )
+    services.person_limit_save(
+        actor="bench", campaign=campaign, name="55+", min_age=55, max_hours_per_day=6, no_nights=True
+    )
     demo.shape_demand(ctx)
+    # As the pages do it: one roster per batch, each solved on its own.
+    per_batch = []
+    for batch in ctx.batches:
+        r = Roster.objects.create(
+            campaign=campaign, batch=batch, name=str(batch), start_date=batch.start_date, end_date=batch.end_date
+        )
+        p = planning.build_plan(r)
+        o = planning.solve(p, time_limit=args.seconds / 3)
+        prob = planning.to_problem(p)
+        chk = checker.check_roster(prob, [(c.staff, (c.day, c.post, c.shift)) for c in o.cells])
+        per_batch.append((batch, planning.describe(p), o, chk))
+        print(batch, o.status, o.objective, o.bound, o.gap, o.first_solution_seconds, len(chk.hard))
     first, last = ctx.batches[0].start_date, ctx.batches[-1].end_date
     roster = Roster.objects.create(campaign=campaign, name="bench", start_date=first, end_date=last)
     setup_s = time.monotonic() - t0
@@ -91,8 +109,8 @@ def main() -> None:
         "",
         f"The demo organisation ({len(ctx.staff)} staff, 21 checkpoints, 3 batches) is built in a scratch SQLite "
         f"database; the roster covers {first} to {last} ({size['days']} days) for every batch. Demand as the demo "
-        "sets it: three checkpoints round the clock (07-13, 13-19, 19-07, a party member wanted on each shift), "
-        "eighteen with one day shift, office duty 08-20 and 20-08; a six-day week; staff aged 55+ at most 6 h a "
+        "sets it: two checkpoints round the clock (07-13, 13-19, 19-07, a party member wanted on each shift), "
+        "nineteen with one day shift, office duty 08-20 and 20-08; a six-day week; staff aged 55+ at most 6 h a "
         "day and no nights; leave and health measures as recorded. The result is read back as cells and every "
         "hard rule is verified by `checker.check_roster` on a problem rebuilt from the database.",
         "",
@@ -110,6 +128,18 @@ def main() -> None:
         f"| wall time | {outcome.seconds:.1f} s |",
         f"| duties written | {len(cells)} |",
         f"| hard-rule breaches found by the checker | {len(check.hard)} |",
+        "",
+        "## Batch by batch, as the roster pages generate them",
+        "",
+        f"Each batch's whole window solved on its own with {args.seconds / 3:.0f} s, then checked.",
+        "",
+        "| batch | days | staff | first feasible | status | objective | bound | gap | hard breaches |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        *[
+            f"| {b} | {d['days']} | {d['people']} | {sec(o.first_solution_seconds)} | {o.status} | {o.objective} | "
+            f"{o.bound} | {pct(o.gap)} | {len(c.hard)} |"
+            for b, d, o, c in per_batch
+        ],
         "",
         "Targets (issue 5): a feasible roster in under 10 s; optimal or a gap of at most 1 % within 60 s.",
         "",

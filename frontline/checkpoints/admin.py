@@ -35,7 +35,16 @@ class SelfRegistrationAdmin(admin.ModelAdmin):
 
 @admin.register(DailyTally)
 class DailyTallyAdmin(admin.ModelAdmin):
-    list_display = ["day", "checkpoint", "people_in", "people_out", "vehicles", "turned_back", "fever_events", "high_risk"]
+    list_display = [
+        "day",
+        "checkpoint",
+        "people_in",
+        "people_out",
+        "vehicles",
+        "turned_back",
+        "fever_events",
+        "high_risk",
+    ]
     list_filter = ["day"]
 
     def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]

@@ -189,7 +189,9 @@ def _parse_items(schema: type[Schema], items: list[dict[str, Any]]) -> tuple[lis
     """Validate each raw item on its own, so one bad item does not refuse the others."""
     if len(items) > MAX_BATCH:
         raise DomainError(
-            gettext("Items: send at most %(n)s records at a time.") % {"n": MAX_BATCH}, code="items.too_many", field="items"
+            gettext("Items: send at most %(n)s records at a time.") % {"n": MAX_BATCH},
+            code="items.too_many",
+            field="items",
         )
     parsed: list[Any] = []
     bad: dict[int, dict[str, Any]] = {}
@@ -262,7 +264,9 @@ def passage_create(request: HttpRequest, payload: PassageIn) -> Any:
         result = services.passage_record(actor=request.user, data=payload.data(), source=Source.API)
     except services.RecordInvalid as exc:
         return _invalid(request, exc)
-    passage = Passage.objects.select_related("checkpoint").get(client_uuid=result.client_uuid)
+    passage = result.obj if result.status == "created" else None
+    if passage is None:
+        passage = Passage.objects.select_related("checkpoint").get(client_uuid=result.client_uuid)
     passage.result = result.status  # type: ignore[attr-defined]
     return Status(201 if result.status == "created" else 200, passage)
 
@@ -278,7 +282,7 @@ def passage_batch(request: HttpRequest, payload: BatchIn) -> dict[str, Any]:
 def passage_list(
     request: HttpRequest,
     checkpoint: int | None = None,
-    date: date | None = None,  # noqa: A002  (the API's filter name)
+    date: date | None = None,
     date_from: date | None = None,
     date_to: date | None = None,
     fever: bool | None = None,
@@ -401,7 +405,9 @@ def vehicle_create(request: HttpRequest, payload: VehicleIn) -> Any:
         result = services.vehicle_record(actor=request.user, data=payload.data(), source=Source.API)
     except services.RecordInvalid as exc:
         return _invalid(request, exc)
-    vehicle = VehiclePassage.objects.select_related("checkpoint").get(client_uuid=result.client_uuid)
+    vehicle = result.obj if result.status == "created" else None
+    if vehicle is None:
+        vehicle = VehiclePassage.objects.select_related("checkpoint").get(client_uuid=result.client_uuid)
     vehicle.result = result.status  # type: ignore[attr-defined]
     return Status(201 if result.status == "created" else 200, vehicle)
 
@@ -417,7 +423,7 @@ def vehicle_batch(request: HttpRequest, payload: BatchIn) -> dict[str, Any]:
 def vehicle_list(
     request: HttpRequest,
     checkpoint: int | None = None,
-    date: date | None = None,  # noqa: A002
+    date: date | None = None,
     date_from: date | None = None,
     date_to: date | None = None,
     outcome: str | None = None,

@@ -17,7 +17,9 @@ class SelfRegistrationForm(StyledFormMixin, forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text", "autocapitalize": "characters"}),
     )
-    phone = forms.CharField(label=_("Mobile number"), max_length=20, required=False, widget=forms.TextInput(attrs={"inputmode": "tel"}))
+    phone = forms.CharField(
+        label=_("Mobile number"), max_length=20, required=False, widget=forms.TextInput(attrs={"inputmode": "tel"})
+    )
     origin_region = forms.CharField(
         label=_("Coming from (region)"),
         required=False,
@@ -27,7 +29,10 @@ class SelfRegistrationForm(StyledFormMixin, forms.Form):
     )
     arrived_on = forms.DateField(label=_("Arrived in the district on"), required=False, widget=DateInput())
     symptoms = forms.MultipleChoiceField(
-        label=_("Symptoms"), choices=Symptom.choices, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Symptoms"),
+        choices=Symptom.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input me-1"}),
     )
     consent = forms.BooleanField(
         label=_("I agree that my details are used for epidemic prevention at this checkpoint."), required=False

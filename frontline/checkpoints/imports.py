@@ -22,10 +22,22 @@ H_NAME, H_DOC_TYPE, H_NUMBER, H_PHONE = _("Name"), _("Document type"), _("Docume
 H_TEMP, H_SYMPTOMS, H_FROM, H_ARRIVED = _("Temperature"), _("Symptoms"), _("Coming from (region code)"), _("Arrived on")
 H_PURPOSE, H_OUTCOME, H_NOTE = _("Purpose"), _("Outcome"), _("Note")
 HEADERS = [
-    H_CHECKPOINT, H_DATE, H_TIME, H_DIRECTION, H_NAME, H_DOC_TYPE, H_NUMBER, H_PHONE, H_TEMP, H_SYMPTOMS,
-    H_FROM, H_ARRIVED, H_PURPOSE, H_OUTCOME, H_NOTE,
+    H_CHECKPOINT,
+    H_DATE,
+    H_TIME,
+    H_DIRECTION,
+    H_NAME,
+    H_DOC_TYPE,
+    H_NUMBER,
+    H_PHONE,
+    H_TEMP,
+    H_SYMPTOMS,
+    H_FROM,
+    H_ARRIVED,
+    H_PURPOSE,
+    H_OUTCOME,
+    H_NOTE,
 ]
-
 
 
 @dataclass
@@ -61,18 +73,18 @@ def _parse(values: dict[Any, Any], *, codes: dict[str, int], file_key: str, numb
     outcomes, symptoms = _labels(Outcome.choices), _labels(Symptom.choices)
 
     def get(header: Any) -> str:
-        return cell_text(values.get(header))
+        return cell_text(values.get(str(header)))
 
     code = get(H_CHECKPOINT).upper()
     checkpoint_id = codes.get(code, -1)
     day = time_of_day = None
     try:
-        day = cell_date(values.get(H_DATE))
+        day = cell_date(values.get(str(H_DATE)))
     except ValueError:
         pass
     if day is None:
         reasons.append(str(_("Date: enter the date as YYYY-MM-DD.")))
-    raw_time = values.get(H_TIME)
+    raw_time = values.get(str(H_TIME))
     if isinstance(raw_time, time):
         time_of_day = raw_time
     elif isinstance(raw_time, datetime):
@@ -84,7 +96,7 @@ def _parse(values: dict[Any, Any], *, codes: dict[str, int], file_key: str, numb
             reasons.append(str(_("Time: enter the time as HH:MM.")))
     arrived = None
     try:
-        arrived = cell_date(values.get(H_ARRIVED))
+        arrived = cell_date(values.get(str(H_ARRIVED)))
     except ValueError:
         reasons.append(str(_("Arrived on: enter the date as YYYY-MM-DD.")))
     at = timezone.make_aware(datetime.combine(day, time_of_day or time(12, 0))) if day else None
@@ -118,7 +130,7 @@ def passages_import(*, actor: Any, upload: IO[bytes]) -> ImportResult:
 
     rows = read_rows(io.BytesIO(content), HEADERS)
     # The template's notes sit below the data: a row with only its first cell filled is not a record.
-    rows = [(n, v) for n, v in rows if any(cell_text(v.get(h)) for h in HEADERS[1:])]
+    rows = [(n, v) for n, v in rows if any(cell_text(v.get(str(h))) for h in HEADERS[1:])]
     if not rows:
         raise DomainError(_("File: the sheet has no rows to import."), code="import.empty", field="file")
     codes = {c.code.upper(): c.pk for c in Checkpoint.objects.all()}
@@ -147,15 +159,30 @@ def passages_import(*, actor: Any, upload: IO[bytes]) -> ImportResult:
 def template_sheet() -> Sheet:
     today = timezone.localdate()
     example = [
-        "QS01", today.isoformat(), "08:30", str(Direction.IN.label), "张三", str(DocumentType.RESIDENT_ID.label),
-        "150204199001011239", "13800001111", 36.5, "", "150204", "", "上班", str(Outcome.ALLOWED.label), "",
+        "QS01",
+        today.isoformat(),
+        "08:30",
+        str(Direction.IN.label),
+        "张三",
+        str(DocumentType.RESIDENT_ID.label),
+        "150204199001011239",
+        "13800001111",
+        36.5,
+        "",
+        "150204",
+        "",
+        "上班",
+        str(Outcome.ALLOWED.label),
+        "",
     ]
     return Sheet(
         _("Passages"),
         HEADERS,
         [example],
         notes=[
-            _("One row per person. Required: checkpoint code, date, document number, temperature (people coming in), outcome."),
+            _(
+                "One row per person. Required: checkpoint code, date, document number, temperature (people coming in), outcome."
+            ),
             _("Outcome: %(values)s. Symptoms, separated by commas: %(symptoms)s.")
             % {
                 "values": "、".join(str(label) for _v, label in Outcome.choices),

@@ -28,7 +28,9 @@ KERNEL_MESSAGES = [
     gettext_noop("Licence plate: %(char)s is not the abbreviation of a mainland province."),
     gettext_noop("Licence plate: the second character must be an issuing-authority letter (A to Z, not I)."),
     gettext_noop("Licence plate: the letters I and O are not used in the serial number."),
-    gettext_noop("Licence plate: %(serial)s is not a new-energy serial number (small vehicles: D, F or another type letter, a letter or digit, then 4 digits; large vehicles: 5 digits, then D or F)."),
+    gettext_noop(
+        "Licence plate: %(serial)s is not a new-energy serial number (small vehicles: D, F or another type letter, a letter or digit, then 4 digits; large vehicles: 5 digits, then D or F)."
+    ),
     gettext_noop("Licence plate: Hong Kong and Macao plates (港/澳) are issued only as 粤Z."),
     gettext_noop("Licence plate: %(serial)s is not a valid serial number."),
 ]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-import uuid
 from datetime import date
 from decimal import Decimal
 
@@ -80,14 +79,21 @@ class VehiclePassage(models.Model):
     day = models.DateField(_("date"))
     direction = models.CharField(_("direction"), max_length=3, choices=Direction.choices, default=Direction.IN)
     plate = models.CharField(_("licence plate"), max_length=10, db_index=True)
-    vehicle_type = models.CharField(_("vehicle type"), max_length=12, choices=VehicleType.choices, default=VehicleType.CAR)
+    vehicle_type = models.CharField(
+        _("vehicle type"), max_length=12, choices=VehicleType.choices, default=VehicleType.CAR
+    )
     occupants = models.PositiveSmallIntegerField(_("occupants"), default=1)
     origin_region = models.CharField(_("coming from"), max_length=6, blank=True)
     high_risk = models.BooleanField(_("high-risk origin"), default=False)
     outcome = models.CharField(_("outcome"), max_length=12, choices=VehicleOutcome.choices)
     note = models.TextField(_("note"), blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     source = models.CharField(_("source"), max_length=8, choices=Source.choices, default=Source.FIELD)
     client_uuid = models.UUIDField(_("client UUID"), unique=True)
@@ -99,7 +105,9 @@ class VehiclePassage(models.Model):
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["checkpoint", "day"], name="vehicle_checkpoint_day")]
         constraints = [
-            models.CheckConstraint(condition=Q(occupants__gte=1) & Q(occupants__lte=80), name="vehicle_occupants_range"),
+            models.CheckConstraint(
+                condition=Q(occupants__gte=1) & Q(occupants__lte=80), name="vehicle_occupants_range"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -144,7 +152,12 @@ class Passage(models.Model):
         related_name="occupant_passages",
     )
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     source = models.CharField(_("source"), max_length=8, choices=Source.choices, default=Source.FIELD)
     client_uuid = models.UUIDField(_("client UUID"), unique=True)
@@ -160,7 +173,8 @@ class Passage(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(temperature__isnull=True) | Q(temperature__gte=TEMPERATURE_MIN, temperature__lte=TEMPERATURE_MAX),
+                condition=Q(temperature__isnull=True)
+                | Q(temperature__gte=TEMPERATURE_MIN, temperature__lte=TEMPERATURE_MAX),
                 name="passage_temperature_plausible",
             ),
             models.CheckConstraint(condition=Q(fever=False) | Q(fever_event=True), name="passage_fever_is_event"),
@@ -201,7 +215,12 @@ class SelfRegistration(models.Model):
     consented_at = models.DateTimeField(_("consent given at"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     passage = models.OneToOneField(
-        Passage, verbose_name=_("passage"), null=True, blank=True, on_delete=models.SET_NULL, related_name="self_registration"
+        Passage,
+        verbose_name=_("passage"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="self_registration",
     )
     created_at = models.DateTimeField(_("submitted at"), default=timezone.now, db_index=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)

@@ -28,9 +28,7 @@ from frontline.org.selectors import current_campaign
 DEFAULT_FEVER_THRESHOLD = Decimal("37.3")
 
 
-def tallies_for(
-    *, day_from: date, day_to: date, checkpoint_ids: Iterable[int] | None = None
-) -> QuerySet[DailyTally]:
+def tallies_for(*, day_from: date, day_to: date, checkpoint_ids: Iterable[int] | None = None) -> QuerySet[DailyTally]:
     """Return the daily counters of checkpoints between two local days (inclusive)."""
     qs = DailyTally.objects.filter(day__gte=day_from, day__lte=day_to).select_related("checkpoint__community")
     if checkpoint_ids is not None:
@@ -64,7 +62,9 @@ def today_counts(checkpoint_ids: Iterable[int]) -> dict[int, dict[str, int]]:
     }
 
 
-def tally_recount(*, day_from: date | None = None, day_to: date | None = None) -> dict[tuple[int, date], dict[str, int]]:
+def tally_recount(
+    *, day_from: date | None = None, day_to: date | None = None
+) -> dict[tuple[int, date], dict[str, int]]:
     """Count again from the passage tables what the tallies should say (for checks, never pages)."""
     people = Passage.objects.all()
     vehicles = VehiclePassage.objects.all()
@@ -125,7 +125,9 @@ def recent_passages(id_number_hash: str, *, limit: int = 5) -> list[Passage]:
     """Return a person's last passages (by blind index), newest first."""
     if not id_number_hash:
         return []
-    return list(Passage.objects.filter(id_number_hash=id_number_hash).select_related("checkpoint").order_by("-at")[:limit])
+    return list(
+        Passage.objects.filter(id_number_hash=id_number_hash).select_related("checkpoint").order_by("-at")[:limit]
+    )
 
 
 def seen_elsewhere_today(id_number_hash: str, *, checkpoint_id: int | None, day: date) -> list[str]:

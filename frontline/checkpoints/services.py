@@ -321,7 +321,9 @@ def _arrival(raw: date | None, day: date) -> date | None:
 # --- passages of people ------------------------------------------------------------------------
 
 
-def _prepare_passage(ctx: _Context, data: PassageData, vehicles: dict[uuid.UUID, VehiclePassage], source: str) -> Passage:
+def _prepare_passage(
+    ctx: _Context, data: PassageData, vehicles: dict[uuid.UUID, VehiclePassage], source: str
+) -> Passage:
     c = _Collector()
     client_uuid = c.run(_uuid, data.client_uuid)
     checkpoint = c.run(_checkpoint, ctx, data.checkpoint_id)
@@ -329,7 +331,11 @@ def _prepare_passage(ctx: _Context, data: PassageData, vehicles: dict[uuid.UUID,
     at, day = when if when else (ctx.now, timezone.localdate(ctx.now))
     direction = c.run(_choice, data.direction or Direction.IN, Direction, field="direction", label=_("Direction"))
     document_type = c.run(
-        _choice, data.document_type or DocumentType.RESIDENT_ID, DocumentType, field="document_type", label=_("Document type")
+        _choice,
+        data.document_type or DocumentType.RESIDENT_ID,
+        DocumentType,
+        field="document_type",
+        label=_("Document type"),
     )
     number = c.run(_document, document_type or DocumentType.RESIDENT_ID, data.id_number, day=day)
     phone = c.run(validate_mobile, data.phone, field="phone") if (data.phone or "").strip() else ""
@@ -346,7 +352,9 @@ def _prepare_passage(ctx: _Context, data: PassageData, vehicles: dict[uuid.UUID,
         key = c.run(_uuid, data.vehicle_uuid)
         vehicle = vehicles.get(key) if key else None
         if key and vehicle is None:
-            c.fail(_("Vehicle: no vehicle was recorded with this UUID."), code="vehicle_uuid.unknown", field="vehicle_uuid")
+            c.fail(
+                _("Vehicle: no vehicle was recorded with this UUID."), code="vehicle_uuid.unknown", field="vehicle_uuid"
+            )
     if c.errors:
         raise RecordInvalid(c.errors)
     assert checkpoint is not None and client_uuid is not None
@@ -582,9 +590,7 @@ def _occupants(raw: Any) -> int:
     except (TypeError, ValueError):
         value = -1
     if not 1 <= value <= 80:
-        raise DomainError(
-            _("Occupants: enter a number from 1 to 80."), code="occupants.range", field="occupants"
-        )
+        raise DomainError(_("Occupants: enter a number from 1 to 80."), code="occupants.range", field="occupants")
     return value
 
 
@@ -747,7 +753,9 @@ def self_registration_confirm(
         result = passage_record(actor=actor, data=data, source=Source.QR)
         locked.passage = result.obj if result.status == "created" else Passage.objects.get(client_uuid=data.client_uuid)
         locked.save(update_fields=["status", "decided_at", "passage"])
-        audit_record(actor=actor, action="self_registration.confirm", target=locked, changes={"passage": locked.passage_id})
+        audit_record(
+            actor=actor, action="self_registration.confirm", target=locked, changes={"passage": locked.passage_id}
+        )
     registration.refresh_from_db()
     return locked.passage  # type: ignore[return-value]
 

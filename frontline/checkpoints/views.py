@@ -71,7 +71,9 @@ def field(request: HttpRequest) -> HttpResponse:
         "document_types": DocumentType.choices,
         "directions": Direction.choices,
         "field_config": {
-            "checkpoints": [{"id": c.pk, "code": c.code, "name": c.name, "community": c.community.name} for c in checkpoints],
+            "checkpoints": [
+                {"id": c.pk, "code": c.code, "name": c.name, "community": c.community.name} for c in checkpoints
+            ],
             "feverThreshold": rules["fever_threshold"],
             "highRisk": rules["high_risk_names"],
             "urls": {
@@ -101,7 +103,9 @@ def field(request: HttpRequest) -> HttpResponse:
                 "age": gettext("%(n)s years"),
                 "fever": gettext("Fever: %(t)s °C is at or above %(limit)s °C. Refer to the health department."),
                 "implausible": gettext("Temperature: %(t)s °C is not a plausible body temperature (35.0–42.5 °C)."),
-                "highRisk": gettext("High-risk origin: %(region)s. Check the arrival date; home isolation may be needed."),
+                "highRisk": gettext(
+                    "High-risk origin: %(region)s. Check the arrival date; home isolation may be needed."
+                ),
                 "dryCough": gettext("Dry cough: refer to the health department."),
                 "pickCheckpoint": gettext("Choose your checkpoint first."),
                 "needId": gettext("Enter the ID number."),
@@ -201,7 +205,11 @@ def passage_list_page(request: HttpRequest) -> ListPage:
         actions=[
             (_("Export to Excel"), reverse("checkpoints:passage_export") + "?" + request.GET.urlencode(), "download"),
         ]
-        + ([(_("Import paper sheets"), reverse("checkpoints:passage_import"), "upload")] if can(request.user, "passage.record") else []),
+        + (
+            [(_("Import paper sheets"), reverse("checkpoints:passage_import"), "upload")]
+            if can(request.user, "passage.record")
+            else []
+        ),
     )
 
 
@@ -231,17 +239,42 @@ def passage_export(request: HttpRequest) -> HttpResponse:
     require(request.user, "passage.view")
     qs, _state = apply_list_params(request, _passages(request), passage_list_page(request))
     headers = [
-        _("Time"), _("Checkpoint"), _("Direction"), _("Name"), _("Document type"), _("Document number"), _("Phone"),
-        _("Temperature"), _("Fever"), _("Symptoms"), _("Coming from"), _("High-risk origin"), _("Arrived on"),
-        _("Purpose"), _("Outcome"), _("Note"), _("Recorded by"),
+        _("Time"),
+        _("Checkpoint"),
+        _("Direction"),
+        _("Name"),
+        _("Document type"),
+        _("Document number"),
+        _("Phone"),
+        _("Temperature"),
+        _("Fever"),
+        _("Symptoms"),
+        _("Coming from"),
+        _("High-risk origin"),
+        _("Arrived on"),
+        _("Purpose"),
+        _("Outcome"),
+        _("Note"),
+        _("Recorded by"),
     ]
     rows = [
         (
-            timezone.localtime(p.at).strftime("%Y-%m-%d %H:%M"), p.checkpoint.name, p.get_direction_display(), p.name,
-            p.get_document_type_display(), mask_id_number(p.id_number), mask_phone(p.phone),
-            float(p.temperature) if p.temperature is not None else None, gettext("Yes") if p.fever_event else "",
-            "、".join(str(Symptom(s).label) for s in p.symptoms), _region_label(p.origin_region),
-            gettext("Yes") if p.high_risk else "", p.arrived_on, p.purpose, p.get_outcome_display(), p.note,
+            timezone.localtime(p.at).strftime("%Y-%m-%d %H:%M"),
+            p.checkpoint.name,
+            p.get_direction_display(),
+            p.name,
+            p.get_document_type_display(),
+            mask_id_number(p.id_number),
+            mask_phone(p.phone),
+            float(p.temperature) if p.temperature is not None else None,
+            gettext("Yes") if p.fever_event else "",
+            "、".join(str(Symptom(s).label) for s in p.symptoms),
+            _region_label(p.origin_region),
+            gettext("Yes") if p.high_risk else "",
+            p.arrived_on,
+            p.purpose,
+            p.get_outcome_display(),
+            p.note,
             p.recorded_by.display_name if p.recorded_by else p.get_source_display(),
         )
         for p in qs.iterator(chunk_size=2000)
@@ -269,10 +302,14 @@ def vehicle_list_page(request: HttpRequest) -> ListPage:
             Filter("checkpoint", _("Checkpoint"), _checkpoint_choices(request), lookup="checkpoint_id"),
             Filter("day", _("Date"), _recent_days()),
             Filter("outcome", _("Outcome"), VehicleOutcome.choices),
-            Filter("high_risk", _("High-risk origin"), [("1", _("Yes"))], apply=lambda qs, v: qs.filter(high_risk=True)),
+            Filter(
+                "high_risk", _("High-risk origin"), [("1", _("Yes"))], apply=lambda qs, v: qs.filter(high_risk=True)
+            ),
         ],
         default_sort="-at",
-        actions=[(_("Export to Excel"), reverse("checkpoints:vehicle_export") + "?" + request.GET.urlencode(), "download")],
+        actions=[
+            (_("Export to Excel"), reverse("checkpoints:vehicle_export") + "?" + request.GET.urlencode(), "download")
+        ],
     )
 
 
@@ -288,11 +325,28 @@ def vehicle_export(request: HttpRequest) -> HttpResponse:
     require(request.user, "passage.view")
     qs = scope(VehiclePassage.objects.select_related("checkpoint"), request.user)
     qs, _state = apply_list_params(request, qs, vehicle_list_page(request))
-    headers = [_("Time"), _("Checkpoint"), _("Licence plate"), _("Vehicle type"), _("Occupants"), _("Coming from"), _("High-risk origin"), _("Outcome"), _("Note")]
+    headers = [
+        _("Time"),
+        _("Checkpoint"),
+        _("Licence plate"),
+        _("Vehicle type"),
+        _("Occupants"),
+        _("Coming from"),
+        _("High-risk origin"),
+        _("Outcome"),
+        _("Note"),
+    ]
     rows = [
         (
-            timezone.localtime(v.at).strftime("%Y-%m-%d %H:%M"), v.checkpoint.name, v.plate, v.get_vehicle_type_display(),
-            v.occupants, _region_label(v.origin_region), gettext("Yes") if v.high_risk else "", v.get_outcome_display(), v.note,
+            timezone.localtime(v.at).strftime("%Y-%m-%d %H:%M"),
+            v.checkpoint.name,
+            v.plate,
+            v.get_vehicle_type_display(),
+            v.occupants,
+            _region_label(v.origin_region),
+            gettext("Yes") if v.high_risk else "",
+            v.get_outcome_display(),
+            v.note,
         )
         for v in qs
     ]
@@ -341,15 +395,17 @@ def tallies(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(checkpoint__community_id=int(community_id))
     rows = list(qs)
     by_day: dict[date, dict[str, int]] = {}
+    rows_of_day: dict[date, list[DailyTally]] = {}
     for r in rows:
         day = by_day.setdefault(r.day, {name: 0 for name in DailyTally.COUNTERS})
         for name in DailyTally.COUNTERS:
             day[name] += getattr(r, name)
-    totals = {name: sum(getattr(r, name) for r in rows) for name in DailyTally.COUNTERS}
+        rows_of_day.setdefault(r.day, []).append(r)
+    totals = {name: sum(day[name] for day in by_day.values()) for name in DailyTally.COUNTERS}
     context = {
         "title": _("Daily tallies"),
         "rows": rows,
-        "by_day": sorted(by_day.items(), reverse=True),
+        "days": [(d, by_day[d], rows_of_day[d]) for d in sorted(by_day, reverse=True)],
         "totals": totals,
         "day_from": day_from,
         "day_to": day_to,
@@ -388,10 +444,13 @@ def passage_import(request: HttpRequest) -> HttpResponse:
         if result and not result.errors:
             messages.success(
                 request,
-                gettext("Imported %(n)s passages (%(d)s were imported before).") % {"n": result.created, "d": result.duplicates},
+                gettext("Imported %(n)s passages (%(d)s were imported before).")
+                % {"n": result.created, "d": result.duplicates},
             )
             return redirect("checkpoints:passage_list")
-    return render(request, "checkpoints/import.html", {"form": form, "result": result, "title": _("Import paper sheets")})
+    return render(
+        request, "checkpoints/import.html", {"form": form, "result": result, "title": _("Import paper sheets")}
+    )
 
 
 @login_required
@@ -471,8 +530,10 @@ def qr_register(request: HttpRequest, token: Any) -> HttpResponse:
         key = f"checkpoints.qr:{request_ip(request)}:{checkpoint.pk}"
         if not rate_limit_hit(key=key, limit=settings.FRONTLINE_RATE_LIMIT_PER_HOUR, window=timedelta(hours=1)):
             return render(
-                request, "checkpoints/qr_register.html",
-                {"form": form, "checkpoint": checkpoint, "limited": True, "title": checkpoint.name}, status=429,
+                request,
+                "checkpoints/qr_register.html",
+                {"form": form, "checkpoint": checkpoint, "limited": True, "title": checkpoint.name},
+                status=429,
             )
         if form.is_valid():
             data = dict(form.cleaned_data)
@@ -480,10 +541,13 @@ def qr_register(request: HttpRequest, token: Any) -> HttpResponse:
             registration = _submit(form, checkpoint, data)
             if registration is not None:
                 return render(
-                    request, "checkpoints/qr_receipt.html",
+                    request,
+                    "checkpoints/qr_receipt.html",
                     {"registration": registration, "checkpoint": checkpoint, "title": _("Registered")},
                 )
-    return render(request, "checkpoints/qr_register.html", {"form": form, "checkpoint": checkpoint, "title": checkpoint.name})
+    return render(
+        request, "checkpoints/qr_register.html", {"form": form, "checkpoint": checkpoint, "title": checkpoint.name}
+    )
 
 
 def _submit(form: SelfRegistrationForm, checkpoint: Checkpoint, data: dict[str, Any]) -> Any:
@@ -500,11 +564,21 @@ def checkpoint_hook(request: HttpRequest, checkpoint: Checkpoint) -> list[dict[s
     if not can(request.user, "passage.view"):
         return []
     tally = DailyTally.objects.filter(checkpoint=checkpoint, day=timezone.localdate()).first()
-    values = [getattr(tally, name, 0) if tally else 0 for name in ("people_in", "people_out", "vehicles", "turned_back", "fever_events", "high_risk")]
+    values = [
+        getattr(tally, name, 0) if tally else 0
+        for name in ("people_in", "people_out", "vehicles", "turned_back", "fever_events", "high_risk")
+    ]
     return [
         {
             "title": _("Today at this checkpoint"),
-            "headers": [_("People in"), _("People out"), _("Vehicles"), _("Turned back"), _("Fever or dry cough"), _("High-risk arrivals")],
+            "headers": [
+                _("People in"),
+                _("People out"),
+                _("Vehicles"),
+                _("Turned back"),
+                _("Fever or dry cough"),
+                _("High-risk arrivals"),
+            ],
             "rows": [values],
         },
         {
@@ -525,4 +599,3 @@ def _link(url: str, label: str) -> Any:
     from django.utils.html import format_html
 
     return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, label)
-

@@ -25,7 +25,7 @@ class DeskConfig(AppConfig):
             location="",
             description="已删除",
             handling="",
-            answer="",
+            answer="已删除",
         )
         register_personal_fields(
             LegalAidRequest, requester_name="已删除", requester_phone="", description="已删除", rating_comment=""

@@ -14,17 +14,20 @@ from frontline.roster.models import Assignment, Attendance, RosterVersion, RuleK
 
 ACTOR = "load_demo"
 DAY_SHIFTS = ["07:00-13:00", "13:00-19:00"]
+MAIN_CHECKPOINTS = 2
 
 
 def shape_demand(ctx: Any) -> None:
-    """Size demand to the article's record (1,300+ person-times in 56 days, ~23 a day).
+    """Size demand to the article's record (1,300+ person-times in 56 days) and the smallest batch.
 
-    The first checkpoint of each of three communities is staffed round the clock with a
-    party member on every shift; the other eighteen have one person on one day shift.
-    Two people on three shifts at all 21 points would need three times a batch.
+    Two checkpoints are staffed round the clock with a party member wanted on every shift;
+    the other nineteen have one person on one day shift: 24 a day at the checkpoints and 2
+    on office duty, some 1,400 over the campaign. The third batch (about 31 people on a
+    six-day week) can give at most ~26 a day, so two people on three shifts at all 21
+    points (126 a day) would need four times a batch.
     """
     for n, cp in enumerate(ctx.checkpoints):
-        main = n < 3
+        main = n < MAIN_CHECKPOINTS
         checkpoint_save(
             actor=ACTOR,
             checkpoint=cp,

@@ -15,12 +15,12 @@ from frontline.roster.models import ALWAYS_SOFT, RULE_DEFAULTS, PersonLimit, Rul
 
 
 class RosterCreateForm(StyledFormMixin, forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=_("Roster name"), max_length=100)
     batch = forms.ModelChoiceField(
         label=_("Batch"), queryset=Batch.objects.none(), required=False, empty_label=_("All batches")
     )
-    start_date = forms.DateField(label=_("From"), widget=DateInput())
-    end_date = forms.DateField(label=_("To"), widget=DateInput())
+    start_date = forms.DateField(label=_("First day"), widget=DateInput())
+    end_date = forms.DateField(label=_("Last day"), widget=DateInput())
     time_limit = forms.IntegerField(label=_("Solver time limit (seconds)"), min_value=1, max_value=120, initial=20)
 
     def __init__(self, *args: Any, campaign: Campaign, **kwargs: Any) -> None:
@@ -36,18 +36,31 @@ class RosterCreateForm(StyledFormMixin, forms.Form):
         self.initial.setdefault("name", _("Duty roster from %(day)s") % {"day": today.isoformat()})
 
 
+class StaffChoiceField(forms.ModelMultipleChoiceField):
+    """Staff as check boxes, each labelled with what the person already stands that day."""
+
+    busy: dict[int, str]
+
+    def label_from_instance(self, obj: Any) -> str:
+        note = getattr(self, "busy", {}).get(obj.pk)
+        return f"{obj.name}（{note}）" if note else obj.name
+
+
 class CellForm(StyledFormMixin, forms.Form):
-    staff = forms.ModelMultipleChoiceField(
+    staff = StaffChoiceField(
         label=_("Staff on this shift"),
         queryset=Staff.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 12}),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     locked = forms.BooleanField(label=_("Lock this cell (re-solving keeps it)"), required=False)
 
-    def __init__(self, *args: Any, staff_qs: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, staff_qs: Any, busy: dict[int, str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["staff"].queryset = staff_qs  # type: ignore[attr-defined]
+        field = self.fields["staff"]
+        field.queryset = staff_qs  # type: ignore[attr-defined]
+        field.busy = busy or {}  # type: ignore[attr-defined]
+        field.widget.attrs["class"] = "form-check-input"
 
 
 class RuleForm(StyledFormMixin, forms.Form):

@@ -74,10 +74,10 @@ def roster_list(request: HttpRequest) -> HttpResponse:
     page = ListPage(
         title=_("Duty rosters"),
         columns=[
-            Column(_("Name"), "name", sort="name", link=True),
+            Column(_("Roster name"), "name", sort="name", link=True),
             Column(_("Batch"), lambda r: r.batch or gettext("All batches")),
-            Column(_("From"), "start_date", sort="start_date"),
-            Column(_("To"), "end_date", sort="end_date"),
+            Column(_("First day"), "start_date", sort="start_date"),
+            Column(_("Last day"), "end_date", sort="end_date"),
             Column(_("Published version"), lambda r: f"v{r.published_number}" if r.published_number else "—"),
             Column(_("Open draft or proposal"), lambda r: r.n_open or "—"),
         ],
@@ -264,7 +264,11 @@ def cell_edit(request: HttpRequest, pk: int) -> HttpResponse:
     day, checkpoint, shift = _cell_params(request, version)
     current = version.assignments.filter(day=day, checkpoint=checkpoint, shift=shift)
     initial = {"staff": [a.staff_id for a in current], "locked": any(a.locked for a in current)}
-    form = CellForm(request.POST or None, initial=initial, staff_qs=_cell_staff_qs(version, checkpoint))
+    busy = {
+        a.staff_id: f"{a.shift} {a.checkpoint.code if a.checkpoint else gettext('Office')}"
+        for a in version.assignments.filter(day=day).exclude(checkpoint=checkpoint, shift=shift).select_related("checkpoint")
+    }
+    form = CellForm(request.POST or None, initial=initial, staff_qs=_cell_staff_qs(version, checkpoint), busy=busy)
     breaches: list[planning.Breach] | None = None
     if request.method == "POST" and form.is_valid():
         found = call_service(

@@ -10,151 +10,415 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('org', '0002_staff_full_name'),
+        ("org", "0002_staff_full_name"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='VehiclePassage',
+            name="VehiclePassage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='time')),
-                ('day', models.DateField(verbose_name='date')),
-                ('direction', models.CharField(choices=[('in', 'In'), ('out', 'Out')], default='in', max_length=3, verbose_name='direction')),
-                ('plate', models.CharField(db_index=True, max_length=10, verbose_name='licence plate')),
-                ('vehicle_type', models.CharField(choices=[('car', 'Car'), ('van', 'Van'), ('truck', 'Truck'), ('bus', 'Bus'), ('motorcycle', 'Motorcycle'), ('other', 'Other vehicle')], default='car', max_length=12, verbose_name='vehicle type')),
-                ('occupants', models.PositiveSmallIntegerField(default=1, verbose_name='occupants')),
-                ('origin_region', models.CharField(blank=True, max_length=6, verbose_name='coming from')),
-                ('high_risk', models.BooleanField(default=False, verbose_name='high-risk origin')),
-                ('outcome', models.CharField(choices=[('allowed', 'Allowed'), ('turned_back', 'Turned back')], max_length=12, verbose_name='outcome')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('source', models.CharField(choices=[('field', 'Field page'), ('api', 'API'), ('qr', 'QR self-registration'), ('import', 'Paper sheet import')], default='field', max_length=8, verbose_name='source')),
-                ('client_uuid', models.UUIDField(unique=True, verbose_name='client UUID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='stored at')),
-                ('checkpoint', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='vehicle_passages', to='org.checkpoint', verbose_name='checkpoint')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="time")),
+                ("day", models.DateField(verbose_name="date")),
+                (
+                    "direction",
+                    models.CharField(
+                        choices=[("in", "In"), ("out", "Out")], default="in", max_length=3, verbose_name="direction"
+                    ),
+                ),
+                ("plate", models.CharField(db_index=True, max_length=10, verbose_name="licence plate")),
+                (
+                    "vehicle_type",
+                    models.CharField(
+                        choices=[
+                            ("car", "Car"),
+                            ("van", "Van"),
+                            ("truck", "Truck"),
+                            ("bus", "Bus"),
+                            ("motorcycle", "Motorcycle"),
+                            ("other", "Other vehicle"),
+                        ],
+                        default="car",
+                        max_length=12,
+                        verbose_name="vehicle type",
+                    ),
+                ),
+                ("occupants", models.PositiveSmallIntegerField(default=1, verbose_name="occupants")),
+                ("origin_region", models.CharField(blank=True, max_length=6, verbose_name="coming from")),
+                ("high_risk", models.BooleanField(default=False, verbose_name="high-risk origin")),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[("allowed", "Allowed"), ("turned_back", "Turned back")],
+                        max_length=12,
+                        verbose_name="outcome",
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("field", "Field page"),
+                            ("api", "API"),
+                            ("qr", "QR self-registration"),
+                            ("import", "Paper sheet import"),
+                        ],
+                        default="field",
+                        max_length=8,
+                        verbose_name="source",
+                    ),
+                ),
+                ("client_uuid", models.UUIDField(unique=True, verbose_name="client UUID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="stored at")),
+                (
+                    "checkpoint",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="vehicle_passages",
+                        to="org.checkpoint",
+                        verbose_name="checkpoint",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'vehicle passage',
-                'verbose_name_plural': 'vehicle passages',
-                'ordering': ['-at', '-id'],
+                "verbose_name": "vehicle passage",
+                "verbose_name_plural": "vehicle passages",
+                "ordering": ["-at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Passage',
+            name="Passage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='time')),
-                ('day', models.DateField(verbose_name='date')),
-                ('direction', models.CharField(choices=[('in', 'In'), ('out', 'Out')], default='in', max_length=3, verbose_name='direction')),
-                ('name', models.CharField(blank=True, max_length=50, verbose_name='name')),
-                ('document_type', models.CharField(choices=[('resident_id', 'Resident ID'), ('passport', 'Passport'), ('other', 'Other document')], default='resident_id', max_length=12, verbose_name='document type')),
-                ('id_number', frontline.core.fields.EncryptedTextField(blank=True, default='', kind='id_number', verbose_name='document number')),
-                ('id_number_hash', frontline.core.fields.BlindIndexField(blank=True, db_index=True, default='', editable=False, kind='id_number', max_length=64, source='id_number')),
-                ('phone', frontline.core.fields.EncryptedTextField(blank=True, default='', kind='phone', verbose_name='phone')),
-                ('phone_hash', frontline.core.fields.BlindIndexField(blank=True, db_index=True, default='', editable=False, kind='phone', max_length=64, source='phone')),
-                ('temperature', models.DecimalField(blank=True, decimal_places=1, max_digits=3, null=True, verbose_name='temperature (°C)')),
-                ('fever', models.BooleanField(default=False, verbose_name='fever')),
-                ('fever_event', models.BooleanField(default=False, verbose_name='fever or dry cough')),
-                ('symptoms', models.JSONField(blank=True, default=list, verbose_name='symptoms')),
-                ('origin_region', models.CharField(blank=True, max_length=6, verbose_name='coming from')),
-                ('high_risk', models.BooleanField(default=False, verbose_name='high-risk origin')),
-                ('arrived_on', models.DateField(blank=True, null=True, verbose_name='arrived in the district on')),
-                ('purpose', models.CharField(blank=True, max_length=100, verbose_name='purpose')),
-                ('outcome', models.CharField(choices=[('allowed', 'Allowed'), ('turned_back', 'Turned back'), ('referred_community', 'Referred to community'), ('referred_health', 'Referred to health department')], max_length=20, verbose_name='outcome')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('source', models.CharField(choices=[('field', 'Field page'), ('api', 'API'), ('qr', 'QR self-registration'), ('import', 'Paper sheet import')], default='field', max_length=8, verbose_name='source')),
-                ('client_uuid', models.UUIDField(unique=True, verbose_name='client UUID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='stored at')),
-                ('checkpoint', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='passages', to='org.checkpoint', verbose_name='checkpoint')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
-                ('vehicle', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='occupant_passages', to='checkpoints.vehiclepassage', verbose_name='vehicle')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="time")),
+                ("day", models.DateField(verbose_name="date")),
+                (
+                    "direction",
+                    models.CharField(
+                        choices=[("in", "In"), ("out", "Out")], default="in", max_length=3, verbose_name="direction"
+                    ),
+                ),
+                ("name", models.CharField(blank=True, max_length=50, verbose_name="name")),
+                (
+                    "document_type",
+                    models.CharField(
+                        choices=[("resident_id", "Resident ID"), ("passport", "Passport"), ("other", "Other document")],
+                        default="resident_id",
+                        max_length=12,
+                        verbose_name="document type",
+                    ),
+                ),
+                (
+                    "id_number",
+                    frontline.core.fields.EncryptedTextField(
+                        blank=True, default="", kind="id_number", verbose_name="document number"
+                    ),
+                ),
+                (
+                    "id_number_hash",
+                    frontline.core.fields.BlindIndexField(
+                        blank=True,
+                        db_index=True,
+                        default="",
+                        editable=False,
+                        kind="id_number",
+                        max_length=64,
+                        source="id_number",
+                    ),
+                ),
+                (
+                    "phone",
+                    frontline.core.fields.EncryptedTextField(
+                        blank=True, default="", kind="phone", verbose_name="phone"
+                    ),
+                ),
+                (
+                    "phone_hash",
+                    frontline.core.fields.BlindIndexField(
+                        blank=True,
+                        db_index=True,
+                        default="",
+                        editable=False,
+                        kind="phone",
+                        max_length=64,
+                        source="phone",
+                    ),
+                ),
+                (
+                    "temperature",
+                    models.DecimalField(
+                        blank=True, decimal_places=1, max_digits=3, null=True, verbose_name="temperature (°C)"
+                    ),
+                ),
+                ("fever", models.BooleanField(default=False, verbose_name="fever")),
+                ("fever_event", models.BooleanField(default=False, verbose_name="fever or dry cough")),
+                ("symptoms", models.JSONField(blank=True, default=list, verbose_name="symptoms")),
+                ("origin_region", models.CharField(blank=True, max_length=6, verbose_name="coming from")),
+                ("high_risk", models.BooleanField(default=False, verbose_name="high-risk origin")),
+                ("arrived_on", models.DateField(blank=True, null=True, verbose_name="arrived in the district on")),
+                ("purpose", models.CharField(blank=True, max_length=100, verbose_name="purpose")),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("allowed", "Allowed"),
+                            ("turned_back", "Turned back"),
+                            ("referred_community", "Referred to community"),
+                            ("referred_health", "Referred to health department"),
+                        ],
+                        max_length=20,
+                        verbose_name="outcome",
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("field", "Field page"),
+                            ("api", "API"),
+                            ("qr", "QR self-registration"),
+                            ("import", "Paper sheet import"),
+                        ],
+                        default="field",
+                        max_length=8,
+                        verbose_name="source",
+                    ),
+                ),
+                ("client_uuid", models.UUIDField(unique=True, verbose_name="client UUID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="stored at")),
+                (
+                    "checkpoint",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="passages",
+                        to="org.checkpoint",
+                        verbose_name="checkpoint",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
+                (
+                    "vehicle",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="occupant_passages",
+                        to="checkpoints.vehiclepassage",
+                        verbose_name="vehicle",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'passage',
-                'verbose_name_plural': 'passages',
-                'ordering': ['-at', '-id'],
+                "verbose_name": "passage",
+                "verbose_name_plural": "passages",
+                "ordering": ["-at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='DailyTally',
+            name="DailyTally",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField(verbose_name='date')),
-                ('people_in', models.PositiveIntegerField(default=0, verbose_name='people in')),
-                ('people_out', models.PositiveIntegerField(default=0, verbose_name='people out')),
-                ('turned_back', models.PositiveIntegerField(default=0, verbose_name='people turned back')),
-                ('referred', models.PositiveIntegerField(default=0, verbose_name='people referred')),
-                ('fevers', models.PositiveIntegerField(default=0, verbose_name='fevers')),
-                ('fever_events', models.PositiveIntegerField(default=0, verbose_name='fever or dry cough')),
-                ('high_risk', models.PositiveIntegerField(default=0, verbose_name='high-risk arrivals')),
-                ('vehicles', models.PositiveIntegerField(default=0, verbose_name='vehicles')),
-                ('vehicles_turned_back', models.PositiveIntegerField(default=0, verbose_name='vehicles turned back')),
-                ('checkpoint', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tallies', to='org.checkpoint', verbose_name='checkpoint')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("day", models.DateField(verbose_name="date")),
+                ("people_in", models.PositiveIntegerField(default=0, verbose_name="people in")),
+                ("people_out", models.PositiveIntegerField(default=0, verbose_name="people out")),
+                ("turned_back", models.PositiveIntegerField(default=0, verbose_name="people turned back")),
+                ("referred", models.PositiveIntegerField(default=0, verbose_name="people referred")),
+                ("fevers", models.PositiveIntegerField(default=0, verbose_name="fevers")),
+                ("fever_events", models.PositiveIntegerField(default=0, verbose_name="fever or dry cough")),
+                ("high_risk", models.PositiveIntegerField(default=0, verbose_name="high-risk arrivals")),
+                ("vehicles", models.PositiveIntegerField(default=0, verbose_name="vehicles")),
+                ("vehicles_turned_back", models.PositiveIntegerField(default=0, verbose_name="vehicles turned back")),
+                (
+                    "checkpoint",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tallies",
+                        to="org.checkpoint",
+                        verbose_name="checkpoint",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'daily tally',
-                'verbose_name_plural': 'daily tallies',
-                'ordering': ['-day', 'checkpoint'],
-                'indexes': [models.Index(fields=['day'], name='tally_day')],
-                'constraints': [models.UniqueConstraint(fields=('checkpoint', 'day'), name='tally_one_per_checkpoint_day')],
+                "verbose_name": "daily tally",
+                "verbose_name_plural": "daily tallies",
+                "ordering": ["-day", "checkpoint"],
+                "indexes": [models.Index(fields=["day"], name="tally_day")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("checkpoint", "day"), name="tally_one_per_checkpoint_day")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='SelfRegistration',
+            name="SelfRegistration",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('receipt', models.CharField(default=frontline.checkpoints.models.receipt_code, max_length=8, unique=True, verbose_name='receipt code')),
-                ('name', models.CharField(max_length=50, verbose_name='name')),
-                ('id_number', frontline.core.fields.EncryptedTextField(blank=True, default='', kind='id_number', verbose_name='resident ID number')),
-                ('id_number_hash', frontline.core.fields.BlindIndexField(blank=True, db_index=True, default='', editable=False, kind='id_number', max_length=64, source='id_number')),
-                ('phone', frontline.core.fields.EncryptedTextField(blank=True, default='', kind='phone', verbose_name='phone')),
-                ('phone_hash', frontline.core.fields.BlindIndexField(blank=True, db_index=True, default='', editable=False, kind='phone', max_length=64, source='phone')),
-                ('origin_region', models.CharField(blank=True, max_length=6, verbose_name='coming from')),
-                ('arrived_on', models.DateField(blank=True, null=True, verbose_name='arrived in the district on')),
-                ('symptoms', models.JSONField(blank=True, default=list, verbose_name='symptoms')),
-                ('consented_at', models.DateTimeField(verbose_name='consent given at')),
-                ('status', models.CharField(choices=[('pending', 'Waiting at the checkpoint'), ('confirmed', 'Confirmed'), ('expired', 'Expired')], default='pending', max_length=10, verbose_name='status')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='submitted at')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided at')),
-                ('checkpoint', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='self_registrations', to='org.checkpoint', verbose_name='checkpoint')),
-                ('passage', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='self_registration', to='checkpoints.passage', verbose_name='passage')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "receipt",
+                    models.CharField(
+                        default=frontline.checkpoints.models.receipt_code,
+                        max_length=8,
+                        unique=True,
+                        verbose_name="receipt code",
+                    ),
+                ),
+                ("name", models.CharField(max_length=50, verbose_name="name")),
+                (
+                    "id_number",
+                    frontline.core.fields.EncryptedTextField(
+                        blank=True, default="", kind="id_number", verbose_name="resident ID number"
+                    ),
+                ),
+                (
+                    "id_number_hash",
+                    frontline.core.fields.BlindIndexField(
+                        blank=True,
+                        db_index=True,
+                        default="",
+                        editable=False,
+                        kind="id_number",
+                        max_length=64,
+                        source="id_number",
+                    ),
+                ),
+                (
+                    "phone",
+                    frontline.core.fields.EncryptedTextField(
+                        blank=True, default="", kind="phone", verbose_name="phone"
+                    ),
+                ),
+                (
+                    "phone_hash",
+                    frontline.core.fields.BlindIndexField(
+                        blank=True,
+                        db_index=True,
+                        default="",
+                        editable=False,
+                        kind="phone",
+                        max_length=64,
+                        source="phone",
+                    ),
+                ),
+                ("origin_region", models.CharField(blank=True, max_length=6, verbose_name="coming from")),
+                ("arrived_on", models.DateField(blank=True, null=True, verbose_name="arrived in the district on")),
+                ("symptoms", models.JSONField(blank=True, default=list, verbose_name="symptoms")),
+                ("consented_at", models.DateTimeField(verbose_name="consent given at")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting at the checkpoint"),
+                            ("confirmed", "Confirmed"),
+                            ("expired", "Expired"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name="submitted at"),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True, verbose_name="decided at")),
+                (
+                    "checkpoint",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="self_registrations",
+                        to="org.checkpoint",
+                        verbose_name="checkpoint",
+                    ),
+                ),
+                (
+                    "passage",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="self_registration",
+                        to="checkpoints.passage",
+                        verbose_name="passage",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'self-registration',
-                'verbose_name_plural': 'self-registrations',
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['checkpoint', 'status'], name='selfreg_checkpoint_status')],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('status', 'confirmed'), _negated=True), ('passage__isnull', False), _connector='OR'), name='selfreg_confirmed_has_passage')],
+                "verbose_name": "self-registration",
+                "verbose_name_plural": "self-registrations",
+                "ordering": ["-created_at", "-id"],
+                "indexes": [models.Index(fields=["checkpoint", "status"], name="selfreg_checkpoint_status")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("status", "confirmed"), _negated=True),
+                            ("passage__isnull", False),
+                            _connector="OR",
+                        ),
+                        name="selfreg_confirmed_has_passage",
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='vehiclepassage',
-            index=models.Index(fields=['checkpoint', 'day'], name='vehicle_checkpoint_day'),
+            model_name="vehiclepassage",
+            index=models.Index(fields=["checkpoint", "day"], name="vehicle_checkpoint_day"),
         ),
         migrations.AddConstraint(
-            model_name='vehiclepassage',
-            constraint=models.CheckConstraint(condition=models.Q(('occupants__gte', 1), ('occupants__lte', 80)), name='vehicle_occupants_range'),
+            model_name="vehiclepassage",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("occupants__gte", 1), ("occupants__lte", 80)), name="vehicle_occupants_range"
+            ),
         ),
         migrations.AddIndex(
-            model_name='passage',
-            index=models.Index(fields=['checkpoint', 'day'], name='passage_checkpoint_day'),
+            model_name="passage",
+            index=models.Index(fields=["checkpoint", "day"], name="passage_checkpoint_day"),
         ),
         migrations.AddIndex(
-            model_name='passage',
-            index=models.Index(fields=['day', 'fever_event'], name='passage_day_fever'),
+            model_name="passage",
+            index=models.Index(fields=["day", "fever_event"], name="passage_day_fever"),
         ),
         migrations.AddConstraint(
-            model_name='passage',
-            constraint=models.CheckConstraint(condition=models.Q(('temperature__isnull', True), models.Q(('temperature__gte', Decimal('35.0')), ('temperature__lte', Decimal('42.5'))), _connector='OR'), name='passage_temperature_plausible'),
+            model_name="passage",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("temperature__isnull", True),
+                    models.Q(("temperature__gte", Decimal("35.0")), ("temperature__lte", Decimal("42.5"))),
+                    _connector="OR",
+                ),
+                name="passage_temperature_plausible",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='passage',
-            constraint=models.CheckConstraint(condition=models.Q(('fever', False), ('fever_event', True), _connector='OR'), name='passage_fever_is_event'),
+            model_name="passage",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("fever", False), ("fever_event", True), _connector="OR"),
+                name="passage_fever_is_event",
+            ),
         ),
     ]

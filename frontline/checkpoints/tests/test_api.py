@@ -44,7 +44,9 @@ def test_the_id_number_is_encrypted_and_found_by_its_blind_index(org, client_as,
         cur.execute("select id_number from checkpoints_passage")
         stored = cur.fetchone()[0]
     assert body["id_number"] not in stored
-    assert Passage.objects.get(id_number_hash=blind_index("id_number", body["id_number"])).id_number == body["id_number"]
+    assert (
+        Passage.objects.get(id_number_hash=blind_index("id_number", body["id_number"])).id_number == body["id_number"]
+    )
 
 
 BAD_INPUTS = [
@@ -57,7 +59,9 @@ BAD_INPUTS = [
 
 @pytest.mark.parametrize("lang", ["zh-hans", "en"])
 @pytest.mark.parametrize("case,change,field,zh,en", BAD_INPUTS, ids=[b[0] for b in BAD_INPUTS])
-def test_bad_input_gets_422_naming_the_field_and_writes_nothing(org, client_as, person, case, change, field, zh, en, lang):
+def test_bad_input_gets_422_naming_the_field_and_writes_nothing(
+    org, client_as, person, case, change, field, zh, en, lang
+):
     body = person(org.checkpoint_a)
     for key, value in change.items():
         if value is None:
@@ -78,7 +82,12 @@ def test_bad_input_gets_422_naming_the_field_and_writes_nothing(org, client_as, 
 
 @pytest.mark.parametrize("lang,word", [("zh-hans", "车牌"), ("en", "Licence plate")])
 def test_a_malformed_plate_gets_422_naming_the_plate(org, client_as, lang, word):
-    body = {"checkpoint": org.checkpoint_a.pk, "client_uuid": str(uuid.uuid4()), "plate": "XX12", "outcome": "turned_back"}
+    body = {
+        "checkpoint": org.checkpoint_a.pk,
+        "client_uuid": str(uuid.uuid4()),
+        "plate": "XX12",
+        "outcome": "turned_back",
+    }
     response = post(client_as(org.duty), "/api/v1/vehicles", body, lang=lang)
     assert response.status_code == 422
     detail = response.json()["detail"]
@@ -134,7 +143,14 @@ def test_a_list_filters_by_checkpoint_date_fever_and_outcome(org, client_as, per
 
 def test_vehicles_are_recorded_listed_and_turned_back(org, client_as):
     c = client_as(org.duty)
-    body = {"checkpoint": org.checkpoint_a.pk, "client_uuid": str(uuid.uuid4()), "plate": "鄂A·12345", "outcome": "turned_back", "origin_region": "420100", "occupants": 3}
+    body = {
+        "checkpoint": org.checkpoint_a.pk,
+        "client_uuid": str(uuid.uuid4()),
+        "plate": "鄂A·12345",
+        "outcome": "turned_back",
+        "origin_region": "420100",
+        "occupants": 3,
+    }
     response = post(c, "/api/v1/vehicles", body)
     assert response.status_code == 201, response.content
     assert response.json()["plate"] == "鄂A12345"
@@ -147,7 +163,12 @@ def test_vehicles_are_recorded_listed_and_turned_back(org, client_as):
 
 def test_a_person_can_be_linked_to_the_vehicle_they_came_in(org, client_as, person):
     c = client_as(org.duty)
-    vehicle = {"checkpoint": org.checkpoint_a.pk, "client_uuid": str(uuid.uuid4()), "plate": "蒙B12345", "outcome": "allowed"}
+    vehicle = {
+        "checkpoint": org.checkpoint_a.pk,
+        "client_uuid": str(uuid.uuid4()),
+        "plate": "蒙B12345",
+        "outcome": "allowed",
+    }
     post(c, "/api/v1/vehicles", vehicle)
     response = post(c, "/api/v1/passages", person(org.checkpoint_a, vehicle_uuid=vehicle["client_uuid"]))
     assert response.json()["vehicle_id"] == VehiclePassage.objects.get().pk
@@ -165,7 +186,9 @@ def test_api_tokens_work_without_a_session(org, client, person):
 
     _token, raw = api_token_create(actor="test", user=org.duty, name="phone")
     response = client.post(
-        "/api/v1/passages", json.dumps(person(org.checkpoint_a)), content_type="application/json",
+        "/api/v1/passages",
+        json.dumps(person(org.checkpoint_a)),
+        content_type="application/json",
         HTTP_AUTHORIZATION=f"Bearer {raw}",
     )
     assert response.status_code == 201
@@ -176,7 +199,12 @@ def test_the_lookup_shows_sex_age_last_passages_and_warnings(org, client_as, per
     c = client_as(org.duty)
     number = make_id(region="420102", seq=457)
     post(c, "/api/v1/passages", person(org.checkpoint_b, id_number=number, name="张三"))
-    body = post(c, "/api/v1/passages/lookup", {"id_number": number, "checkpoint": org.checkpoint_a.pk, "temperature": "37.8", "origin_region": "420102"}, lang="en").json()
+    body = post(
+        c,
+        "/api/v1/passages/lookup",
+        {"id_number": number, "checkpoint": org.checkpoint_a.pk, "temperature": "37.8", "origin_region": "420102"},
+        lang="en",
+    ).json()
     assert body["valid"] is True
     assert body["sex"] == "Male" and body["age"] >= 30
     assert body["recent"][0]["checkpoint"] == "幸福北门"

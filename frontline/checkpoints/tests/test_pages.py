@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 import json
 import re
-import zlib
 import uuid
+import zlib
 from datetime import timedelta
 
 import pytest
@@ -23,8 +23,13 @@ pytestmark = pytest.mark.django_db
 
 
 def record(org, actor, checkpoint=None, **kw):
-    data = {"checkpoint_id": (checkpoint or org.checkpoint_a).pk, "client_uuid": uuid.uuid4(), "outcome": "allowed",
-            "id_number": make_id(seq=kw.pop("seq", 1)), "temperature": "36.6"} | kw
+    data = {
+        "checkpoint_id": (checkpoint or org.checkpoint_a).pk,
+        "client_uuid": uuid.uuid4(),
+        "outcome": "allowed",
+        "id_number": make_id(seq=kw.pop("seq", 1)),
+        "temperature": "36.6",
+    } | kw
     return services.passage_record(actor=actor, data=services.PassageData(**data))
 
 
@@ -87,8 +92,12 @@ def test_signals_are_sent_with_the_passage(org):
     from frontline.checkpoints.signals import fever_detected, passage_recorded
 
     seen = []
-    passage_recorded.connect(lambda sender, passage, **kw: seen.append(("recorded", passage.pk)), weak=False, dispatch_uid="t1")
-    fever_detected.connect(lambda sender, passage, **kw: seen.append(("fever", passage.pk)), weak=False, dispatch_uid="t2")
+    passage_recorded.connect(
+        lambda sender, passage, **kw: seen.append(("recorded", passage.pk)), weak=False, dispatch_uid="t1"
+    )
+    fever_detected.connect(
+        lambda sender, passage, **kw: seen.append(("fever", passage.pk)), weak=False, dispatch_uid="t2"
+    )
     try:
         pk = record(org, org.duty, temperature="39.0").obj.pk
         record(org, org.duty, seq=2)
@@ -155,7 +164,23 @@ def _sheet(rows):
 def test_the_paper_sheet_import_is_all_or_nothing(org, client_as):
     day = (timezone.localdate() - timedelta(days=1)).isoformat()
     good = ["A01", day, "08:30", "进", "张三", "居民身份证", make_id(seq=5), "", 36.6, "", "", "", "", "放行", ""]
-    bad = ["A01", day, "09:00", "进", "李四", "居民身份证", wrong_check_digit(make_id(seq=6)), "", 50, "", "", "", "", "放行", ""]
+    bad = [
+        "A01",
+        day,
+        "09:00",
+        "进",
+        "李四",
+        "居民身份证",
+        wrong_check_digit(make_id(seq=6)),
+        "",
+        50,
+        "",
+        "",
+        "",
+        "",
+        "放行",
+        "",
+    ]
     c = client_as(org.duty)
     response = c.post(reverse("checkpoints:passage_import"), {"file": _sheet([good, bad])})
     assert response.status_code == 200
@@ -208,7 +233,13 @@ def test_a_resident_registers_by_qr_and_staff_confirm_in_one_tap(org, client, cl
     url = reverse("checkpoints:qr_register", args=[org.checkpoint_a.public_token])
     page = client.get(url).content.decode()
     assert "富强东门" in page and "隐私" in page
-    body = {"name": "赵六", "id_number": make_id(seq=9), "phone": "13912345678", "origin_region": "420100", "consent": "on"}
+    body = {
+        "name": "赵六",
+        "id_number": make_id(seq=9),
+        "phone": "13912345678",
+        "origin_region": "420100",
+        "consent": "on",
+    }
     response = client.post(url, body)
     assert response.status_code == 200
     registration = SelfRegistration.objects.get()
@@ -218,7 +249,8 @@ def test_a_resident_registers_by_qr_and_staff_confirm_in_one_tap(org, client, cl
     assert pending[0]["high_risk"] is True
     assert client_as(org.duty).get(f"/api/v1/self-registrations?checkpoint={org.checkpoint_b.pk}").json() == []
     confirm = client_as(org.duty).post(
-        f"/api/v1/self-registrations/{registration.pk}/confirm", json.dumps({"temperature": "36.7", "outcome": "allowed"}),
+        f"/api/v1/self-registrations/{registration.pk}/confirm",
+        json.dumps({"temperature": "36.7", "outcome": "allowed"}),
         content_type="application/json",
     )
     assert confirm.status_code == 201, confirm.content
@@ -228,7 +260,8 @@ def test_a_resident_registers_by_qr_and_staff_confirm_in_one_tap(org, client, cl
     assert registration.status == "confirmed" and registration.passage == passage
     assert DailyTally.objects.get(checkpoint=org.checkpoint_a).high_risk == 1
     again = client_as(org.duty).post(
-        f"/api/v1/self-registrations/{registration.pk}/confirm", json.dumps({"temperature": "36.7", "outcome": "allowed"}),
+        f"/api/v1/self-registrations/{registration.pk}/confirm",
+        json.dumps({"temperature": "36.7", "outcome": "allowed"}),
         content_type="application/json",
     )
     assert again.status_code == 422 and again.json()["field"] == "status"

@@ -57,16 +57,24 @@ def test_tallies_equal_a_recount_after_any_mix_of_records(org, batches):
             if spec["kind"] == "person":
                 number = make_id(seq=len(sent) % 1000)
                 item = services.PassageData(
-                    checkpoint_id=checkpoints[spec["checkpoint"]], client_uuid=uuid.uuid4(), outcome=spec["outcome"],
-                    id_number=wrong_check_digit(number) if spec["bad_id"] else number, temperature=spec["temperature"],
-                    direction=spec["direction"], origin_region=spec["origin"], at=at,
+                    checkpoint_id=checkpoints[spec["checkpoint"]],
+                    client_uuid=uuid.uuid4(),
+                    outcome=spec["outcome"],
+                    id_number=wrong_check_digit(number) if spec["bad_id"] else number,
+                    temperature=spec["temperature"],
+                    direction=spec["direction"],
+                    origin_region=spec["origin"],
+                    at=at,
                     symptoms=["dry_cough"] if spec["cough"] else [],
                 )
                 people_items.append(item)
             else:
                 item = services.VehicleData(
-                    checkpoint_id=checkpoints[spec["checkpoint"]], client_uuid=uuid.uuid4(), plate=spec["plate"],
-                    outcome=spec["outcome"], at=at,
+                    checkpoint_id=checkpoints[spec["checkpoint"]],
+                    client_uuid=uuid.uuid4(),
+                    plate=spec["plate"],
+                    outcome=spec["outcome"],
+                    at=at,
                 )
                 vehicle_items.append(item)
             if spec["resend"]:
@@ -90,8 +98,11 @@ def test_concurrent_writers_keep_the_tallies_exact(org):
                 services.passage_record(
                     actor=org.duty,
                     data=services.PassageData(
-                        checkpoint_id=org.checkpoint_a.pk, client_uuid=uuid.uuid4(), outcome="allowed",
-                        id_number=make_id(seq=n * 10 + i), temperature="36.5",
+                        checkpoint_id=org.checkpoint_a.pk,
+                        client_uuid=uuid.uuid4(),
+                        outcome="allowed",
+                        id_number=make_id(seq=n * 10 + i),
+                        temperature="36.5",
                     ),
                 )
         except BaseException as exc:  # collected and re-raised in the test thread

@@ -412,7 +412,8 @@
           '<span class="ms-auto small font-monospace">' + esc(r.id_number_masked) + "</span></div>" +
           (r.origin_name ? '<div class="small ' + (r.high_risk ? "fl-warn fl-warn-orange" : "") + '">' + esc(r.origin_name) + "</div>" : "") +
           (r.symptom_names.length ? '<div class="fl-warn fl-warn-red small">' + esc(r.symptom_names.join("、")) + "</div>" : "") +
-          '<div class="d-flex gap-2 mt-1"><input class="form-control form-control-lg pending-temp" inputmode="decimal" placeholder="36.5" aria-label="°C" style="max-width:7rem">' +
+          '<input class="form-control form-control-lg pending-temp mt-1" inputmode="decimal" placeholder="36.5 °C" aria-label="°C">' +
+          '<div class="d-flex gap-2 mt-2">' +
           outcomes.map(function (o) {
             var label = document.querySelector('#person-form [data-outcome="' + o[0] + '"]').textContent;
             return '<button type="button" class="btn ' + o[1] + ' flex-fill pending-confirm" data-outcome="' + o[0] + '">' + esc(label) + "</button>";

@@ -1,0 +1,31 @@
+"""The demo loader builds a week of passages with tallies that match a recount."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from django.utils import timezone
+
+from frontline.checkpoints import demo, selectors
+from frontline.checkpoints.models import Passage, VehiclePassage
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_week_has_fevers_turned_back_vehicles_and_high_risk_arrivals(org):
+    from frontline.org.demo import DemoContext
+
+    ctx = DemoContext(
+        campaign=org.campaign,
+        start=org.campaign.start_date,
+        today=timezone.localdate(),
+        rng=random.Random(1),
+        checkpoints=[org.checkpoint_a, org.checkpoint_a2, org.checkpoint_b],
+        users={"duty": org.duty},
+    )
+    demo.load(ctx)
+    assert Passage.objects.count() > 150
+    assert Passage.objects.filter(fever_event=True).exists() or Passage.objects.filter(high_risk=True).exists()
+    assert VehiclePassage.objects.filter(outcome="turned_back").exists()
+    assert selectors.tally_snapshot() == selectors.tally_recount()
