@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 from decimal import Decimal
+from collections.abc import Callable
 from typing import Any
 
 from django.db import models
@@ -24,6 +25,11 @@ def _plain(value: Any) -> Any:
     return value
 
 
+# Checks every state change passes before it is recorded (e.g. "the campaign is closed"): each is
+# called with the action inside the service's transaction and raises DomainError to refuse it.
+WRITE_GUARDS: list[Callable[[str], None]] = []
+
+
 def audit_record(
     *,
     actor: Any,
@@ -32,6 +38,8 @@ def audit_record(
     changes: dict[str, Any] | None = None,
 ) -> AuditLog:
     """Record that the actor did an action to a target. Callers pass sensitive values masked."""
+    for guard in WRITE_GUARDS:
+        guard(action)
     real_actor = actor if getattr(actor, "pk", None) else None
     return AuditLog.objects.create(
         actor=real_actor,

@@ -12,3 +12,8 @@ class ReportsConfig(AppConfig):
 
         # Making a report is reading figures and archiving them: leaders do it themselves.
         grant("reports.generate", Role.LEADER, Role.OFFICE, Role.GROUP_LEAD)
+
+        from frontline.core.audit import WRITE_GUARDS
+        from frontline.reports.closing import closed_campaign_guard
+
+        WRITE_GUARDS.append(closed_campaign_guard)

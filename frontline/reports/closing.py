@@ -59,3 +59,21 @@ def closure_transition(closure: Any, to: str) -> None:
             params={"old": closure.get_status_display(), "new": type(closure).Status(to).label},
         )
     closure.status = to
+
+
+# Once the current campaign is closed, its records are locked: every service's audited write is
+# refused except closing and erasing it, reading sensitive values, log-ins and API tokens, archiving
+# reports, and starting a new campaign. Checked in core.audit.audit_record, inside each service's
+# transaction, so a refused write leaves nothing behind.
+ALLOWED_WHEN_CLOSED = ("campaign.", "sensitive.", "user.", "api_token.", "report.", "checkpoint.close")
+
+
+def closed_campaign_guard(action: str) -> None:
+    """Refuse a state change while the campaign being run is closed."""
+    if action.startswith(ALLOWED_WHEN_CLOSED):
+        return
+    from frontline.org.selectors import current_campaign
+
+    campaign = current_campaign()
+    if campaign is not None and campaign.status == Campaign.Status.CLOSED:
+        campaign_assert_open(campaign)

@@ -1188,11 +1188,12 @@ def solve(
         log(f"hint ready at {time.monotonic() - t0:.2f}s, objective {hint_obj}")
 
     deadline = t0 + time_limit_s
+    use_lns = workers >= 2 and hint_obj is not None
     full = _FullSearch(
         mdl,
         t0=t0,
         time_limit_s=max(0.1, deadline - time.monotonic()),
-        workers=1 if workers >= 2 else workers,
+        workers=1 if use_lns else workers,
         gap_limit=gap_limit,
         solver_params=solver_params,
         log=log,
@@ -1200,7 +1201,7 @@ def solve(
     full.start()
     best = set(roster)
     best_obj = hint_obj if hint_obj is not None else None
-    if workers >= 2 and hint_obj is not None:
+    if use_lns:
         # One core runs the full model (bound, proof, its own LNS), the other our
         # neighbourhood search on small windowed models, which moves much faster.
         best, best_obj = _lns(
@@ -1217,7 +1218,7 @@ def solve(
             t0=t0,
             log=log,
         )
-    full.stop()
+        full.stop()  # our search ended first (time, gap or bound): the full one may stop too
     full.join()
     status = full.status
     if full.best is not None and (best_obj is None or full.best_obj <= best_obj):

@@ -266,7 +266,9 @@ def cell_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {"staff": [a.staff_id for a in current], "locked": any(a.locked for a in current)}
     busy = {
         a.staff_id: f"{a.shift} {a.checkpoint.code if a.checkpoint else gettext('Office')}"
-        for a in version.assignments.filter(day=day).exclude(checkpoint=checkpoint, shift=shift).select_related("checkpoint")
+        for a in version.assignments.filter(day=day)
+        .exclude(checkpoint=checkpoint, shift=shift)
+        .select_related("checkpoint")
     }
     form = CellForm(request.POST or None, initial=initial, staff_qs=_cell_staff_qs(version, checkpoint), busy=busy)
     breaches: list[planning.Breach] | None = None

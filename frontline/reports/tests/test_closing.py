@@ -161,3 +161,17 @@ def test_after_erasure_no_identifier_remains_and_every_figure_is_the_same(genera
     with pytest.raises(DomainError) as exc:
         services.campaign_erase_personal_data(actor=g.org.office, campaign=g.org.campaign)
     assert exc.value.code == "erasure.done"
+
+
+def test_a_closed_campaigns_records_refuse_every_change(org):
+    from frontline.core.errors import DomainError
+    from frontline.org import services as org_services
+    from frontline.org.models import Campaign, Staff
+
+    Campaign.objects.filter(pk=org.campaign.pk).update(status=Campaign.Status.CLOSED)
+    staff = org.staff[0]
+    name = staff.name
+    with pytest.raises(DomainError) as exc:
+        org_services.staff_save(actor=org.office, staff=staff, name="改名", sex=staff.sex, unit=staff.unit)
+    assert exc.value.code == "campaign.closed"
+    assert Staff.objects.get(pk=staff.pk).name == name

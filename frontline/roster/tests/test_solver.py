@@ -246,9 +246,10 @@ def test_check_assignment_reports_new_breaches_only() -> None:
     assert check_assignment(problem, roster, staff_id, shift_id) == []
 
 
-@pytest.mark.parametrize("hard", [True, False])
-def test_fairness_band(hard: bool) -> None:
-    rules = Rules(fairness_shifts=Rule(value=1, hard=hard, weight=20))
+@pytest.mark.parametrize(("band", "hard"), [(3, True), (1, False)])
+def test_fairness_band(band: int, hard: bool) -> None:
+    # Five party members must cover 21 role shifts of 35: a hard band under 3 is impossible.
+    rules = Rules(fairness_shifts=Rule(value=band, hard=hard, weight=20))
     problem = small_problem(days=7, rules=rules)
     result = solve(problem, time_limit_s=20)
     check = check_roster(problem, result.assignments)
