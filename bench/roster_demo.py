@@ -60,7 +60,7 @@ def build_demo(*, seed: int = 7, days: int = DAYS, batch_size: int = 40, leaders
     all_days = [START + timedelta(days=k) for k in range(days)]
     shifts: list[Shift] = []
     communities = [f"C{c}" for c in range(7)]
-    for k, day in enumerate(all_days):
+    for day in all_days:
         for cp in range(21):
             community = communities[cp % 7]
             if cp < 3:

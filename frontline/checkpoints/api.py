@@ -267,7 +267,7 @@ def passage_create(request: HttpRequest, payload: PassageIn) -> Any:
     passage = result.obj if result.status == "created" else None
     if passage is None:
         passage = Passage.objects.select_related("checkpoint").get(client_uuid=result.client_uuid)
-    passage.result = result.status  # type: ignore[attr-defined]
+    passage.result = result.status  # type: ignore[attr-defined,union-attr]
     return Status(201 if result.status == "created" else 200, passage)
 
 
@@ -408,7 +408,7 @@ def vehicle_create(request: HttpRequest, payload: VehicleIn) -> Any:
     vehicle = result.obj if result.status == "created" else None
     if vehicle is None:
         vehicle = VehiclePassage.objects.select_related("checkpoint").get(client_uuid=result.client_uuid)
-    vehicle.result = result.status  # type: ignore[attr-defined]
+    vehicle.result = result.status  # type: ignore[attr-defined,union-attr]
     return Status(201 if result.status == "created" else 200, vehicle)
 
 

@@ -174,7 +174,6 @@ def _region_label(code: str) -> str:
 
 
 def passage_list_page(request: HttpRequest) -> ListPage:
-    yes = [("1", _("Yes"))]
     return ListPage(
         title=_("Passages"),
         columns=[
@@ -195,9 +194,25 @@ def passage_list_page(request: HttpRequest) -> ListPage:
         filters=[
             Filter("checkpoint", _("Checkpoint"), _checkpoint_choices(request), lookup="checkpoint_id"),
             Filter("day", _("Date"), _recent_days()),
-            Filter("fever", _("Fever or dry cough"), yes, apply=lambda qs, v: qs.filter(fever_event=True)),
-            Filter("turned_back", _("Turned back"), yes, apply=lambda qs, v: qs.filter(outcome=Outcome.TURNED_BACK)),
-            Filter("high_risk", _("High-risk origin"), yes, apply=lambda qs, v: qs.filter(high_risk=True)),
+            # A one-choice filter shows its own name once picked ("发热或干咳", not a bare "是").
+            Filter(
+                "fever",
+                _("Fever or dry cough"),
+                [("1", _("Fever or dry cough"))],
+                apply=lambda qs, v: qs.filter(fever_event=True),
+            ),
+            Filter(
+                "turned_back",
+                _("Turned back"),
+                [("1", _("Turned back"))],
+                apply=lambda qs, v: qs.filter(outcome=Outcome.TURNED_BACK),
+            ),
+            Filter(
+                "high_risk",
+                _("High-risk origin"),
+                [("1", _("High-risk origin"))],
+                apply=lambda qs, v: qs.filter(high_risk=True),
+            ),
             Filter("outcome", _("Outcome"), Outcome.choices),
             Filter("direction", _("Direction"), Direction.choices),
         ],

@@ -50,9 +50,7 @@ def _runs(flags: Sequence[bool], value: bool) -> list[tuple[int, int]]:
     return out
 
 
-def check_curtois(
-    instance: CurtoisInstance, roster: Mapping[str, Sequence[str | None]]
-) -> CurtoisCheck:
+def check_curtois(instance: CurtoisInstance, roster: Mapping[str, Sequence[str | None]]) -> CurtoisCheck:
     """Verify every hard rule of a benchmark roster and recompute its penalty."""
     res = CurtoisCheck()
     bad = res.violations
@@ -216,7 +214,9 @@ class _Judge:
         who, sid, day = person.id, shift.id, shift.day
         if day not in person.available_days:
             why = person.unavailable.get(day, "unavailable")
-            self.note("availability", 1, who, sid, day, f"{person.name} is not available on {day} ({why})", always_hard=True)
+            self.note(
+                "availability", 1, who, sid, day, f"{person.name} is not available on {day} ({why})", always_hard=True
+            )
         if shift.kind == "leader" and not person.is_leader:
             self.note("kind", 1, who, sid, day, f"{person.name} is not on the leaders' rota", always_hard=True)
         if person.kinds is not None and shift.kind not in person.kinds:
@@ -226,8 +226,13 @@ class _Judge:
         minutes = int((shift.end - shift.start).total_seconds() // 60)
         if person.max_minutes_per_day is not None and minutes > person.max_minutes_per_day:
             self.note(
-                "max_minutes_per_day", 1, who, sid, day,
-                f"{person.name}: {minutes} min shift, at most {person.max_minutes_per_day} a day", always_hard=True,
+                "max_minutes_per_day",
+                1,
+                who,
+                sid,
+                day,
+                f"{person.name}: {minutes} min shift, at most {person.max_minutes_per_day} a day",
+                always_hard=True,
             )
 
     # ---- per shift
@@ -236,10 +241,22 @@ class _Judge:
         n = len(people)
         top = shift.min_staff if shift.max_staff is None else max(shift.max_staff, shift.min_staff)
         if n > top:
-            self.note("max_staff", n - top, None, shift.id, shift.day, f"{n} on shift {shift.id}, at most {top}", always_hard=True)
+            self.note(
+                "max_staff",
+                n - top,
+                None,
+                shift.id,
+                shift.day,
+                f"{n} on shift {shift.id}, at most {top}",
+                always_hard=True,
+            )
         if n < shift.min_staff:
             self.note(
-                "coverage", shift.min_staff - n, None, shift.id, shift.day,
+                "coverage",
+                shift.min_staff - n,
+                None,
+                shift.id,
+                shift.day,
                 f"shift {shift.id} at {shift.checkpoint_id} on {shift.day} has {n} of {shift.min_staff}",
             )
         if shift.needs_party_member and not any(p.is_party_member for p in people):
@@ -257,11 +274,17 @@ class _Judge:
         for a_i, a in enumerate(mine):
             for b in mine[a_i + 1 :]:
                 if b.start < a.end and a.start < b.end:
-                    self.note("overlap", 1, who, b.id, b.day, f"{person.name}: {a.id} and {b.id} overlap", always_hard=True)
+                    self.note(
+                        "overlap", 1, who, b.id, b.day, f"{person.name}: {a.id} and {b.id} overlap", always_hard=True
+                    )
                 elif b.start - a.end < rest:
                     gap_h = (b.start - a.end).total_seconds() / 3600
                     self.note(
-                        "min_rest_hours", 1, who, b.id, b.day,
+                        "min_rest_hours",
+                        1,
+                        who,
+                        b.id,
+                        b.day,
                         f"{person.name}: {gap_h:.0f} h between {a.id} and {b.id}, needs {rules.min_rest_hours.value} h",
                     )
         per_day: dict[date, list[Shift]] = defaultdict(list)
@@ -269,13 +292,25 @@ class _Judge:
             per_day[s.day].append(s)
         for day, todays in per_day.items():
             if len(todays) > 1:
-                self.note("one_shift_per_day", len(todays) - 1, who, None, day, f"{person.name}: {len(todays)} shifts on {day}")
+                self.note(
+                    "one_shift_per_day",
+                    len(todays) - 1,
+                    who,
+                    None,
+                    day,
+                    f"{person.name}: {len(todays)} shifts on {day}",
+                )
             if person.max_minutes_per_day is not None:
                 minutes = sum(int((s.end - s.start).total_seconds() // 60) for s in todays)
                 if minutes > person.max_minutes_per_day and len(todays) > 1:
                     self.note(
-                        "max_minutes_per_day", 1, who, None, day,
-                        f"{person.name}: {minutes} min on {day}, at most {person.max_minutes_per_day}", always_hard=True,
+                        "max_minutes_per_day",
+                        1,
+                        who,
+                        None,
+                        day,
+                        f"{person.name}: {minutes} min on {day}, at most {person.max_minutes_per_day}",
+                        always_hard=True,
                     )
         cal = self.calendar
         n = len(cal)
@@ -285,7 +320,14 @@ class _Judge:
             M = mx.value
             for s in range(n - M):
                 excess = sum(worked[s : s + M + 1]) - M
-                self.note("max_consecutive_days", excess, who, None, cal[s + M], f"{person.name}: {M + 1} duty days in a row to {cal[s + M]}, max {M}")
+                self.note(
+                    "max_consecutive_days",
+                    excess,
+                    who,
+                    None,
+                    cal[s + M],
+                    f"{person.name}: {M + 1} duty days in a row to {cal[s + M]}, max {M}",
+                )
             after = rules.days_off_after_max_run
             if after.value > 1:
                 for d in range(M, n):
@@ -293,7 +335,11 @@ class _Judge:
                         for j in range(1, after.value):
                             if d + j < n and worked[d + j]:
                                 self.note(
-                                    "days_off_after_max_run", 1, who, None, cal[d + j],
+                                    "days_off_after_max_run",
+                                    1,
+                                    who,
+                                    None,
+                                    cal[d + j],
                                     f"{person.name}: works {cal[d + j]}, within {after.value} days off after {M} in a row",
                                 )
         off = rules.min_consecutive_days_off
@@ -309,14 +355,25 @@ class _Judge:
                 length = k - start
                 if start > 0 and k < n and length < off.value:
                     self.note(
-                        "min_consecutive_days_off", 1, who, None, cal[start],
+                        "min_consecutive_days_off",
+                        1,
+                        who,
+                        None,
+                        cal[start],
                         f"{person.name}: only {length} day(s) off from {cal[start]}, needs {off.value}",
                     )
         week = rules.max_shifts_per_week
         counts = [len(per_day.get(day, ())) for day in cal]
         for s in range(max(1, n - 6)):
             excess = sum(counts[s : s + 7]) - week.value
-            self.note("max_shifts_per_week", excess, who, None, cal[s], f"{person.name}: {sum(counts[s:s + 7])} shifts in the 7 days from {cal[s]}, max {week.value}")
+            self.note(
+                "max_shifts_per_week",
+                excess,
+                who,
+                None,
+                cal[s],
+                f"{person.name}: {sum(counts[s : s + 7])} shifts in the 7 days from {cal[s]}, max {week.value}",
+            )
         # Continuity: a duty day at a checkpoint not worked the duty day before.
         for k in range(1, n):
             if not (worked[k] and worked[k - 1]):
@@ -324,7 +381,14 @@ class _Judge:
             today = {s.checkpoint_id for s in per_day[cal[k]] if s.checkpoint_id is not None}
             yesterday = {s.checkpoint_id for s in per_day[cal[k - 1]] if s.checkpoint_id is not None}
             if today - yesterday:
-                self.note("continuity", 1, who, None, cal[k], f"{person.name}: moves to {sorted(map(str, today - yesterday))} on {cal[k]}")
+                self.note(
+                    "continuity",
+                    1,
+                    who,
+                    None,
+                    cal[k],
+                    f"{person.name}: moves to {sorted(map(str, today - yesterday))} on {cal[k]}",
+                )
         if person.home_community_id is not None:
             away = [s for s in mine if s.community_id is not None and s.community_id != person.home_community_id]
             for s in away:
@@ -352,7 +416,9 @@ class _Judge:
                 judged = [
                     p
                     for p in members
-                    if a_ref and 2 * avail[p.id] >= a_ref and any(pick(s) and _can_take(p, s) for s in self.problem.shifts)
+                    if a_ref
+                    and 2 * avail[p.id] >= a_ref
+                    and any(pick(s) and _can_take(p, s) for s in self.problem.shifts)
                 ]
                 if len(judged) < 2:
                     continue
@@ -365,7 +431,14 @@ class _Judge:
                     hi = up if hi is None else max(hi, up)
                     lo = down if lo is None else min(lo, down)
                 spread = (hi or 0) - (lo or 0)
-                self.note(rule, spread - setting.value, None, None, None, f"group {g}: {rule[9:]} spread {spread}, band {setting.value}")
+                self.note(
+                    rule,
+                    spread - setting.value,
+                    None,
+                    None,
+                    None,
+                    f"group {g}: {rule[9:]} spread {spread}, band {setting.value}",
+                )
 
 
 def _can_take(person: Staff, shift: Shift) -> bool:
@@ -402,7 +475,15 @@ def check_roster(
         seen.add((staff_id, shift_id))
         person, shift = judge.staff.get(staff_id), judge.shifts.get(shift_id)
         if person is None or shift is None:
-            judge.note("unknown", 1, staff_id, shift_id, None, f"unknown staff {staff_id} or shift {shift_id}", always_hard=True)
+            judge.note(
+                "unknown",
+                1,
+                staff_id,
+                shift_id,
+                None,
+                f"unknown staff {staff_id} or shift {shift_id}",
+                always_hard=True,
+            )
             continue
         judge.eligibility(person, shift)
         rows[staff_id].append(shift)
@@ -418,7 +499,15 @@ def check_roster(
         judge.note("stability", changed, None, None, None, f"{changed} cells differ from the previous roster")
     for staff_id, shift_id in locked:
         if (staff_id, shift_id) not in seen:
-            judge.note("locked", 1, staff_id, shift_id, None, f"locked cell {staff_id} on {shift_id} is missing", always_hard=True)
+            judge.note(
+                "locked",
+                1,
+                staff_id,
+                shift_id,
+                None,
+                f"locked cell {staff_id} on {shift_id} is missing",
+                always_hard=True,
+            )
     breakdown = dict(judge.penalty)
     return RosterCheck(breaches=judge.out, objective=sum(breakdown.values()), breakdown=breakdown)
 

@@ -213,8 +213,7 @@ def parse_instance(text: str, *, name: str = "instance") -> CurtoisInstance:
 
     def requests(section: str) -> tuple[Request, ...]:
         return tuple(
-            Request(employee=r[0], day=int(r[1]), shift=r[2], weight=int(r[3]))
-            for r in sections.get(section, [])
+            Request(employee=r[0], day=int(r[1]), shift=r[2], weight=int(r[3])) for r in sections.get(section, [])
         )
 
     covers = tuple(
@@ -450,16 +449,12 @@ class _Sub:
             C = emp.min_consecutive
             for s in range(1, C):
                 for d in range(max(0, lo - s - 1), min(hi, H - s - 1)):
-                    _add_clause(
-                        model, [ws[d], *(_neg(ws[j]) for j in range(d + 1, d + s + 1)), ws[d + s + 1]]
-                    )
+                    _add_clause(model, [ws[d], *(_neg(ws[j]) for j in range(d + 1, d + s + 1)), ws[d + s + 1]])
             # Minimum consecutive days off: forbid on, s days off, on for s < K, fully inside.
             K = emp.min_days_off
             for s in range(1, K):
                 for d in range(max(0, lo - s - 1), min(hi, H - s - 1)):
-                    _add_clause(
-                        model, [_neg(ws[d]), *(ws[j] for j in range(d + 1, d + s + 1)), _neg(ws[d + s + 1])]
-                    )
+                    _add_clause(model, [_neg(ws[d]), *(ws[j] for j in range(d + 1, d + s + 1)), _neg(ws[d + s + 1])])
             # Weekends: a weekend literal implied by work on Saturday or Sunday.
             wk_terms: list[Lit] = []
             for sat, sun in D.weekends:
@@ -494,7 +489,7 @@ class _Sub:
 
         # Cover on every (day, type) that a free cell can touch.
         cover_vars: dict[tuple[int, int], list[cp_model.IntVar]] = {}
-        for (e, d, t), v in self.x.items():
+        for (_e, d, t), v in self.x.items():
             cover_vars.setdefault((d, t), []).append(v)
         self.slacks: list[tuple[cp_model.IntVar, cp_model.IntVar, int, int]] = []
         for (d, t), vs in sorted(cover_vars.items()):
@@ -568,15 +563,11 @@ def _counts(data: _Data, sol: Sequence[Sequence[int]]) -> list[list[int]]:
 
 def _to_roster(data: _Data, sol: Sequence[Sequence[int]]) -> dict[str, list[str | None]]:
     ids = [s.id for s in data.inst.shifts]
-    return {
-        emp.id: [ids[t] if t >= 0 else None for t in sol[e]] for e, emp in enumerate(data.inst.employees)
-    }
+    return {emp.id: [ids[t] if t >= 0 else None for t in sol[e]] for e, emp in enumerate(data.inst.employees)}
 
 
 def _from_roster(data: _Data, roster: Mapping[str, Sequence[str | None]]) -> list[list[int]]:
-    return [
-        [data.tix[s] if s is not None else OFF for s in roster[emp.id]] for emp in data.inst.employees
-    ]
+    return [[data.tix[s] if s is not None else OFF for s in roster[emp.id]] for emp in data.inst.employees]
 
 
 def _model_size(data: _Data) -> int:
@@ -599,7 +590,6 @@ def solve_curtois(
     rng = random.Random(seed)
     trace: list[tuple[float, int]] = []
     bound: int | None = None
-    status_name = "unknown"
     first_time: float | None = None
 
     def say(msg: str) -> None:
@@ -613,40 +603,47 @@ def solve_curtois(
         trace.append((0.0, best))  # type: ignore[arg-type]
 
     size = _model_size(data)
-    # Small models go to CP-SAT whole first: it often proves optimality outright, and
-    # its bound makes the gap honest. Big ones start from a group-by-group construction.
-    if size <= 60_000:
-        full_share = 1.0 if size <= 6_000 else 0.4
-        budget = min(time_limit_s * full_share, deadline - time.monotonic())
+
+    def run_full(share: float) -> bool:
+        """Run CP-SAT on the whole model (hinted with sol if any); return True when optimal."""
+        nonlocal sol, best, bound, first_time
+        budget = min((deadline - time.monotonic()) * share, deadline - time.monotonic())
+        if budget < 1.0:
+            return False
         counts = _counts(data, sol) if sol is not None else None
         sub = _Sub(data, {e: (0, data.H) for e in range(data.E)}, sol, counts)
         say(f"full model: {len(sub.x)} x-vars, {budget:.1f}s")
         status, solver = sub.solve(time_limit=budget, workers=workers, seed=seed, max_lp=True)
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            new = [[OFF] * data.H for _ in range(data.E)]
-            sub.read(solver, new)
-            obj = data.objective(new)
-            if best is None or obj < best:
-                sol, best = new, obj
-                if first_time is None:
-                    first_time = time.monotonic() - t0
-                trace.append((time.monotonic() - t0, obj))
-            bound = math.ceil(solver.best_objective_bound - 1e-6)
-            if status == cp_model.OPTIMAL:
-                status_name = "optimal"
-                say(f"full model optimal: {best}")
-                return CurtoisResult(
-                    instance=instance.name,
-                    roster=_to_roster(data, sol),
-                    objective=best,
-                    bound=best,
-                    status=status_name,
-                    wall_time=time.monotonic() - t0,
-                    first_solution_time=first_time,
-                    trace=trace,
-                )
-            say(f"full model: {obj} bound {bound}")
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return False
+        new = [[OFF] * data.H for _ in range(data.E)]
+        sub.read(solver, new)
+        obj = data.objective(new)
+        if best is None or obj < best:
+            sol, best = new, obj
+            if first_time is None:
+                first_time = time.monotonic() - t0
+            trace.append((time.monotonic() - t0, obj))
+        bound = math.ceil(solver.best_objective_bound - 1e-6)
+        say(f"full model: {obj} bound {bound} {solver.status_name(status)}")
+        return status == cp_model.OPTIMAL
 
+    # Small models go to CP-SAT whole first: with its LP-heavy worker it often proves
+    # optimality outright. Larger ones find first solutions slowly that way, so they
+    # start from a group-by-group construction, which CP-SAT (LP bound and its own
+    # neighbourhoods) then improves as a hint, and our LNS takes the rest of the time.
+    if size <= 1500 and run_full(1.0 if size <= 700 else 0.6):
+        assert sol is not None and best is not None
+        return CurtoisResult(
+            instance=instance.name,
+            roster=_to_roster(data, sol),
+            objective=best,
+            bound=best,
+            status="optimal",
+            wall_time=time.monotonic() - t0,
+            first_solution_time=first_time,
+            trace=trace,
+        )
     if sol is None:
         sol = _construct(data, deadline=deadline, workers=workers, rng=rng, say=say)
         best = data.objective(sol)
@@ -654,8 +651,21 @@ def solve_curtois(
         trace.append((first_time, best))
         say(f"constructed: {best}")
     assert best is not None
+    if 1500 < size <= 60_000 and run_full(0.5):
+        assert sol is not None and best is not None
+        return CurtoisResult(
+            instance=instance.name,
+            roster=_to_roster(data, sol),
+            objective=best,
+            bound=best,
+            status="optimal",
+            wall_time=time.monotonic() - t0,
+            first_solution_time=first_time,
+            trace=trace,
+        )
+    assert sol is not None
 
-    iterations = _lns(data, sol, deadline=deadline, workers=workers, rng=rng, trace=trace, t0=t0, say=say)
+    iterations = _lns(data, sol, deadline=deadline, workers=workers, rng=rng, trace=trace, t0=t0, say=say, bound=bound)
     best = data.objective(sol)
     if bound is not None and bound >= best:
         status_name = "optimal"
@@ -687,11 +697,11 @@ def _construct(
     order = list(range(data.E))
     rng.shuffle(order)
     per_emp = sum(len(data.allowed[e]) for e in range(data.E)) * data.H / max(1, data.E)
-    group = max(1, min(data.E, int(8000 // max(1.0, per_emp))))
+    group = max(1, min(data.E, int(2000 // max(1.0, per_emp))))
     groups = [order[i : i + group] for i in range(0, data.E, group)]
     remaining = deadline - time.monotonic()
     # Leave most of the time for the LNS; construction only needs feasible, sensible rows.
-    per_group = max(0.3, min(3.0, 0.25 * remaining / max(1, len(groups))))
+    per_group = max(0.2, min(1.5, 0.2 * remaining / max(1, len(groups))))
     for g in groups:
         counts = _counts(data, sol)
         sub = _Sub(data, {e: (0, data.H) for e in g}, sol, counts)
@@ -717,8 +727,9 @@ def _lns(
     trace: list[tuple[float, int]],
     t0: float,
     say: Callable[[str], None],
+    bound: int | None = None,
 ) -> int:
-    """Improve sol in place by re-optimising neighbourhoods until the deadline."""
+    """Improve sol in place by re-optimising neighbourhoods until the deadline or the bound."""
     H, E = data.H, data.E
     per_emp_day = [max(1, len(data.allowed[e])) for e in range(E)]
     avg_types = sum(per_emp_day) / max(1, E)
@@ -726,12 +737,12 @@ def _lns(
     # Target number of free (employee, day, type) variables; adapted to how the
     # sub-problems solve: optimal fast -> grow, time-outs -> shrink.
     lo_target, hi_target = min(300.0, 0.2 * total), max(600.0, min(25_000.0, 0.7 * total))
-    target = min(3000.0, 0.35 * total)
+    target = min(1500.0, 0.35 * total)
     best = data.objective(sol)
     it = 0
     while True:
         left = deadline - time.monotonic()
-        if left < 0.15:
+        if left < 0.15 or (bound is not None and best <= bound):
             break
         it += 1
         kind = rng.choices(("employees", "window", "cover"), weights=(4, 3, 3))[0]
@@ -764,8 +775,10 @@ def _lns(
                 free[e] = (lo, lo + span)
         counts = _counts(data, sol)
         sub = _Sub(data, free, sol, counts)
-        limit = min(left, 2.0)
-        status, solver = sub.solve(time_limit=limit, workers=workers, seed=rng.randrange(1 << 30))
+        limit = min(left, 1.5)
+        # Small neighbourhoods solve best on one thread; bigger ones use the portfolio.
+        threads = 1 if len(sub.x) < 2500 else workers
+        status, solver = sub.solve(time_limit=limit, workers=threads, seed=rng.randrange(1 << 30))
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             target = max(lo_target, target * 0.8)
             continue

@@ -72,7 +72,7 @@ def load(ctx: Any) -> None:
     office = ctx.users.get("office") or ACTOR
     version = None
     # Two weeks first; on a busy machine a one-week window still gives the demo a live roster.
-    for days, seconds in ((14, 10.0), (7, 6.0)):
+    for days, seconds in ((14, 6.0), (7, 4.0)):
         end = min(batch.end_date, start + timedelta(days=days - 1))
         version = services.roster_create(
             actor=office,

@@ -51,7 +51,7 @@ class CellForm(StyledFormMixin, forms.Form):
         label=_("Staff on this shift"),
         queryset=Staff.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        widget=forms.CheckboxSelectMultiple(),
     )
     locked = forms.BooleanField(label=_("Lock this cell (re-solving keeps it)"), required=False)
 
@@ -60,7 +60,7 @@ class CellForm(StyledFormMixin, forms.Form):
         field = self.fields["staff"]
         field.queryset = staff_qs  # type: ignore[attr-defined]
         field.busy = busy or {}  # type: ignore[attr-defined]
-        field.widget.attrs["class"] = "form-check-input"
+        field.widget.attrs["class"] = "fl-staff-boxes"  # the cell page styles the boxes itself
 
 
 class RuleForm(StyledFormMixin, forms.Form):

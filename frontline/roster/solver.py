@@ -48,7 +48,8 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time as dtime, timedelta
+from datetime import date, datetime, timedelta
+from datetime import time as dtime
 
 from ortools.sat.python import cp_model
 
@@ -476,6 +477,7 @@ def _precheck(ix: _Index, *, locked: Iterable[Assignment]) -> list[Shortage]:
 
 Lit = cp_model.IntVar | int  # a boolean variable, or a constant 0/1 for a frozen cell
 
+
 class _Model:
     """The CP-SAT model of a problem, or of part of it with the rest frozen.
 
@@ -885,17 +887,15 @@ class _Model:
                 continue
             for members in groups.values():
                 a_ref = max((ix.avail_days[i] for i in members), default=0)
-                judged = [
-                    i for i in members if a_ref and 2 * ix.avail_days[i] >= a_ref and ix.can_any[name][i]
-                ]
+                judged = [i for i in members if a_ref and 2 * ix.avail_days[i] >= a_ref and ix.can_any[name][i]]
                 if len(judged) < 2 or not any(i in self.free for i in judged):
                     continue
-                counts = {
-                    i: self.counts[name][i] if i in self.free else fixed_counts[name].get(i, 0) for i in judged
-                }
+                counts = {i: self.counts[name][i] if i in self.free else fixed_counts[name].get(i, 0) for i in judged}
                 if all(isinstance(c, int) for c in counts.values()):
                     # Nothing to decide: the spread is a constant of the objective.
-                    scaled = [(c * a_ref // ix.avail_days[i], -(-c * a_ref // ix.avail_days[i])) for i, c in counts.items()]
+                    scaled = [
+                        (c * a_ref // ix.avail_days[i], -(-c * a_ref // ix.avail_days[i])) for i, c in counts.items()
+                    ]
                     spread = max(up for _, up in scaled) - min(down for down, _ in scaled)
                     if spread > rule.value and not rule.hard:
                         self.penalties[name].append((spread - rule.value, rule.weight))
@@ -1018,7 +1018,7 @@ def _greedy(ix: _Index, *, fixed: Iterable[tuple[int, int]], frozen_day: int) ->
             end = k - back  # candidate off day index closing a max run
             if end - M < 0:
                 break
-            if all(worked[i][end - M + t] for t in range(M)) and not any(worked[i][end : k]):
+            if all(worked[i][end - M + t] for t in range(M)) and not any(worked[i][end:k]):
                 return False
         # A short block of days off between duty days is not allowed.
         if K_off > 1 and k > 0 and not worked[i][k - 1]:
@@ -1111,7 +1111,11 @@ class _Trace(cp_model.CpSolverSolutionCallback):
 
     def on_solution_callback(self) -> None:
         self.points.append(
-            (time.monotonic() - self.t0, int(round(self.objective_value)), int(math.ceil(self.best_objective_bound - 1e-6)))
+            (
+                time.monotonic() - self.t0,
+                int(round(self.objective_value)),
+                int(math.ceil(self.best_objective_bound - 1e-6)),
+            )
         )
 
 
@@ -1176,7 +1180,9 @@ def solve(
         ix, previous=previous_set, locked=locked_set, freeze_before=freeze_before, demand_weight=_DEMAND_WEIGHT
     )
     if log:
-        log(f"model built at {time.monotonic() - t0:.2f}s: {len(mdl.x)} x-vars, {len(mdl.model.proto.constraints)} constraints")
+        log(
+            f"model built at {time.monotonic() - t0:.2f}s: {len(mdl.x)} x-vars, {len(mdl.model.proto.constraints)} constraints"
+        )
     if getattr(mdl, "sym_classes", None):
         roster = _sort_hint_for_symmetry(ix, roster, mdl.sym_classes)
     hint_obj = _complete_hint(mdl, roster)
@@ -1229,12 +1235,20 @@ def solve(
     if best_obj is None:
         if status == cp_model.INFEASIBLE:
             explanation = _diagnose(
-                ix, previous=previous_set, locked=locked_set, freeze_before=freeze_before,
+                ix,
+                previous=previous_set,
+                locked=locked_set,
+                freeze_before=freeze_before,
                 time_limit_s=max(5.0, min(30.0, time_limit_s - wall)),
             )
             return Result("infeasible", [], None, None, None, time.monotonic() - t0, explanation=explanation)
         return Result(
-            "unknown", [], None, None, None, wall,
+            "unknown",
+            [],
+            None,
+            None,
+            None,
+            wall,
             explanation=[Shortage(None, None, None, 0, 0, "timeout", "no roster found within the time limit")],
         )
     proven = status == cp_model.OPTIMAL or (bound is not None and best_obj <= bound)
@@ -1244,7 +1258,10 @@ def solve(
         if not proven:
             return Result("unknown", [], None, bound, None, wall, explanation=unfilled)
         explanation = _diagnose(
-            ix, previous=previous_set, locked=locked_set, freeze_before=freeze_before,
+            ix,
+            previous=previous_set,
+            locked=locked_set,
+            freeze_before=freeze_before,
             time_limit_s=max(5.0, min(30.0, time_limit_s - wall)),
         )
         return Result("infeasible", [], None, None, None, time.monotonic() - t0, explanation=explanation + unfilled)
@@ -1260,7 +1277,9 @@ def solve(
         for j, s in enumerate(ix.shifts):
             if crew[j] < s.min_staff:
                 explanation.append(
-                    Shortage(s.checkpoint_id, s.day, s.id, s.min_staff, crew[j], "understaffed", "left short in the roster")
+                    Shortage(
+                        s.checkpoint_id, s.day, s.id, s.min_staff, crew[j], "understaffed", "left short in the roster"
+                    )
                 )
     changes: list[tuple[Hashable, Hashable, str]] = []
     if previous_set:
@@ -1389,9 +1408,8 @@ def _lns(
     group_list = [g for g in groups.values() if g]
     free_days = max(1, nd - frozen_day)
     vars_total = sum(len(e) for e in ix.elig)
-    per_day = max(1.0, vars_total / max(1, nd))
     per_person_day = max(1.0, vars_total / max(1, sum(ix.avail_days)))
-    target = 4000.0
+    target = 2000.0
     it = 0
     while True:
         left = deadline - time.monotonic()
@@ -1404,17 +1422,22 @@ def _lns(
         if theirs is not None and their_obj < objective:
             roster, objective = set(theirs), their_obj
         it += 1
-        kind = rng.choice(("window", "group", "group"))
-        if kind == "window":
-            span = int(max(2, min(free_days, target / per_day)))
-            lo = rng.randrange(frozen_day, max(frozen_day + 1, nd - span + 1))
-            free = {i: (lo, lo + span) for i in range(len(ix.staff))}
+        kind = rng.choice(("day window", "people"))
+        lo = rng.randrange(frozen_day, nd)
+        # Only people who can work around that day: the others would add nothing.
+        members = [i for i in rng.choice(group_list) if any(i in ix.elig_set[j] for j in ix.by_day[lo])]
+        if not members:
+            continue
+        if kind == "day window":
+            # A group's people over a few days: reshuffles who stands where.
+            span = int(max(2, min(free_days, target / (per_person_day * len(members)))))
+            k = len(members)
         else:
-            members = rng.choice(group_list)
-            span = int(max(3, min(free_days, target / (per_person_day * max(1, len(members)) * 0.5))))
-            lo = rng.randrange(frozen_day, max(frozen_day + 1, nd - span + 1))
+            # Fewer people over more days: moves whole runs of duty between them.
+            span = int(max(3, min(free_days, 14, target / (per_person_day * 4))))
             k = min(len(members), int(max(2, target / (per_person_day * span))))
-            free = {i: (lo, lo + span) for i in rng.sample(members, k)}
+        lo = max(frozen_day, min(lo - span // 2, nd - span))
+        free = {i: (lo, lo + span) for i in rng.sample(members, k)}
         sub = _Model(
             ix,
             previous=previous,
@@ -1431,7 +1454,7 @@ def _lns(
         if before is None:
             continue
         solver = cp_model.CpSolver()
-        limit = min(3.0, deadline - time.monotonic())
+        limit = min(1.5, deadline - time.monotonic())
         if limit < 0.2:
             break
         solver.parameters.max_time_in_seconds = limit
@@ -1443,7 +1466,11 @@ def _lns(
             continue
         after = int(round(solver.objective_value))
         if after < before:
-            roster = {(i, j) for i, j in roster if not (i in sub.free and sub.free[i][0] <= ix.dix[ix.shifts[j].day] < sub.free[i][1])}
+            roster = {
+                (i, j)
+                for i, j in roster
+                if not (i in sub.free and sub.free[i][0] <= ix.dix[ix.shifts[j].day] < sub.free[i][1])
+            }
             roster |= {key for key, v in sub.x.items() if solver.boolean_value(v)}
             objective -= before - after
             trace.append((time.monotonic() - t0, objective, full.bound or 0))
@@ -1555,7 +1582,9 @@ def _unfilled(ix: _Index, pairs: set[tuple[int, int]]) -> list[Shortage]:
     for j, s in enumerate(ix.shifts):
         got = crew.get(j, [])
         if len(got) < s.min_staff:
-            out.append(Shortage(s.checkpoint_id, s.day, s.id, s.min_staff, len(got), "unfilled", "no way found to fill it"))
+            out.append(
+                Shortage(s.checkpoint_id, s.day, s.id, s.min_staff, len(got), "unfilled", "no way found to fill it")
+            )
         for flag, attr, code in (
             (s.needs_party_member, "is_party_member", "unfilled_party_member"),
             (s.needs_team_leader, "is_team_leader", "unfilled_team_leader"),
@@ -1614,7 +1643,11 @@ def _diagnose(
 
     core = infeasible_core(list(range(len(keys))), t_end - time.monotonic())
     if core is None:
-        return [Shortage(None, None, None, 0, 0, "unexplained", "the rules conflict, but no smaller cause was found in time")]
+        return [
+            Shortage(
+                None, None, None, 0, 0, "unexplained", "the rules conflict, but no smaller cause was found in time"
+            )
+        ]
     # Shrink the core by deletion while time allows: fewer, sharper reasons.
     n = 0
     while n < len(core) and time.monotonic() < t_end - 0.5 and len(core) > 1:
@@ -1646,7 +1679,9 @@ def _diagnose(
                 )
             )
     if not out:
-        out.append(Shortage(None, None, None, 0, 0, "rule_conflict", "the hard rules contradict each other", rule_names))
+        out.append(
+            Shortage(None, None, None, 0, 0, "rule_conflict", "the hard rules contradict each other", rule_names)
+        )
     return out
 
 

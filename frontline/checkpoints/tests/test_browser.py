@@ -165,3 +165,34 @@ def test_a_qr_self_registration_is_confirmed_in_one_tap(org, phone, chromium, li
     passage = Passage.objects.get()
     assert (passage.source, str(passage.temperature), passage.name) == ("qr", "36.4", "赵六")
     resident.context.close()
+
+
+def test_office_pages_on_a_desktop_in_both_languages(org, desktop, artifacts):
+    from frontline.checkpoints import services
+
+    for i, temp in enumerate(["36.5", "38.1", "36.9"]):
+        services.passage_record(
+            actor=org.duty,
+            data=services.PassageData(
+                checkpoint_id=org.checkpoint_a.pk,
+                client_uuid=__import__("uuid").uuid4(),
+                outcome="allowed",
+                id_number=make_id(seq=i),
+                temperature=temp,
+                name=f"测试{i}",
+            ),
+        )
+    page = desktop
+    login(page, "office")
+    page.goto(page.base_url + "/checkpoints/tallies/")
+    assert "每日统计" in page.inner_text("h1")
+    page.screenshot(path=artifacts / "1-tallies-zh.png", full_page=True)
+    page.goto(page.base_url + "/checkpoints/passages/?fever=1")
+    assert page.inner_text("#list-total") == "1"
+    page.screenshot(path=artifacts / "2-passages-fever.png", full_page=True)
+    page.click("#lang-switch")
+    page.wait_for_load_state("networkidle")
+    assert "Passages" in page.inner_text("h1")
+    page.goto(page.base_url + "/checkpoints/field/")
+    page.screenshot(path=artifacts / "3-field-en.png", full_page=True)
+    assert "Temperature (°C)" in page.inner_text("#person-form")

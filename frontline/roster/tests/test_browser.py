@@ -69,10 +69,9 @@ def test_office_generates_edits_locks_resolves_publishes_and_duty_clocks_in(
         for box in page.locator("#id_staff input:checked").all():
             box.uncheck()
         page.check(f"#id_staff input[value='{busy.staff_id}']")  # busy that day: the rules object at once
-        page.wait_for_selector("#cell-breaches .fl-breach")
+        page.wait_for_selector(f"#cell-breaches .fl-breach:has-text('{busy.staff.name}')")
         page.check(f"#id_staff input[value='{me.pk}']")
-        page.wait_for_selector("#cell-breaches .fl-breach")
-        assert busy.staff.name in page.locator("#cell-breaches").inner_text()
+        page.wait_for_selector(f"#cell-breaches .fl-breach:has-text('{busy.staff.name}')")
         page.screenshot(path=artifacts / "03-cell-live-breach-zh.png", full_page=True)
         page.check("#id_locked")
         with page.expect_navigation():
@@ -99,6 +98,10 @@ def test_office_generates_edits_locks_resolves_publishes_and_duty_clocks_in(
             page.click("#lang-switch")
         assert "Published" in page.locator("#version-status").inner_text()
         page.screenshot(path=artifacts / "07-published-en.png", full_page=True)
+        for n, path in enumerate(["/roster/rules/", "/roster/attendance/", "/roster/swaps/"], start=1):
+            page.goto(page.base_url + path)
+            assert page.locator("h1").is_visible()
+            page.screenshot(path=artifacts / f"07-{n}-office-page-en.png", full_page=True)
 
     duty = version.assignments.get(day=day, checkpoint=cp, shift=shift, staff=me)
     with time_machine.travel(duty.starts_at - timedelta(minutes=10), tick=True):

@@ -283,8 +283,14 @@ def test_a_swap_request_approved_publishes_a_version_with_the_substitute(roster_
     services.version_publish(actor=roster_org.office, version=v1)
     duty = v1.assignments.filter(day__gte=roster_org.start + timedelta(days=2), checkpoint__isnull=False).first()
     requester = duty.staff
+    # A substitute free the day before, the day and the day after, so the swap keeps the rest rules.
     substitute = next(
-        s for s in roster_org.staff if s != requester and not v1.assignments.filter(staff=s, day=duty.day).exists()
+        s
+        for s in roster_org.staff
+        if s != requester
+        and not v1.assignments.filter(
+            staff=s, day__gte=duty.day - timedelta(days=1), day__lte=duty.day + timedelta(days=1)
+        ).exists()
     )
     swap = services.swap_request(
         actor=roster_org.duty, requester=requester, duty=duty, substitute=substitute, reason="家中有事"

@@ -117,7 +117,9 @@ def test_pre_check_explains_shortage_in_users_terms() -> None:
 def test_per_shift_shortage_names_the_reasons() -> None:
     problem = small_problem()
     day = MONDAY + timedelta(days=2)
-    shifts = tuple(replace(s, min_staff=4, max_staff=4) if s.id == f"K1-{day.isoformat()}-M" else s for s in problem.shifts)
+    shifts = tuple(
+        replace(s, min_staff=4, max_staff=4) if s.id == f"K1-{day.isoformat()}-M" else s for s in problem.shifts
+    )
     people = tuple(
         replace(p, available_days=p.available_days - {day}, unavailable={day: "isolation"}) if p.id >= "S3" else p
         for p in problem.staff

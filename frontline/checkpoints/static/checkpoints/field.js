@@ -405,6 +405,9 @@
       badge.textContent = String(items.length);
       badge.classList.toggle("d-none", items.length === 0);
       if (!items.length) { list.innerHTML = '<p class="text-muted">' + esc(T.noPending) + "</p>"; return; }
+      // A refresh must not wipe a temperature the staff member is typing.
+      var typed = {}, focused = document.activeElement && document.activeElement.closest(".fl-pending-card");
+      list.querySelectorAll(".fl-pending-card").forEach(function (c) { typed[c.dataset.id] = c.querySelector(".pending-temp").value; });
       list.innerHTML = items.map(function (r) {
         var outcomes = [["allowed", "btn-success"], ["turned_back", "btn-warning"], ["referred_health", "btn-danger"]];
         return '<div class="card mb-2 fl-pending-card" data-id="' + r.id + '"><div class="card-body p-2">' +
@@ -419,6 +422,11 @@
             return '<button type="button" class="btn ' + o[1] + ' flex-fill pending-confirm" data-outcome="' + o[0] + '">' + esc(label) + "</button>";
           }).join("") + '</div><div class="pending-error small text-danger"></div></div></div>';
       }).join("");
+      list.querySelectorAll(".fl-pending-card").forEach(function (c) {
+        var input = c.querySelector(".pending-temp");
+        input.value = typed[c.dataset.id] || "";
+        if (focused && focused.dataset.id === c.dataset.id) input.focus();
+      });
     }).catch(function () {});
   }
   $("pending-list").addEventListener("click", function (ev) {

@@ -1,0 +1,142 @@
+"""Tests of the Curtois & Qu benchmark reader, model and independent checker (no database)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from frontline.roster.checker import check_curtois
+from frontline.roster.curtois import default_data_dir, parse_instance, read_instance, solve_curtois
+
+DATA = default_data_dir()
+needs_data = pytest.mark.skipif(not (DATA / "Instance1.txt").exists(), reason=f"benchmark data not found in {DATA}")
+
+TINY = """
+# comment
+SECTION_HORIZON
+7
+
+SECTION_SHIFTS
+# ShiftID, Length in mins, Shifts which cannot follow this shift | separated
+D,480,
+N,600,D
+
+SECTION_STAFF
+A,D=7|N=2,3000,960,3,2,2,1
+B,D=7|N=0,3000,0,5,1,1,1
+
+SECTION_DAYS_OFF
+A,6
+
+SECTION_SHIFT_ON_REQUESTS
+A,0,D,2
+
+SECTION_SHIFT_OFF_REQUESTS
+B,1,D,3
+
+SECTION_COVER
+0,D,1,100,1
+1,D,1,100,1
+"""
+
+
+def test_parse_every_section() -> None:
+    inst = parse_instance(TINY, name="tiny")
+    assert inst.horizon == 7
+    assert [s.id for s in inst.shifts] == ["D", "N"]
+    assert inst.shifts[1].forbidden_next == frozenset({"D"})
+    a = inst.employees[0]
+    assert a.max_shifts == {"D": 7, "N": 2}
+    assert (a.max_minutes, a.min_minutes, a.max_consecutive, a.min_consecutive) == (3000, 960, 3, 2)
+    assert (a.min_days_off, a.max_weekends, a.days_off) == (2, 1, frozenset({6}))
+    assert inst.on_requests[0].weight == 2 and inst.off_requests[0].shift == "D"
+    assert inst.covers[1].requirement == 1 and inst.covers[1].under_weight == 100
+
+
+def _empty(inst, days: int) -> dict[str, list[str | None]]:  # type: ignore[no-untyped-def]
+    return {e.id: [None] * days for e in inst.employees}
+
+
+def test_checker_boundary_rules() -> None:
+    inst = parse_instance(TINY, name="tiny")
+    roster = _empty(inst, 7)
+    # A works days 0-1 (two in a row, min 2) and is off from day 2 on: minutes 960 = min.
+    roster["A"][0] = roster["A"][1] = "D"
+    assert check_curtois(inst, roster).violations == []
+    # A single shift touching the start of the horizon is not a short run.
+    roster["A"] = ["D", None, None, None, None, None, None]
+    check = check_curtois(inst, roster)
+    assert not any("in a row" in v for v in check.violations)
+    assert any("min" in v and "480" in v for v in check.violations)  # too few minutes
+    # A run of one strictly inside the horizon is too short.
+    roster["A"] = [None, "D", None, None, "D", "D", None]
+    assert any("1 shifts in a row from day 1" in v for v in check_curtois(inst, roster).violations)
+    # One day off between shifts is too short (min 2), at the end it is not.
+    roster["A"] = ["D", "D", None, "D", "D", None, None]
+    check = check_curtois(inst, roster)
+    assert any("1 days off from day 2" in v for v in check.violations)
+    assert not any("from day 5" in v for v in check.violations)
+
+
+def test_checker_catches_hand_broken_rosters() -> None:
+    inst = parse_instance(TINY, name="tiny")
+    ok = _empty(inst, 7)
+    ok["A"][0] = ok["A"][1] = "D"
+    assert check_curtois(inst, ok).feasible
+    # Forbidden succession N -> D.
+    bad = {k: list(v) for k, v in ok.items()}
+    bad["A"][0], bad["A"][1] = "N", "D"
+    assert any("may not follow" in v for v in check_curtois(inst, bad).violations)
+    # Too many consecutive shifts (max 3).
+    bad = {k: list(v) for k, v in ok.items()}
+    bad["A"][:4] = ["D", "D", "D", "D"]
+    assert any("4 shifts in a row" in v for v in check_curtois(inst, bad).violations)
+    # A day off worked, a forbidden type, two weekends.
+    bad = {k: list(v) for k, v in ok.items()}
+    bad["B"] = ["D", None, None, None, None, "N", "D"]
+    found = " ".join(check_curtois(inst, bad).violations)
+    assert "x N, max 0" in found
+    bad["A"] = [None, None, None, None, None, "D", "D"]
+    assert any("day off" in v for v in check_curtois(inst, bad).violations)
+    # Two shifts a day cannot even be written in a row: an unknown entry is flagged.
+    bad = {k: list(v) for k, v in ok.items()}
+    bad["A"][0] = "D+N"
+    assert any("unknown shift" in v for v in check_curtois(inst, bad).violations)
+
+
+def test_checker_objective() -> None:
+    inst = parse_instance(TINY, name="tiny")
+    roster = _empty(inst, 7)
+    roster["A"][0] = roster["A"][1] = "D"
+    roster["B"][1] = "D"
+    check = check_curtois(inst, roster)
+    # A's on-request met; B's off-request broken (3); day 1 has two on D (over 1).
+    assert check.breakdown == {"shift_on": 0, "shift_off": 3, "cover_under": 0, "cover_over": 1}
+    assert check.objective == 4
+
+
+def test_solver_on_tiny_instance_is_checked() -> None:
+    inst = parse_instance(TINY, name="tiny")
+    result = solve_curtois(inst, time_limit_s=5, workers=2)
+    check = check_curtois(inst, result.roster)
+    assert check.feasible, check.violations
+    assert check.objective == result.objective
+    assert result.status == "optimal"
+
+
+@needs_data
+@pytest.mark.parametrize(("number", "best_known", "limit"), [(1, 607, 10), (2, 828, 15), (3, 1001, 20)])
+def test_small_instances_reach_best_known(number: int, best_known: int, limit: float) -> None:
+    inst = read_instance(DATA / f"Instance{number}.txt")
+    result = solve_curtois(inst, time_limit_s=limit, workers=2)
+    check = check_curtois(inst, result.roster)
+    assert check.feasible, check.violations[:5]
+    assert check.objective == result.objective
+    assert check.objective == best_known
+
+
+@needs_data
+def test_data_dir_override(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("FRONTLINE_CURTOIS_DIR", str(tmp_path))
+    assert default_data_dir() == tmp_path
