@@ -281,17 +281,19 @@ def test_leave_makes_a_person_unavailable(roster_org: Any) -> None:
 def test_a_swap_request_approved_publishes_a_version_with_the_substitute(roster_org: Any) -> None:
     v1 = generate(roster_org, days=5)
     services.version_publish(actor=roster_org.office, version=v1)
-    duty = v1.assignments.filter(day__gte=roster_org.start + timedelta(days=2), checkpoint__isnull=False).first()
-    requester = duty.staff
-    # A substitute free the day before, the day and the day after, so the swap keeps the rest rules.
-    substitute = next(
-        s
+    # A duty and a substitute free the day before, the day and the day after, so the swap keeps the rest rules.
+
+    def rested(staff: Any, day: Any) -> bool:
+        window = v1.assignments.filter(staff=staff, day__gte=day - timedelta(days=1), day__lte=day + timedelta(days=1))
+        return not window.exists()
+
+    duty, substitute = next(
+        (d, s)
+        for d in v1.assignments.filter(day__gte=roster_org.start + timedelta(days=1), checkpoint__isnull=False)
         for s in roster_org.staff
-        if s != requester
-        and not v1.assignments.filter(
-            staff=s, day__gte=duty.day - timedelta(days=1), day__lte=duty.day + timedelta(days=1)
-        ).exists()
+        if s != d.staff and rested(s, d.day)
     )
+    requester = duty.staff
     swap = services.swap_request(
         actor=roster_org.duty, requester=requester, duty=duty, substitute=substitute, reason="家中有事"
     )
