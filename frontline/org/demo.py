@@ -376,7 +376,12 @@ def load(*, today: date | None = None, seed: int = 2020) -> DemoContext:
     )
     ctx.users["liaison2"] = liaison2
     ctx.logins.append((str(Role.LIAISON.label) + " 2", "liaison2", DEMO_PASSWORD))
-    for u, full in ((ctx.users["lawyer"], "赵律师"), (lawyer2, "钱律师")):
+    for u, full in (
+        (ctx.users["lawyer"], "赵律师"),
+        (lawyer2, "钱律师"),
+        (ctx.users["liaison"], ctx.communities[0].liaison_name),
+        (liaison2, ctx.communities[1].liaison_name),
+    ):
         u.first_name = full
         u.save(update_fields=["first_name"])
     if not User.objects.filter(username="admin").exists():
