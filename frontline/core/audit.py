@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time
 from decimal import Decimal
-from collections.abc import Callable
 from typing import Any
 
 from django.db import models

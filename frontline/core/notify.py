@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-import uuid
 import logging
 import urllib.error
 import urllib.request
+import uuid
 from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any

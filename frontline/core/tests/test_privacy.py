@@ -20,7 +20,7 @@ def all_text_in_database() -> str:
     chunks = []
     with connection.cursor() as cur:
         for table in connection.introspection.table_names():
-            cur.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608 - our own table names
+            cur.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
             chunks.extend(str(v) for row in cur.fetchall() for v in row if v is not None)
     return "\n".join(chunks)
 
@@ -33,14 +33,25 @@ def test_no_plain_identifier_is_stored_anywhere_and_reveals_are_logged(org, clie
     assert validate_resident_id(ID_NUMBER).number == ID_NUMBER
     duty = client_as(org.duty)
     body = {
-        "checkpoint": org.checkpoint_a.pk, "client_uuid": str(uuid.uuid4()), "outcome": "allowed",
-        "id_number": ID_NUMBER, "temperature": "36.6", "name": "测试居民", "phone": PHONE, "origin_region": "420102",
+        "checkpoint": org.checkpoint_a.pk,
+        "client_uuid": str(uuid.uuid4()),
+        "outcome": "allowed",
+        "id_number": ID_NUMBER,
+        "temperature": "36.6",
+        "name": "测试居民",
+        "phone": PHONE,
+        "origin_region": "420102",
     }
     response = duty.post("/api/v1/passages", body, content_type="application/json")
     assert response.status_code in (200, 201), response.content
     person = person_watch_create(
-        actor=org.office, name="测试居民", id_number=ID_NUMBER, phone=PHONE, address=ADDRESS,
-        community=org.community_a, category_codes=["returnee"],
+        actor=org.office,
+        name="测试居民",
+        id_number=ID_NUMBER,
+        phone=PHONE,
+        address=ADDRESS,
+        community=org.community_a,
+        category_codes=["returnee"],
     )
 
     text = all_text_in_database()

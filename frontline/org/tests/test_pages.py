@@ -78,8 +78,14 @@ def test_editing_a_staff_member_audits_what_changed(org, client_as):
 
     staff = org.staff[0]
     data = {
-        "name": staff.name, "sex": staff.sex, "birth_date": "1980-01-01", "phone": "13800001111",
-        "unit": org.bureau.pk, "position": "科长", "party_status": staff.party_status, "military_years": 0,
+        "name": staff.name,
+        "sex": staff.sex,
+        "birth_date": "1980-01-01",
+        "phone": "13800001111",
+        "unit": org.bureau.pk,
+        "position": "科长",
+        "party_status": staff.party_status,
+        "military_years": 0,
         "active": "on",
     }
     response = client_as(org.office).post(reverse("org:staff_edit", args=[staff.pk]), data)
