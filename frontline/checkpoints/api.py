@@ -57,7 +57,7 @@ class PassageIn(Schema):
     vehicle_uuid: UUID | None = Field(None, description="client_uuid of the vehicle the person came in.")
 
     def data(self) -> services.PassageData:
-        values = self.dict()
+        values = self.model_dump()
         values["checkpoint_id"] = values.pop("checkpoint")
         return services.PassageData(**values)
 
@@ -75,7 +75,7 @@ class VehicleIn(Schema):
     at: datetime | None = None
 
     def data(self) -> services.VehicleData:
-        values = self.dict()
+        values = self.model_dump()
         values["checkpoint_id"] = values.pop("checkpoint")
         return services.VehicleData(**values)
 
@@ -185,6 +185,23 @@ def _invalid(request: HttpRequest, exc: services.RecordInvalid) -> HttpResponse:
     return api.create_response(request, body, status=422)
 
 
+_ITEM_MODELS: dict[type[Schema], type[pydantic.BaseModel]] = {}
+
+
+def _item_model(schema: type[Schema]) -> type[pydantic.BaseModel]:
+    """The schema's fields on a plain pydantic model, to validate batch items.
+
+    A ninja Schema wraps every value in a getter meant for ORM objects; for the plain dicts of a
+    batch that costs a third of the parsing. Same fields, same types, same defaults, same errors.
+    """
+    model = _ITEM_MODELS.get(schema)
+    if model is None:
+        fields: Any = {name: (f.annotation, f) for name, f in schema.model_fields.items()}
+        model = pydantic.create_model(f"{schema.__name__}Item", **fields)
+        _ITEM_MODELS[schema] = model
+    return model
+
+
 def _parse_items(schema: type[Schema], items: list[dict[str, Any]]) -> tuple[list[Any], dict[int, dict[str, Any]]]:
     """Validate each raw item on its own, so one bad item does not refuse the others."""
     if len(items) > MAX_BATCH:
@@ -195,9 +212,10 @@ def _parse_items(schema: type[Schema], items: list[dict[str, Any]]) -> tuple[lis
         )
     parsed: list[Any] = []
     bad: dict[int, dict[str, Any]] = {}
+    item_model = _item_model(schema)
     for index, raw in enumerate(items):
         try:
-            parsed.append((index, schema.model_validate(raw).data()))  # type: ignore[attr-defined]
+            parsed.append((index, schema.data(item_model.model_validate(raw))))  # type: ignore[attr-defined]
         except pydantic.ValidationError as exc:
             errors = [
                 {
@@ -216,7 +234,12 @@ def _parse_items(schema: type[Schema], items: list[dict[str, Any]]) -> tuple[lis
     return parsed, bad
 
 
-def _batch(request: HttpRequest, payload: BatchIn, schema: type[Schema], record: Any) -> dict[str, Any]:
+def _batch(request: HttpRequest, payload: BatchIn, schema: type[Schema], record: Any) -> HttpResponse:
+    """Record the items and answer in BatchOut's shape.
+
+    The body is built here with every key of ItemResultOut and sent as it is: validating up to 1000
+    results against the response schema again cost a tenth of a batch (a test checks the shape).
+    """
     parsed, bad = _parse_items(schema, payload.items)
     results = record(actor=request.user, items=[d for _i, d in parsed], source=Source.API)
     merged = dict(bad)
@@ -224,18 +247,24 @@ def _batch(request: HttpRequest, payload: BatchIn, schema: type[Schema], record:
         body = result.as_dict()
         body["index"] = index
         merged[index] = body
-    ordered = [merged[i] for i in range(len(payload.items))]
+    ordered = []
+    for i in range(len(payload.items)):
+        item = merged[i]
+        item.setdefault("id", None)
+        item.setdefault("errors", [])
+        ordered.append(item)
     from frontline.org.models import Checkpoint
 
     checkpoint_ids = {d.checkpoint_id for _i, d in parsed if isinstance(d.checkpoint_id, int)}
     allowed = scope(Checkpoint.objects.filter(pk__in=checkpoint_ids), request.user).values_list("pk", flat=True)
-    return {
+    body = {
         "created": sum(r["result"] == "created" for r in ordered),
         "duplicates": sum(r["result"] == "duplicate" for r in ordered),
         "errors": sum(r["result"] == "error" for r in ordered),
         "results": ordered,
         "today": selectors.today_counts(allowed),
     }
+    return api.create_response(request, body, status=200)
 
 
 def _page(offset: int, limit: int) -> slice:
@@ -272,7 +301,7 @@ def passage_create(request: HttpRequest, payload: PassageIn) -> Any:
 
 
 @router.post("/passages/batch", response=BatchOut, summary="Record many passages (offline sync)")
-def passage_batch(request: HttpRequest, payload: BatchIn) -> dict[str, Any]:
+def passage_batch(request: HttpRequest, payload: BatchIn) -> HttpResponse:
     """Record up to 1000 passages; each item gets created, duplicate or error with its field errors."""
     require(request.user, "passage.record")
     return _batch(request, payload, PassageIn, services.passage_record_batch)
@@ -413,7 +442,7 @@ def vehicle_create(request: HttpRequest, payload: VehicleIn) -> Any:
 
 
 @router.post("/vehicles/batch", response=BatchOut, summary="Record many vehicles (offline sync)")
-def vehicle_batch(request: HttpRequest, payload: BatchIn) -> dict[str, Any]:
+def vehicle_batch(request: HttpRequest, payload: BatchIn) -> HttpResponse:
     """Record up to 1000 vehicles; each item gets created, duplicate or error with its field errors."""
     require(request.user, "passage.record")
     return _batch(request, payload, VehicleIn, services.vehicle_record_batch)

@@ -120,7 +120,11 @@ class Passage(models.Model):
     community_path = "checkpoint__community"
 
     checkpoint = models.ForeignKey(
-        "org.Checkpoint", verbose_name=_("checkpoint"), on_delete=models.PROTECT, related_name="passages"
+        "org.Checkpoint",
+        verbose_name=_("checkpoint"),
+        on_delete=models.PROTECT,
+        related_name="passages",
+        db_index=False,  # passage_checkpoint_day (checkpoint, day) serves it: one index less per insert
     )
     at = models.DateTimeField(_("time"), default=timezone.now)
     day = models.DateField(_("date"))  # the local date of `at`: tallies and lists group by it
@@ -150,6 +154,7 @@ class Passage(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="occupant_passages",
+        db_index=False,  # passage_vehicle: only the few passages that came in a vehicle
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -170,6 +175,7 @@ class Passage(models.Model):
         indexes = [
             models.Index(fields=["checkpoint", "day"], name="passage_checkpoint_day"),
             models.Index(fields=["day", "fever_event"], name="passage_day_fever"),
+            models.Index(fields=["vehicle"], name="passage_vehicle", condition=Q(vehicle__isnull=False)),
         ]
         constraints = [
             models.CheckConstraint(
@@ -246,7 +252,11 @@ class DailyTally(models.Model):
     community_path = "checkpoint__community"
 
     checkpoint = models.ForeignKey(
-        "org.Checkpoint", verbose_name=_("checkpoint"), on_delete=models.CASCADE, related_name="tallies"
+        "org.Checkpoint",
+        verbose_name=_("checkpoint"),
+        on_delete=models.CASCADE,
+        related_name="tallies",
+        db_index=False,  # tally_one_per_checkpoint_day (checkpoint, day) serves it
     )
     day = models.DateField(_("date"))
     people_in = models.PositiveIntegerField(_("people in"), default=0)
@@ -276,7 +286,9 @@ class DailyTally(models.Model):
         verbose_name_plural = _("daily tallies")
         ordering = ["-day", "checkpoint"]
         constraints = [models.UniqueConstraint(fields=["checkpoint", "day"], name="tally_one_per_checkpoint_day")]
-        indexes = [models.Index(fields=["day"], name="tally_day")]
+        # The tally page reads a range of days for all checkpoints: (day, checkpoint) answers it from the
+        # index alone, in the page's order; (checkpoint, day) answers one checkpoint's days.
+        indexes = [models.Index(fields=["day", "checkpoint"], name="tally_day_checkpoint")]
 
     def __str__(self) -> str:
         return f"{self.checkpoint_id} {self.day}"

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -34,6 +36,15 @@ def tallies_for(*, day_from: date, day_to: date, checkpoint_ids: Iterable[int] |
     if checkpoint_ids is not None:
         qs = qs.filter(checkpoint_id__in=list(checkpoint_ids))
     return qs.order_by("-day", "checkpoint__code")
+
+
+def tally_table(qs: QuerySet[DailyTally]) -> list[tuple[Any, ...]]:
+    """Return tally rows as (day, checkpoint code, checkpoint name, community name, *COUNTERS) tuples."""
+    return list(
+        qs.values_list(
+            "day", "checkpoint__code", "checkpoint__name", "checkpoint__community__name", *DailyTally.COUNTERS
+        )
+    )
 
 
 def tally_totals(qs: QuerySet[DailyTally]) -> dict[str, int]:
@@ -103,6 +114,33 @@ def tally_snapshot() -> dict[tuple[int, date], dict[str, int]]:
 
 
 # --- the campaign's rules ------------------------------------------------------------------
+
+# Recording a passage needs the campaign's fever threshold and high-risk regions. They change a
+# few times per campaign, while passages arrive many times a second: each process remembers the
+# current campaign for a few seconds, and forgets it at once when a campaign is saved or deleted
+# in this process (another process sees the change within CAMPAIGN_TTL seconds).
+CAMPAIGN_TTL = 5.0
+_campaign_memo: dict[str, Any] = {}
+
+
+def campaign_for_recording() -> Campaign | None:
+    """Return the current campaign, remembered per process for CAMPAIGN_TTL seconds."""
+    now = time.monotonic()
+    memo = _campaign_memo.get("current")
+    if memo is not None and now - memo[0] < CAMPAIGN_TTL:
+        return memo[1]  # type: ignore[no-any-return]
+    campaign = current_campaign()
+    _campaign_memo["current"] = (now, campaign)
+    return campaign
+
+
+def campaign_forget(**kwargs: Any) -> None:
+    """Drop the remembered campaign (connected to the campaign's save and delete)."""
+    _campaign_memo.clear()
+
+
+post_save.connect(campaign_forget, sender=Campaign, dispatch_uid="checkpoints.campaign_forget.save")
+post_delete.connect(campaign_forget, sender=Campaign, dispatch_uid="checkpoints.campaign_forget.delete")
 
 
 def fever_threshold(campaign: Campaign | None) -> Decimal:

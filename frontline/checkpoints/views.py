@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -396,7 +397,7 @@ def fever_today(request: HttpRequest) -> HttpResponse:
 @login_required
 def tallies(request: HttpRequest) -> HttpResponse:
     """Daily counters per checkpoint and day, read from the tallies only (never the passage table)."""
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.thread_time()
     require(request.user, "passage.view")
     today = timezone.localdate()
     day_to = _date_param(request.GET.get("to"), today)
@@ -408,14 +409,14 @@ def tallies(request: HttpRequest) -> HttpResponse:
     qs = scope(selectors.tallies_for(day_from=day_from, day_to=day_to), request.user)
     if community_id.isdigit():
         qs = qs.filter(checkpoint__community_id=int(community_id))
-    rows = list(qs)
+    rows = _tally_rows(selectors.tally_table(qs))
     by_day: dict[date, dict[str, int]] = {}
-    rows_of_day: dict[date, list[DailyTally]] = {}
+    rows_of_day: dict[date, list[dict[str, Any]]] = {}
     for r in rows:
-        day = by_day.setdefault(r.day, {name: 0 for name in DailyTally.COUNTERS})
+        day = by_day.setdefault(r["day"], {name: 0 for name in DailyTally.COUNTERS})
         for name in DailyTally.COUNTERS:
-            day[name] += getattr(r, name)
-        rows_of_day.setdefault(r.day, []).append(r)
+            day[name] += r[name].value
+        rows_of_day.setdefault(r["day"], []).append(r)
     totals = {name: sum(day[name] for day in by_day.values()) for name in DailyTally.COUNTERS}
     context = {
         "title": _("Daily tallies"),
@@ -435,8 +436,52 @@ def tallies(request: HttpRequest) -> HttpResponse:
         },
     }
     response = render(request, "checkpoints/tallies.html", context)
-    response["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
+    # app: the view's wall time; cpu: the CPU this thread spent on it (without the time the machine
+    # gave to other processes meanwhile).
+    wall, cpu = time.perf_counter() - started, time.thread_time() - cpu_started
+    response["Server-Timing"] = f"app;dur={wall * 1000:.1f}, cpu;dur={cpu * 1000:.1f}"
     return response
+
+
+class _Figure:
+    """A count in the tally table: prints as the number, is false when zero.
+
+    The 60-day page prints ~15,000 counts. Django localises each int it prints (about 3 µs) and
+    escapes each string, although a count needs neither (no thousands separator, digits only):
+    the table gets them ready-made, one shared object per distinct value.
+    """
+
+    __slots__ = ("text", "value")
+
+    def __init__(self, value: int) -> None:
+        self.value = value
+        self.text = SafeString(value)
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __bool__(self) -> bool:
+        return self.value != 0
+
+
+def _tally_rows(values: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
+    """Tally rows as the page shows them, as dicts (the template finds a dict's keys at the first try,
+    an object's attributes only after a failed subscript) sharing their checkpoint and figures."""
+    figures: dict[int, _Figure] = {}
+    places: dict[tuple[Any, ...], dict[str, Any]] = {}
+    rows = []
+    for row in values:
+        place = places.get(row[1:4])
+        if place is None:
+            place = places[row[1:4]] = {"code": row[1], "name": row[2], "community": {"name": row[3]}}
+        out: dict[str, Any] = {"day": row[0], "checkpoint": place}
+        for name, count in zip(DailyTally.COUNTERS, row[4:], strict=True):
+            figure = figures.get(count)
+            if figure is None:
+                figure = figures[count] = _Figure(count)
+            out[name] = figure
+        rows.append(out)
+    return rows
 
 
 def _date_param(raw: str | None, default: date) -> date:

@@ -31,9 +31,30 @@ def on_fever_detected(sender: Any, passage: Any, **kwargs: Any) -> None:
 
 
 def on_passage_recorded(sender: Any, passage: Any, **kwargs: Any) -> None:
+    """Alert on one passage (used when the checkpoints app only sends per-passage signals)."""
     from frontline.health.services import passage_under_measure_alert
 
     passage_under_measure_alert(passage=passage)
+
+
+def on_passages_recorded(sender: Any, passages: Any, **kwargs: Any) -> None:
+    """Alert on the passages of people under an open measure: ONE query for the whole batch.
+
+    Almost nobody passing a checkpoint is under a measure, so the batch's blind indexes are
+    looked up together and only the (rare) matches go through the per-passage alert.
+    """
+    from frontline.health.selectors import open_measures
+    from frontline.health.services import passage_under_measure_alert
+
+    hashes = {getattr(p, "id_number_hash", "") or "" for p in passages} - {""}
+    if not hashes:
+        return
+    watched = set(
+        open_measures().filter(person__id_number_hash__in=hashes).values_list("person__id_number_hash", flat=True)
+    )
+    for passage in passages:
+        if passage.id_number_hash in watched:
+            passage_under_measure_alert(passage=passage)
 
 
 WARNING_MESSAGES = {
@@ -105,7 +126,9 @@ def connect() -> None:
     if signals is not None:
         if hasattr(signals, "fever_detected"):
             signals.fever_detected.connect(on_fever_detected, dispatch_uid="health.fever_detected")
-        if hasattr(signals, "passage_recorded"):
+        if hasattr(signals, "passages_recorded"):
+            signals.passages_recorded.connect(on_passages_recorded, dispatch_uid="health.passages_recorded")
+        elif hasattr(signals, "passage_recorded"):
             signals.passage_recorded.connect(on_passage_recorded, dispatch_uid="health.passage_recorded")
     lookups = _optional("frontline.checkpoints.lookups")
     if lookups is not None and hasattr(lookups, "register_person_status"):
