@@ -3,7 +3,8 @@
 Each benchmark is a script in bench/ that measures one module against a baseline taken in the
 same run and writes its own docs/benchmarks-<name>.md; this runner calls them in turn and then
 joins those pages into docs/benchmarks.md with the machine they ran on. Pick some with
-`python bench/run.py checkpoints health`; `--quick` asks each for a shorter run where it has one.
+`python bench/run.py checkpoints health`; `--quick` asks each for a shorter run where it has one;
+`--gather-only` rebuilds docs/benchmarks.md from the pages without running anything.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ BENCHES = [
     ("health", "bench/health_bench.py", "benchmarks-health.md"),
     ("reports", "bench/reports_bench.py", "benchmarks-reports.md"),
     ("roster", "bench/roster_demo.py", "benchmarks-roster.md"),
+    ("roster-django", "bench/roster_django.py", "benchmarks-roster-django.md"),
     ("curtois", "bench/curtois.py", "benchmarks-curtois.md"),
 ]
 
@@ -41,10 +43,11 @@ def machine() -> str:
 
 def main(argv: list[str]) -> int:
     quick = "--quick" in argv
+    gather_only = "--gather-only" in argv  # rebuild docs/benchmarks.md from the pages, run nothing
     wanted = [a for a in argv if not a.startswith("--")] or [name for name, _, _ in BENCHES]
     failures = []
     for name, script, _page in BENCHES:
-        if name not in wanted:
+        if name not in wanted or gather_only:
             continue
         path = ROOT / script
         if not path.exists():
