@@ -515,6 +515,7 @@ def check_roster(
 def check_assignment(
     problem: Problem,
     assignments: Iterable[tuple[Hashable, Hashable]],
+    *,
     staff_id: Hashable,
     shift_id: Hashable,
 ) -> list[Breach]:

@@ -34,6 +34,13 @@ every hard rule is per employee and cover is soft, any set of employees can be
 re-optimised with the others frozen, which the LNS exploits: neighbourhoods are random
 employee groups, day windows across many employees, and windows around badly covered
 days, each re-solved by CP-SAT with the incumbent as a complete hint.
+
+Strategy (:func:`solve_curtois`): models of up to ``_FULL_MAX`` cells go to CP-SAT whole,
+with an LP-heavy worker (``max_lp``: linearization level 2, which closes the bound on
+instances 1-6) beside CP-SAT's own neighbourhood search; larger ones are built group by
+group against the cover still open and then improved by the LNS. Instances with a
+one-year horizon (22-24) do not get a first complete roster within a minute on two
+cores this way: the construction solves every employee's year with CP-SAT.
 """
 
 from __future__ import annotations
@@ -127,8 +134,8 @@ class CurtoisResult:
     """The best roster found, its model objective, the proven bound and a trace."""
 
     instance: str
-    roster: dict[str, list[str | None]]
-    objective: int
+    roster: dict[str, list[str | None]]  # empty when no roster was found in time
+    objective: int | None
     bound: int | None
     status: str
     wall_time: float
@@ -518,9 +525,15 @@ class _Sub:
             model.add_hint(v, val)
 
     def solve(
-        self, *, time_limit: float, workers: int, seed: int = 0, max_lp: bool = False
+        self,
+        *,
+        time_limit: float,
+        workers: int,
+        seed: int = 0,
+        max_lp: bool = False,
+        on_solution: Callable[[float], None] | None = None,
     ) -> tuple[int, cp_model.CpSolver]:
-        """Solve and return the CP-SAT status and the solver."""
+        """Solve and return the CP-SAT status and the solver; on_solution gets each objective."""
         solver = cp_model.CpSolver()
         p = solver.parameters
         p.max_time_in_seconds = max(0.05, time_limit)
@@ -532,8 +545,14 @@ class _Sub:
             p.subsolvers.append("max_lp")
         elif max_lp:
             p.linearization_level = 2
-        status = solver.solve(self.model)
-        return status, solver
+        if on_solution is None:
+            return solver.solve(self.model), solver
+
+        class _Seen(cp_model.CpSolverSolutionCallback):
+            def on_solution_callback(self) -> None:
+                on_solution(self.objective_value)
+
+        return solver.solve(self.model, _Seen()), solver
 
     def read(self, solver: cp_model.CpSolver, into: list[list[int]]) -> None:
         """Write the solver's values for the free cells into a roster."""
@@ -613,7 +632,14 @@ def solve_curtois(
         counts = _counts(data, sol) if sol is not None else None
         sub = _Sub(data, {e: (0, data.H) for e in range(data.E)}, sol, counts)
         say(f"full model: {len(sub.x)} x-vars, {budget:.1f}s")
-        status, solver = sub.solve(time_limit=budget, workers=workers, seed=seed, max_lp=True)
+
+        def seen(value: float) -> None:
+            nonlocal first_time
+            if first_time is None:
+                first_time = time.monotonic() - t0
+            trace.append((time.monotonic() - t0, int(round(value))))
+
+        status, solver = sub.solve(time_limit=budget, workers=workers, seed=seed, max_lp=True, on_solution=seen)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return False
         new = [[OFF] * data.H for _ in range(data.E)]
@@ -621,9 +647,6 @@ def solve_curtois(
         obj = data.objective(new)
         if best is None or obj < best:
             sol, best = new, obj
-            if first_time is None:
-                first_time = time.monotonic() - t0
-            trace.append((time.monotonic() - t0, obj))
         bound = math.ceil(solver.best_objective_bound - 1e-6)
         say(f"full model: {obj} bound {bound} {solver.status_name(status)}")
         return status == cp_model.OPTIMAL
@@ -646,6 +669,17 @@ def solve_curtois(
         )
     if sol is None:
         sol = _construct(data, deadline=deadline, workers=workers, rng=rng, say=say)
+        if sol is None:
+            return CurtoisResult(
+                instance=instance.name,
+                roster={},
+                objective=None,
+                bound=bound,
+                status="unknown",
+                wall_time=time.monotonic() - t0,
+                first_solution_time=None,
+                trace=trace,
+            )
         best = data.objective(sol)
         first_time = time.monotonic() - t0
         trace.append((first_time, best))
@@ -682,29 +716,33 @@ def _construct(
     workers: int,
     rng: random.Random,
     say: Callable[[str], None],
-) -> list[list[int]]:
-    """Build a first roster group by group: each group is solved against the cover left."""
+) -> list[list[int]] | None:
+    """Build a first roster group by group, each solved against the cover left; None if out of time."""
     sol = [[OFF] * data.H for _ in range(data.E)]
     order = list(range(data.E))
     rng.shuffle(order)
     per_emp = sum(len(data.allowed[e]) for e in range(data.E)) * data.H / max(1, data.E)
-    group = max(1, min(data.E, int(2000 // max(1.0, per_emp))))
-    groups = [order[i : i + group] for i in range(0, data.E, group)]
-    remaining = deadline - time.monotonic()
-    # Leave most of the time for the LNS; construction only needs feasible, sensible rows.
-    per_group = max(0.2, min(1.5, 0.2 * remaining / max(1, len(groups))))
-    for g in groups:
+    size = max(1, min(data.E, int(3000 // max(1.0, per_emp))))
+    pending = [order[i : i + size] for i in range(0, data.E, size)]
+    while pending:
+        left = deadline - time.monotonic()
+        if left < 0.2:
+            return None
+        g = pending.pop(0)
+        # Spread the time over what is left, keeping a share for the search after.
+        budget = max(0.3, min(2.0, 0.3 * left / (len(pending) + 1)))
         counts = _counts(data, sol)
         sub = _Sub(data, {e: (0, data.H) for e in g}, sol, counts)
-        # The all-off rows of this group are not feasible, so drop the hint.
-        sub.model.clear_hints()
-        status, solver = sub.solve(time_limit=per_group, workers=workers)
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            # Give it longer: each employee alone is always schedulable in these instances.
-            status, solver = sub.solve(time_limit=max(5.0, per_group * 4), workers=workers)
-            if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                raise RuntimeError(f"no feasible rows for employees {g}")
-        sub.read(solver, sol)
+        sub.model.clear_hints()  # the all-off rows of this group are not feasible
+        status, solver = sub.solve(time_limit=min(budget, left), workers=workers)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            sub.read(solver, sol)
+        elif len(g) > 1:
+            # Smaller groups find feasible rows faster: split and retry later.
+            half = len(g) // 2
+            pending += [g[:half], g[half:]]
+        else:
+            pending.append(g)
     return sol
 
 

@@ -32,11 +32,30 @@ to the best-available member of the group: ``count * A_ref / A_staff``, where A 
 number of days the person is available; the spread is ``ceil(max) - floor(min)`` of the
 scaled counts. Staff available less than half of ``A_ref`` are left out of the band.
 
+Search. A greedy pass fills the roster day by day with the least-loaded person who keeps
+every staff-side hard rule, preferring continuity and the home community; places it
+leaves open are closed by re-solving small day windows. Hard coverage and roles are then
+searched as big-weight penalties (``_DEMAND_WEIGHT`` per missing person), so that roster
+is a complete, feasible start for CP-SAT. With two or more workers one thread runs CP-SAT
+on the whole model (its LP gives the bound, it proves small rosters optimal) while the
+other runs a large-neighbourhood search: a fairness group's people over a few days, or a
+few of them over up to two weeks, re-solved with everything else frozen. Staff whom
+nothing distinguishes (same group, days, roles, limits, home) are ordered by their number
+of shifts to break symmetry. A roster leaving hard demand open when the search ends is
+never returned as a solution.
+
 Infeasibility is explained in the user's terms: a pre-check compares each shift, each day
-(by bipartite matching of people to places, roles included) and each rolling week with
-the people who can possibly serve, and if CP-SAT still proves the model infeasible a
-second model with one assumption literal per (day, checkpoint) coverage and per hard rule
-family names what blocks it.
+(by bipartite matching of people to places, roles included) and each rolling week, per
+pool (everyone, each role, nights, the leaders' rota), with the people who can possibly
+serve; if CP-SAT still proves the model infeasible, a second model with one assumption
+literal per (day, checkpoint) coverage and per hard rule family, shrunk by deletion,
+names the days, checkpoints and rules that block it.
+
+Reason codes of :class:`Shortage`: ``not_enough_staff``, ``no_party_member``,
+``no_team_leader``, ``day_overbooked``, ``week_capacity``, ``pool_week_capacity``,
+``locked_ineligible``, ``locked_unknown`` (pre-check); ``rule_conflict``, ``unexplained``
+(assumptions); ``unfilled``, ``unfilled_party_member``, ``unfilled_team_leader`` (places
+still open when the search ended), ``timeout``; ``understaffed`` (soft coverage left short).
 """
 
 from __future__ import annotations
@@ -1101,24 +1120,6 @@ def _greedy(ix: _Index, *, fixed: Iterable[tuple[int, int]], frozen_day: int) ->
 # =========================================================================== solving
 
 
-class _Trace(cp_model.CpSolverSolutionCallback):
-    """Record when each improving solution was found."""
-
-    def __init__(self, t0: float) -> None:
-        super().__init__()
-        self.t0 = t0
-        self.points: list[tuple[float, int, int]] = []
-
-    def on_solution_callback(self) -> None:
-        self.points.append(
-            (
-                time.monotonic() - self.t0,
-                int(round(self.objective_value)),
-                int(math.ceil(self.best_objective_bound - 1e-6)),
-            )
-        )
-
-
 def _ids(ix: _Index, pairs: Iterable[tuple[int, int]]) -> list[Assignment]:
     return sorted(((ix.staff[i].id, ix.shifts[j].id) for i, j in pairs), key=lambda a: (str(a[1]), str(a[0])))
 
@@ -1161,7 +1162,7 @@ def solve(
         log(f"start roster at {time.monotonic() - t0:.2f}s: {len(roster)} cells")
     # Close the start roster's gaps with small windowed models before the full one: they
     # presolve in a fraction of a second where the full model takes several.
-    roster, first_obj, complete = _fill_gaps(
+    roster, _, complete = _fill_gaps(
         ix,
         roster,
         previous=previous_set,
@@ -1171,11 +1172,8 @@ def solve(
         workers=workers,
         log=log,
     )
-    first_time: float | None = None
-    if complete:
-        first_time = time.monotonic() - t0
-        if log:
-            log(f"first complete roster at {first_time:.2f}s")
+    if log and complete:
+        log(f"start roster complete at {time.monotonic() - t0:.2f}s")
     mdl = _Model(
         ix, previous=previous_set, locked=locked_set, freeze_before=freeze_before, demand_weight=_DEMAND_WEIGHT
     )
@@ -1186,14 +1184,16 @@ def solve(
     if getattr(mdl, "sym_classes", None):
         roster = _sort_hint_for_symmetry(ix, roster, mdl.sym_classes)
     hint_obj = _complete_hint(mdl, roster)
-    if first_time is not None:
-        price = first_obj if first_obj is not None else hint_obj
-        if price is not None and price < _DEMAND_WEIGHT:
-            trace_points.append((first_time, price, 0))
+    first_time: float | None = None
+    if complete and hint_obj is not None and hint_obj < _DEMAND_WEIGHT:
+        # The start roster counts as the first feasible one once the full model accepts it.
+        first_time = time.monotonic() - t0
+        trace_points.append((first_time, hint_obj, 0))
     if log:
         log(f"hint ready at {time.monotonic() - t0:.2f}s, objective {hint_obj}")
 
-    deadline = t0 + time_limit_s
+    # Keep a moment at the end to price the final roster exactly (see _exact_objective).
+    deadline = t0 + time_limit_s - min(3.0, 0.05 * time_limit_s)
     use_lns = workers >= 2 and hint_obj is not None
     full = _FullSearch(
         mdl,
@@ -1251,6 +1251,14 @@ def solve(
             wall,
             explanation=[Shortage(None, None, None, 0, 0, "timeout", "no roster found within the time limit")],
         )
+    # Intermediate solutions may carry slack in auxiliary variables (a spread above the
+    # real one, say), so the objective of the chosen roster is recomputed with x fixed.
+    if not (status == cp_model.OPTIMAL and full.best is best):
+        # The full model orders interchangeable staff; a permuted roster has the same price.
+        classes = getattr(mdl, "sym_classes", None)
+        exact = _exact_objective(mdl, _sort_hint_for_symmetry(ix, best, classes) if classes else best)
+        if exact is not None:
+            best_obj = exact
     proven = status == cp_model.OPTIMAL or (bound is not None and best_obj <= bound)
     if best_obj >= _DEMAND_WEIGHT and mdl.softened:
         # Some hard demand is left open: proven impossible when optimal, else not found in time.
@@ -1406,6 +1414,8 @@ def _lns(
         if ix.avail_days[i]:
             groups[p.group].append(i)
     group_list = [g for g in groups.values() if g]
+    if frozen_day >= nd or not group_list:
+        return roster, objective
     free_days = max(1, nd - frozen_day)
     vars_total = sum(len(e) for e in ix.elig)
     per_person_day = max(1.0, vars_total / max(1, sum(ix.avail_days)))
@@ -1483,6 +1493,20 @@ def _lns(
     return roster, objective
 
 
+def _exact_objective(mdl: _Model, roster: set[tuple[int, int]]) -> int | None:
+    """Return the model's objective for a roster, its auxiliary variables at their best."""
+    model = mdl.model.clone()
+    for key, v in mdl.x.items():
+        model.add(model.get_bool_var_from_proto_index(v.index) == int(key in roster))
+    model.clear_hints()
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = 10.0
+    if solver.solve(model) != cp_model.OPTIMAL:
+        return None
+    return int(round(solver.objective_value))
+
+
 def _complete_hint(mdl: _Model, hint_idx: set[tuple[int, int]]) -> int | None:
     """Hint every variable: fix x to the hint, let CP-SAT derive the rest, hint all of it.
 
@@ -1495,7 +1519,8 @@ def _complete_hint(mdl: _Model, hint_idx: set[tuple[int, int]]) -> int | None:
     probe.parameters.fix_variables_to_their_hinted_value = True
     probe.parameters.num_workers = 1
     probe.parameters.max_time_in_seconds = 10.0
-    probe.parameters.stop_after_first_solution = True
+    # With x fixed only auxiliary variables remain: solving to optimum makes them tight,
+    # so the objective returned is the roster's true price.
     status = probe.solve(mdl.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None  # the partial hint stays: CP-SAT will repair it

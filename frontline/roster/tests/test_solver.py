@@ -237,15 +237,15 @@ def test_check_assignment_reports_new_breaches_only() -> None:
     roster = list(result.assignments)
     night = next(s for s in problem.shifts if s.is_night)
     # S9 does no nights.
-    breaches = check_assignment(problem, roster, "S9", night.id)
+    breaches = check_assignment(problem, roster, staff_id="S9", shift_id=night.id)
     assert any(b.rule == "no_nights" and b.hard for b in breaches)
     # Someone already working that day gets a second shift.
     staff_id, shift_id = next((a, b) for a, b in roster if b.startswith("K1"))
     other = next(s for s in problem.shifts if s.day == night.day and s.id != shift_id and s.kind == "checkpoint")
-    rules = {b.rule for b in check_assignment(problem, roster, staff_id, other.id)}
+    rules = {b.rule for b in check_assignment(problem, roster, staff_id=staff_id, shift_id=other.id)}
     assert "one_shift_per_day" in rules
     # A clean edit reports nothing about the person.
-    assert check_assignment(problem, roster, staff_id, shift_id) == []
+    assert check_assignment(problem, roster, staff_id=staff_id, shift_id=shift_id) == []
 
 
 @pytest.mark.parametrize(("band", "hard"), [(3, True), (1, False)])
