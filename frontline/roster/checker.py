@@ -318,15 +318,15 @@ class _Judge:
         mx = rules.max_consecutive_days
         if mx.enabled and mx.value < n:
             M = mx.value
-            for s in range(n - M):
-                excess = sum(worked[s : s + M + 1]) - M
+            for i in range(n - M):
+                excess = sum(worked[i : i + M + 1]) - M
                 self.note(
                     "max_consecutive_days",
                     excess,
                     who,
                     None,
-                    cal[s + M],
-                    f"{person.name}: {M + 1} duty days in a row to {cal[s + M]}, max {M}",
+                    cal[i + M],
+                    f"{person.name}: {M + 1} duty days in a row to {cal[i + M]}, max {M}",
                 )
             after = rules.days_off_after_max_run
             if after.value > 1:
@@ -364,15 +364,15 @@ class _Judge:
                     )
         week = rules.max_shifts_per_week
         counts = [len(per_day.get(day, ())) for day in cal]
-        for s in range(max(1, n - 6)):
-            excess = sum(counts[s : s + 7]) - week.value
+        for i in range(max(1, n - 6)):
+            excess = sum(counts[i : i + 7]) - week.value
             self.note(
                 "max_shifts_per_week",
                 excess,
                 who,
                 None,
-                cal[s],
-                f"{person.name}: {sum(counts[s : s + 7])} shifts in the 7 days from {cal[s]}, max {week.value}",
+                cal[i],
+                f"{person.name}: {sum(counts[i : i + 7])} shifts in the 7 days from {cal[i]}, max {week.value}",
             )
         # Continuity: a duty day at a checkpoint not worked the duty day before.
         for k in range(1, n):
@@ -532,7 +532,7 @@ def check_assignment(
     mine = [judge_shifts[b] for a, b in pairs if a == staff_id and b in judge_shifts]
     crew = [people[a] for a, b in pairs if b == shift_id and a in people]
 
-    def local(with_it: bool) -> set[tuple[Any, ...]]:
+    def local(with_it: bool) -> list[Breach]:
         judge = _Judge(problem)
         rows = mine + [shift] if with_it else mine
         if with_it:

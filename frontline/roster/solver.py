@@ -1277,7 +1277,7 @@ def solve(
     gap = None
     if bound is not None:
         gap = 0.0 if best_obj <= bound else (best_obj - bound) / max(1, abs(best_obj))
-    explanation: list[Shortage] = []
+    explanation = list[Shortage]()
     if not problem.rules.coverage.hard:
         crew: dict[int, int] = defaultdict(int)
         for _, j in best:
