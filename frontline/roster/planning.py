@@ -348,6 +348,14 @@ REASONS = {
     "locked_ineligible": gettext_noop("a locked cell holds someone who cannot serve"),
     "locked_unknown": gettext_noop("a locked cell is no longer in the roster"),
     "infeasible": gettext_noop("the rules cannot all be kept"),
+    "pool_week_capacity": gettext_noop("the people who can fill these places cannot cover this week within the rules"),
+    "rule_conflict": gettext_noop("the rules contradict each other on this day"),
+    "unexplained": gettext_noop("no roster keeps every rule, for a reason the check could not name"),
+    "unfilled": gettext_noop("no one could be found for this place in the time allowed"),
+    "unfilled_party_member": gettext_noop("no party member could be found for this shift in the time allowed"),
+    "unfilled_team_leader": gettext_noop("no team leader could be found for this shift in the time allowed"),
+    "timeout": gettext_noop("the solver ran out of time before finding a roster"),
+    "understaffed": gettext_noop("fewer staff than the shift needs"),
 }
 
 
@@ -361,7 +369,11 @@ def explain(plan: PlanData, shortages: list[Any]) -> list[dict[str, Any]]:
     names = {p.id: p.name for p in plan.posts}
     rows = []
     for s in shortages:
-        post = s.checkpoint_id if s.checkpoint_id is not None else (s.shift_id[1] if s.shift_id else None)
+        post = (
+            s.checkpoint_id
+            if s.checkpoint_id is not None
+            else (s.shift_id[1] if isinstance(s.shift_id, tuple) else None)
+        )
         rows.append(
             {
                 "post": names.get(post, "") if post is not None else "",
