@@ -45,3 +45,26 @@ def call_service(form: forms.BaseForm, fn: Callable[..., T], **kwargs: Any) -> T
         field = exc.field if exc.field in form.fields else None
         form.add_error(field, str(exc))
         return None
+
+
+def edit_page(
+    request: Any,
+    *,
+    form: forms.BaseForm,
+    service: Callable[..., Any],
+    title: Any,
+    success_url: Callable[[Any], str],
+    cancel_url: str = "",
+    **service_kwargs: Any,
+) -> Any:
+    """Validate a form, call one service with its data, and go on; or show the form with its errors."""
+    from django.contrib import messages
+    from django.shortcuts import redirect, render
+    from django.utils.translation import gettext
+
+    if request.method == "POST" and form.is_valid():
+        saved = call_service(form, service, actor=request.user, **service_kwargs, **form.cleaned_data)
+        if saved:
+            messages.success(request, gettext("Saved."))
+            return redirect(success_url(saved))
+    return render(request, "core/form.html", {"form": form, "title": title, "cancel_url": cancel_url})

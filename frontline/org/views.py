@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from frontline.core.access import can, get_scoped, require, scope
 from frontline.core.audit import audit_record
 from frontline.core.excel import Sheet, xlsx_response
-from frontline.core.forms import call_service
+from frontline.core.forms import call_service, edit_page
 from frontline.core.listing import Column, Filter, ListPage, render_list
 from frontline.core.masking import mask_phone
 from frontline.org import imports, services
@@ -118,12 +118,14 @@ def campaign_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     require(request.user, "campaign.manage")
     campaign = get_scoped(Campaign.objects.all(), request.user, pk=pk) if pk else None
     form = CampaignForm(request.POST or None, instance=campaign)
-    if request.method == "POST" and form.is_valid():
-        saved = call_service(form, services.campaign_save, actor=request.user, campaign=campaign, **form.cleaned_data)
-        if saved:
-            messages.success(request, gettext("Saved."))
-            return redirect("org:campaign_detail", pk=saved.pk)
-    return _form_page(request, form, _("Edit campaign") if campaign else _("New campaign"))
+    return edit_page(
+        request,
+        form=form,
+        service=services.campaign_save,
+        title=_("Edit campaign") if campaign else _("New campaign"),
+        success_url=lambda saved: reverse("org:campaign_detail", args=[saved.pk]),
+        campaign=campaign,
+    )
 
 
 @login_required
@@ -147,15 +149,15 @@ def batch_edit(request: HttpRequest, campaign_pk: int, pk: int | None = None) ->
     campaign = get_scoped(Campaign.objects.all(), request.user, pk=campaign_pk)
     batch = get_scoped(Batch.objects.filter(campaign=campaign), request.user, pk=pk) if pk else None
     form = BatchForm(request.POST or None, instance=batch)
-    if request.method == "POST" and form.is_valid():
-        saved = call_service(
-            form, services.batch_save, actor=request.user, batch=batch, campaign=campaign, **form.cleaned_data
-        )
-        if saved:
-            messages.success(request, gettext("Saved."))
-            return redirect("org:campaign_detail", pk=campaign.pk)
-    return _form_page(
-        request, form, _("Edit batch") if batch else _("New batch"), reverse("org:campaign_detail", args=[campaign.pk])
+    return edit_page(
+        request,
+        form=form,
+        service=services.batch_save,
+        title=_("Edit batch") if batch else _("New batch"),
+        success_url=lambda saved: reverse("org:campaign_detail", args=[campaign.pk]),
+        cancel_url=reverse("org:campaign_detail", args=[campaign.pk]),
+        batch=batch,
+        campaign=campaign,
     )
 
 
@@ -185,11 +187,15 @@ def unit_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     require(request.user, "org.manage")
     unit = get_scoped(Unit.objects.all(), request.user, pk=pk) if pk else None
     form = UnitForm(request.POST or None, instance=unit)
-    if request.method == "POST" and form.is_valid():
-        if call_service(form, services.unit_save, actor=request.user, unit=unit, **form.cleaned_data):
-            messages.success(request, gettext("Saved."))
-            return redirect("org:unit_list")
-    return _form_page(request, form, _("Edit unit") if unit else _("New unit"), reverse("org:unit_list"))
+    return edit_page(
+        request,
+        form=form,
+        service=services.unit_save,
+        title=_("Edit unit") if unit else _("New unit"),
+        success_url=lambda saved: reverse("org:unit_list"),
+        cancel_url=reverse("org:unit_list"),
+        unit=unit,
+    )
 
 
 @login_required
@@ -245,14 +251,16 @@ def group_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if campaign is None:
         messages.error(request, gettext("Create a campaign first."))
         return redirect("org:campaign_create")
-    if request.method == "POST" and form.is_valid():
-        saved = call_service(
-            form, services.group_save, actor=request.user, group=group, campaign=campaign, **form.cleaned_data
-        )
-        if saved:
-            messages.success(request, gettext("Saved."))
-            return redirect("org:group_detail", pk=saved.pk)
-    return _form_page(request, form, _("Edit group") if group else _("New group"), reverse("org:group_list"))
+    return edit_page(
+        request,
+        form=form,
+        service=services.group_save,
+        title=_("Edit group") if group else _("New group"),
+        success_url=lambda saved: reverse("org:group_detail", args=[saved.pk]),
+        cancel_url=reverse("org:group_list"),
+        group=group,
+        campaign=campaign,
+    )
 
 
 @login_required
@@ -305,12 +313,15 @@ def team_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     require(request.user, "org.manage")
     team = get_scoped(Team.objects.all(), request.user, pk=pk) if pk else None
     form = TeamForm(request.POST or None, instance=team)
-    if request.method == "POST" and form.is_valid():
-        saved = call_service(form, services.team_save, actor=request.user, team=team, **form.cleaned_data)
-        if saved:
-            messages.success(request, gettext("Saved."))
-            return redirect("org:team_detail", pk=saved.pk)
-    return _form_page(request, form, _("Edit team") if team else _("New team"), reverse("org:team_list"))
+    return edit_page(
+        request,
+        form=form,
+        service=services.team_save,
+        title=_("Edit team") if team else _("New team"),
+        success_url=lambda saved: reverse("org:team_detail", args=[saved.pk]),
+        cancel_url=reverse("org:team_list"),
+        team=team,
+    )
 
 
 # --- staff -----------------------------------------------------------------------------
@@ -421,13 +432,14 @@ def staff_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     require(request.user, "staff.manage")
     staff = get_scoped(Staff.objects.all(), request.user, pk=pk) if pk else None
     form = StaffForm(request.POST or None, instance=staff)
-    if request.method == "POST" and form.is_valid():
-        saved = call_service(form, services.staff_save, actor=request.user, staff=staff, **form.cleaned_data)
-        if saved:
-            messages.success(request, gettext("Saved."))
-            return redirect("org:staff_detail", pk=saved.pk)
-    return _form_page(
-        request, form, _("Edit staff member") if staff else _("New staff member"), reverse("org:staff_list")
+    return edit_page(
+        request,
+        form=form,
+        service=services.staff_save,
+        title=_("Edit staff member") if staff else _("New staff member"),
+        success_url=lambda saved: reverse("org:staff_detail", args=[saved.pk]),
+        cancel_url=reverse("org:staff_list"),
+        staff=staff,
     )
 
 
@@ -582,15 +594,14 @@ def community_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     require(request.user, "org.manage")
     community = get_scoped(Community.objects.all(), request.user, pk=pk) if pk else None
     form = CommunityForm(request.POST or None, instance=community)
-    if request.method == "POST" and form.is_valid():
-        saved = call_service(
-            form, services.community_save, actor=request.user, community=community, **form.cleaned_data
-        )
-        if saved:
-            messages.success(request, gettext("Saved."))
-            return redirect("org:community_detail", pk=saved.pk)
-    return _form_page(
-        request, form, _("Edit community") if community else _("New community"), reverse("org:community_list")
+    return edit_page(
+        request,
+        form=form,
+        service=services.community_save,
+        title=_("Edit community") if community else _("New community"),
+        success_url=lambda saved: reverse("org:community_detail", args=[saved.pk]),
+        cancel_url=reverse("org:community_list"),
+        community=community,
     )
 
 
@@ -710,21 +721,15 @@ def checkpoint_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse
     require(request.user, "org.manage")
     checkpoint = get_scoped(Checkpoint.objects.all(), request.user, pk=pk) if pk else None
     form = CheckpointForm(request.POST or None, instance=checkpoint)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        saved = call_service(
-            form,
-            services.checkpoint_save,
-            actor=request.user,
-            checkpoint=checkpoint,
-            active=checkpoint.active if checkpoint else True,
-            **data,
-        )
-        if saved:
-            messages.success(request, gettext("Saved."))
-            return redirect("org:checkpoint_detail", pk=saved.pk)
-    return _form_page(
-        request, form, _("Edit checkpoint") if checkpoint else _("New checkpoint"), reverse("org:checkpoint_list")
+    return edit_page(
+        request,
+        form=form,
+        service=services.checkpoint_save,
+        title=_("Edit checkpoint") if checkpoint else _("New checkpoint"),
+        success_url=lambda saved: reverse("org:checkpoint_detail", args=[saved.pk]),
+        cancel_url=reverse("org:checkpoint_list"),
+        checkpoint=checkpoint,
+        active=checkpoint.active if checkpoint else True,
     )
 
 
