@@ -44,6 +44,7 @@ check: install
 
 bench: install
 	sh scripts/ensure_postgres.sh
+	sh scripts/ensure_bench.sh
 	$(PY) bench/run.py
 
 format: install

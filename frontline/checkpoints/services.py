@@ -13,10 +13,12 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
+from django.conf import settings
 from django.db import connection, connections, models, router, transaction
 from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from frontline.checkpoints import selectors
@@ -37,8 +39,10 @@ from frontline.checkpoints.models import (
 )
 from frontline.checkpoints.signals import fever_detected, passage_recorded, passages_recorded
 from frontline.core.access import Role, scope
-from frontline.core.audit import audit_record
+from frontline.core.audit import audit_record, audit_record_many
+from frontline.core.context import client_ip
 from frontline.core.errors import DomainError
+from frontline.core.groupcommit import GroupCommit
 from frontline.core.notify import notify
 from frontline.core.validators import validate_mobile, validate_plate, validate_region_code, validate_resident_id
 from frontline.org.models import Campaign, Checkpoint
@@ -614,56 +618,123 @@ def _insert_new(model: type[Any], objs: list[Any]) -> None:
                 obj._state.db = db.alias
 
 
+@dataclass
+class Submission:
+    """Records one actor sends at once (a request: one record or a batch), and where from."""
+
+    actor: Any
+    items: Sequence[Any]
+    source: str = Source.API
+    ip: str | None = None
+
+
+def _actor_key(actor: Any) -> Any:
+    pk = getattr(actor, "pk", None)
+    return ("user", pk) if pk else ("name", str(actor))
+
+
+def _contexts(subs: Sequence[Submission]) -> dict[Any, _Context]:
+    """One context per actor (their checkpoints, the campaign's rules), whatever they sent."""
+    ids: dict[Any, list[Any]] = defaultdict(list)
+    actors: dict[Any, Any] = {}
+    for sub in subs:
+        key = _actor_key(sub.actor)
+        actors[key] = sub.actor
+        ids[key] += [d.checkpoint_id for d in sub.items]
+    return {key: _context(actors[key], ids[key]) for key in actors}
+
+
 def _store(
-    ctx: _Context,
-    model: type[Any],
-    prepared: list[tuple[int, Any]],
-    results: dict[int, RecordResult],
-    *,
-    action: str,
-) -> list[Any]:
-    """Insert the prepared rows not stored before and audit them; the caller's transaction."""
-    if not prepared:
-        return []
-    fresh: list[tuple[int, Any]] = []
-    repeats: list[tuple[int, Any]] = []
+    model: type[Any], prepared: list[list[tuple[int, Any]]], results: list[dict[int, RecordResult]]
+) -> list[list[Any]]:
+    """Insert the prepared rows of every submission not stored before, in one statement.
+
+    A client UUID sent twice (in one submission or two) is stored once; the later ones, and the
+    ones stored by an earlier request, are reported as duplicates with the stored row's id.
+    """
+    fresh: list[tuple[int, int, Any]] = []
+    repeats: list[tuple[int, int, Any]] = []
     seen: set[uuid.UUID] = set()
-    for index, obj in prepared:
-        (repeats if obj.client_uuid in seen else fresh).append((index, obj))
-        seen.add(obj.client_uuid)
-    _insert_new(model, [obj for _i, obj in fresh])
-    stored = [obj for _i, obj in fresh if obj.pk is not None]
-    known = {obj.client_uuid: obj.pk for obj in stored}
-    missing = [obj.client_uuid for _i, obj in fresh if obj.pk is None]
+    for s, rows in enumerate(prepared):
+        for index, obj in rows:
+            (repeats if obj.client_uuid in seen else fresh).append((s, index, obj))
+            seen.add(obj.client_uuid)
+    _insert_new(model, [obj for _s, _i, obj in fresh])
+    known = {obj.client_uuid: obj.pk for _s, _i, obj in fresh if obj.pk is not None}
+    missing = [obj.client_uuid for _s, _i, obj in fresh if obj.pk is None]
     if missing:  # sent before: report the stored row's id
         known.update(model.objects.filter(client_uuid__in=missing).values_list("client_uuid", "pk"))
-    for index, obj in fresh:
+    stored: list[list[Any]] = [[] for _ in prepared]
+    for s, index, obj in fresh:
         if obj.pk is not None:
-            results[index] = RecordResult(index, str(obj.client_uuid), "created", obj)
-    for index, obj in [(i, o) for i, o in fresh if o.pk is None] + repeats:
+            results[s][index] = RecordResult(index, str(obj.client_uuid), "created", obj)
+            stored[s].append(obj)
+    for s, index, obj in [(s, i, o) for s, i, o in fresh if o.pk is None] + repeats:
         pk = known.get(obj.client_uuid)
-        results[index] = RecordResult(index, str(obj.client_uuid), "duplicate", model(pk=pk) if pk else None)
+        results[s][index] = RecordResult(index, str(obj.client_uuid), "duplicate", model(pk=pk) if pk else None)
+    return stored
+
+
+def _audit_entries(sub: Submission, stored: list[Any], action: str) -> list[dict[str, Any]]:
+    """One entry per single record, one per batch (how many, which ids and UUIDs; no personal data)."""
     if len(stored) == 1:
         obj = stored[0]
-        audit_record(
-            actor=ctx.actor,
-            action=action,
-            target=obj,
-            changes={"checkpoint": obj.checkpoint.code, "outcome": obj.outcome, "source": obj.source},
-        )
-    elif stored:
-        # One entry for the batch: how many, which records (ids and client UUIDs), no personal data.
-        audit_record(
-            actor=ctx.actor,
-            action=f"{action}_batch",
-            changes={
-                "created": len(stored),
-                "checkpoints": sorted({o.checkpoint.code for o in stored}),
-                "ids": [o.pk for o in stored],
-                "client_uuids": [str(o.client_uuid) for o in stored],
-            },
-        )
-    return stored
+        changes = {"checkpoint": obj.checkpoint.code, "outcome": obj.outcome, "source": obj.source}
+        return [{"actor": sub.actor, "action": action, "target": obj, "changes": changes, "ip": sub.ip}]
+    if not stored:
+        return []
+    changes = {
+        "created": len(stored),
+        "checkpoints": sorted({o.checkpoint.code for o in stored}),
+        "ids": [o.pk for o in stored],
+        "client_uuids": [str(o.client_uuid) for o in stored],
+    }
+    return [{"actor": sub.actor, "action": f"{action}_batch", "changes": changes, "ip": sub.ip}]
+
+
+def _record(
+    subs: Sequence[Submission],
+    *,
+    model: type[Any],
+    prepare: Any,
+    action: str,
+    increments: Any,
+    announce: Any = None,
+    atomic: bool = False,
+) -> list[list[RecordResult]]:
+    """Validate every submission's records, then store all the valid ones in ONE transaction.
+
+    One INSERT for the rows, one for the audit entries, one counter upsert, one signal: the cost
+    of a transaction is shared by every record and every submission in it. With atomic=True
+    (imports) nothing is stored unless every record is valid.
+    """
+    contexts = _contexts(subs)
+    results: list[dict[int, RecordResult]] = [{} for _ in subs]
+    prepared: list[list[tuple[int, Any]]] = [[] for _ in subs]
+    for s, sub in enumerate(subs):
+        ctx = contexts[_actor_key(sub.actor)]
+        for index, data in enumerate(sub.items):
+            try:
+                prepared[s].append((index, prepare(ctx, data, sub.source)))
+            except RecordInvalid as exc:
+                results[s][index] = RecordResult(index, str(data.client_uuid or ""), "error", errors=exc.errors)
+    if atomic and any(results):
+        return [
+            [results[s].get(i) or RecordResult(i, str(d.client_uuid), "skipped") for i, d in enumerate(sub.items)]
+            for s, sub in enumerate(subs)
+        ]
+    if any(prepared):
+        with transaction.atomic():
+            stored = _store(model, prepared, results)
+            entries = [e for sub, objs in zip(subs, stored, strict=True) for e in _audit_entries(sub, objs, action)]
+            if entries:
+                audit_record_many(entries)
+            every = [obj for objs in stored for obj in objs]
+            if every:
+                if announce is not None:
+                    announce(every)
+                tally_add(_tally_groups(every, increments))  # last: the row locks are held briefly
+    return [[results[s][i] for i in range(len(sub.items))] for s, sub in enumerate(subs)]
 
 
 def _announce(passages: list[Passage]) -> None:
@@ -677,6 +748,32 @@ def _announce(passages: list[Passage]) -> None:
             fever_event_raise(passage=passage)
 
 
+def passage_record_submissions(subs: Sequence[Submission], *, atomic: bool = False) -> list[list[RecordResult]]:
+    """Record the passages of several submissions together; a list of results per submission."""
+    keys = []
+    for sub in subs:
+        for d in sub.items:
+            try:
+                if d.vehicle_uuid:
+                    keys.append(_uuid(d.vehicle_uuid))
+            except DomainError:
+                pass
+    vehicles = {v.client_uuid: v for v in VehiclePassage.objects.filter(client_uuid__in=keys)} if keys else {}
+
+    def prepare(ctx: _Context, data: PassageData, source: str) -> Passage:
+        return _prepare_passage(ctx, data, vehicles, source)
+
+    return _record(
+        subs,
+        model=Passage,
+        prepare=prepare,
+        action="passage.record",
+        increments=_passage_increments,
+        announce=_announce,
+        atomic=atomic,
+    )
+
+
 def passage_record_batch(
     *, actor: Any, items: Sequence[PassageData], source: str = Source.API, atomic: bool = False
 ) -> list[RecordResult]:
@@ -684,35 +781,27 @@ def passage_record_batch(
 
     With atomic=True (imports) nothing is stored unless every item is valid.
     """
-    ctx = _context(actor, [d.checkpoint_id for d in items])
-    vehicle_keys = []
-    for d in items:
-        try:
-            if d.vehicle_uuid:
-                vehicle_keys.append(_uuid(d.vehicle_uuid))
-        except DomainError:
-            pass
-    vehicles = {v.client_uuid: v for v in VehiclePassage.objects.filter(client_uuid__in=vehicle_keys)}
-    results: dict[int, RecordResult] = {}
-    prepared: list[tuple[int, Passage]] = []
-    for index, data in enumerate(items):
-        try:
-            prepared.append((index, _prepare_passage(ctx, data, vehicles, source)))
-        except RecordInvalid as exc:
-            results[index] = RecordResult(index, str(data.client_uuid or ""), "error", errors=exc.errors)
-    if atomic and results:
-        return [results.get(i) or RecordResult(i, str(d.client_uuid), "skipped") for i, d in enumerate(items)]
-    with transaction.atomic():
-        stored = _store(ctx, Passage, prepared, results, action="passage.record")
-        if stored:
-            _announce(stored)
-            tally_add(_tally_groups(stored, _passage_increments))  # last: the row locks are held briefly
-    return [results[i] for i in range(len(items))]
+    sub = Submission(actor=actor, items=items, source=source, ip=client_ip.get())
+    return passage_record_submissions([sub], atomic=atomic)[0]
+
+
+def _record_singles(subs: Sequence[Submission]) -> list[RecordResult]:
+    with translation.override(settings.LANGUAGE_CODE):  # notifications read the same whoever leads
+        return [results[0] for results in passage_record_submissions(subs)]
+
+
+# Concurrent single registrations of this process are written together (see core.groupcommit).
+_singles: GroupCommit[Submission, RecordResult] = GroupCommit(_record_singles)
 
 
 def passage_record(*, actor: Any, data: PassageData, source: str = Source.API) -> RecordResult:
-    """Record one passage (idempotent by client UUID); raise RecordInvalid when it breaks a rule."""
-    result = passage_record_batch(actor=actor, items=[data], source=source)[0]
+    """Record one passage (idempotent by client UUID); raise RecordInvalid when it breaks a rule.
+
+    The passage is committed when this returns; it may share its transaction with passages other
+    threads of this process recorded at the same moment.
+    """
+    sub = Submission(actor=actor, items=[data], source=source, ip=client_ip.get())
+    result = _singles.submit(sub) if settings.GROUP_COMMIT else passage_record_submissions([sub])[0][0]
     if result.status == "error":
         raise RecordInvalid(result.errors)
     return result
@@ -771,18 +860,10 @@ def _prepare_vehicle(ctx: _Context, data: VehicleData, source: str) -> VehiclePa
 
 def vehicle_record_batch(*, actor: Any, items: Sequence[VehicleData], source: str = Source.API) -> list[RecordResult]:
     """Record many vehicle passages, each exactly once by its client UUID; a result per item."""
-    ctx = _context(actor, [d.checkpoint_id for d in items])
-    results: dict[int, RecordResult] = {}
-    prepared: list[tuple[int, VehiclePassage]] = []
-    for index, data in enumerate(items):
-        try:
-            prepared.append((index, _prepare_vehicle(ctx, data, source)))
-        except RecordInvalid as exc:
-            results[index] = RecordResult(index, str(data.client_uuid or ""), "error", errors=exc.errors)
-    with transaction.atomic():
-        stored = _store(ctx, VehiclePassage, prepared, results, action="vehicle.record")
-        tally_add(_tally_groups(stored, _vehicle_increments))
-    return [results[i] for i in range(len(items))]
+    sub = Submission(actor=actor, items=items, source=source, ip=client_ip.get())
+    return _record(
+        [sub], model=VehiclePassage, prepare=_prepare_vehicle, action="vehicle.record", increments=_vehicle_increments
+    )[0]
 
 
 def vehicle_record(*, actor: Any, data: VehicleData, source: str = Source.API) -> RecordResult:

@@ -30,6 +30,20 @@ def _plain(value: Any) -> Any:
 WRITE_GUARDS: list[Callable[[str], None]] = []
 
 
+def _entry(*, actor: Any, action: str, target: models.Model | None, changes: dict[str, Any] | None, ip: Any) -> AuditLog:
+    real_actor = actor if getattr(actor, "pk", None) else None
+    return AuditLog(
+        actor=real_actor,
+        actor_name=(actor.get_username() if real_actor else str(actor or "system"))[:150],
+        action=action,
+        target_type=target._meta.label_lower if target is not None else "",
+        target_id=str(target.pk) if target is not None else "",
+        target_repr=str(target)[:200] if target is not None else "",
+        changes=_plain(changes or {}),
+        ip=ip or None,
+    )
+
+
 def audit_record(
     *,
     actor: Any,
@@ -40,17 +54,25 @@ def audit_record(
     """Record that the actor did an action to a target. Callers pass sensitive values masked."""
     for guard in WRITE_GUARDS:
         guard(action)
-    real_actor = actor if getattr(actor, "pk", None) else None
-    return AuditLog.objects.create(
-        actor=real_actor,
-        actor_name=(actor.get_username() if real_actor else str(actor or "system"))[:150],
-        action=action,
-        target_type=target._meta.label_lower if target is not None else "",
-        target_id=str(target.pk) if target is not None else "",
-        target_repr=str(target)[:200] if target is not None else "",
-        changes=_plain(changes or {}),
-        ip=client_ip.get() or None,
-    )
+    entry = _entry(actor=actor, action=action, target=target, changes=changes, ip=client_ip.get())
+    entry.save(force_insert=True)
+    return entry
+
+
+def audit_record_many(entries: list[dict[str, Any]]) -> list[AuditLog]:
+    """Record several actions in one INSERT (a group of registrations written together).
+
+    Each entry has the keys of :func:`audit_record` plus ``ip``, the address the action came from
+    (it may differ per entry, so the request's own is not assumed). Guards run once per action.
+    """
+    for action in dict.fromkeys(e["action"] for e in entries):
+        for guard in WRITE_GUARDS:
+            guard(action)
+    rows = [
+        _entry(actor=e["actor"], action=e["action"], target=e.get("target"), changes=e.get("changes"), ip=e.get("ip"))
+        for e in entries
+    ]
+    return AuditLog.objects.bulk_create(rows)
 
 
 def diff(instance: models.Model, fields: dict[str, Any], *, sensitive: frozenset[str] = frozenset()) -> dict:
