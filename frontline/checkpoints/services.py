@@ -134,6 +134,10 @@ class _Context:
     now: datetime
     threshold: Decimal
     regions: list[str]
+    tz: Any = None  # the current time zone, looked up once per request, not once per record
+
+    def localdate(self, moment: datetime) -> date:
+        return moment.astimezone(self.tz).date()
 
 
 def _user_of(actor: Any) -> Any:
@@ -159,6 +163,7 @@ def _context(actor: Any, checkpoint_ids: Sequence[Any]) -> _Context:
         now=timezone.now(),
         threshold=selectors.fever_threshold(campaign),
         regions=selectors.high_risk_regions(campaign),
+        tz=timezone.get_current_timezone(),
     )
 
 
@@ -211,7 +216,7 @@ def _when(ctx: _Context, at: datetime | None, checkpoint: Checkpoint | None) -> 
         moment = timezone.make_aware(moment)
     if moment > ctx.now + FUTURE_TOLERANCE:
         raise DomainError(_("Time: the time is in the future."), code="at.future", field="at")
-    day = timezone.localdate(moment)
+    day = ctx.localdate(moment)
     if checkpoint is not None:
         closed = checkpoint.closed_on or (None if checkpoint.active else checkpoint.opened_on - timedelta(days=1))
         if day < checkpoint.opened_on or (closed is not None and day > closed):
@@ -343,7 +348,7 @@ def _prepare_passage(
     client_uuid = c.run(_uuid, data.client_uuid)
     checkpoint = c.run(_checkpoint, ctx, data.checkpoint_id)
     when = c.run(_when, ctx, data.at, checkpoint)
-    at, day = when if when else (ctx.now, timezone.localdate(ctx.now))
+    at, day = when if when else (ctx.now, ctx.localdate(ctx.now))
     direction = c.run(_choice, data.direction or Direction.IN, Direction, field="direction", label=_("Direction"))
     document_type = c.run(
         _choice,
@@ -556,11 +561,50 @@ _PG_AS_IS = (
 )
 
 
-def _pg_values(obj: Any, fields: list[Any], db: Any) -> list[Any]:
+_PLAIN_PRE_SAVE = (models.Field.pre_save, models.DateField.pre_save, models.DateTimeField.pre_save)
+_AS_TEXT = (models.DecimalField, models.UUIDField)
+_AS_ISO = (models.DateField, models.DateTimeField)
+_PG_PLANS: dict[type[Any], list[tuple[Any, str, bool, Any]]] = {}
+
+
+def _pg_plan(model: type[Any], fields: list[Any]) -> list[tuple[Any, str, bool, Any]]:
+    """For each field: its attribute, whether its own pre_save must run, and how its value goes to JSON.
+
+    A field whose pre_save is Django's plain one (no auto_now) holds its value as the attribute;
+    only the others (encryption, blind indexes, auto_now_add) are asked. Computed once per model.
+    """
+    plan = _PG_PLANS.get(model)
+    if plan is None:
+        plan = []
+        for f in fields:
+            plain = type(f).pre_save in _PLAIN_PRE_SAVE and not (
+                getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+            )
+            kind = type(f)
+            how = "as_is" if kind in _PG_AS_IS else "prep"
+            if kind in _AS_TEXT or (how == "as_is" and issubclass(kind, _AS_TEXT)):
+                how = "text"
+            elif how == "as_is" and issubclass(kind, _AS_ISO):
+                how = "iso"
+            plan.append((f, f.attname, not plain, how))
+        _PG_PLANS[model] = plan
+    return plan
+
+
+def _pg_values(obj: Any, plan: list[tuple[Any, str, bool, Any]], db: Any) -> list[Any]:
+    """The row's values as PostgreSQL's JSON input takes them (what save() would send)."""
     out = []
-    for f in fields:
-        value = f.pre_save(obj, True)
-        out.append(value if type(f) in _PG_AS_IS else f.get_db_prep_save(value, db))
+    attrs = obj.__dict__
+    for f, attname, own_pre_save, how in plan:
+        value = f.pre_save(obj, True) if own_pre_save else attrs.get(attname)
+        if value is None or how == "as_is":
+            out.append(value)
+        elif how == "text":
+            out.append(str(value))
+        elif how == "iso":
+            out.append(value.isoformat())
+        else:
+            out.append(f.get_db_prep_save(value, db))
     return out
 
 
@@ -587,7 +631,8 @@ def _insert_new(model: type[Any], objs: list[Any]) -> None:
     statements: list[tuple[str, list[Any]]] = []
     if db.vendor == "postgresql":
         names = [f.column for f in fields]
-        rows = [_pg_values(obj, fields, db) for obj in objs]
+        plan = _pg_plan(model, fields)
+        rows = [_pg_values(obj, plan, db) for obj in objs]
         payload = json.dumps(
             [dict(zip(names, row, strict=True)) for row in rows],
             default=_json_value,
@@ -825,7 +870,7 @@ def _prepare_vehicle(ctx: _Context, data: VehicleData, source: str) -> VehiclePa
     client_uuid = c.run(_uuid, data.client_uuid)
     checkpoint = c.run(_checkpoint, ctx, data.checkpoint_id)
     when = c.run(_when, ctx, data.at, checkpoint)
-    at, day = when if when else (ctx.now, timezone.localdate(ctx.now))
+    at, day = when if when else (ctx.now, ctx.localdate(ctx.now))
     plate = c.run(validate_plate, data.plate, field="plate")
     vehicle_type = c.run(
         _choice, data.vehicle_type or VehicleType.CAR, VehicleType, field="vehicle_type", label=_("Vehicle type")

@@ -54,6 +54,14 @@ class BlindIndexField(models.CharField):
         kwargs["kind"] = self.kind
         return name, path, args, kwargs
 
+    def db_type(self, connection: Any) -> str | None:
+        # PostgreSQL: spelled `character varying`, the same type as `varchar`, so that Django does not
+        # add its second, `varchar_pattern_ops` index for LIKE queries: a keyed hash is only ever
+        # compared whole, and every passage would pay for that unused index on insert.
+        if connection.vendor == "postgresql":
+            return f"character varying({self.max_length})"
+        return super().db_type(connection)
+
     def pre_save(self, model_instance: models.Model, add: bool) -> str:
         plain = getattr(model_instance, self.source) or ""
         digest = crypto.blind_index(self.kind, plain) if plain else ""
