@@ -30,7 +30,9 @@ def _plain(value: Any) -> Any:
 WRITE_GUARDS: list[Callable[[str], None]] = []
 
 
-def _entry(*, actor: Any, action: str, target: models.Model | None, changes: dict[str, Any] | None, ip: Any) -> AuditLog:
+def _entry(
+    *, actor: Any, action: str, target: models.Model | None, changes: dict[str, Any] | None, ip: Any
+) -> AuditLog:
     real_actor = actor if getattr(actor, "pk", None) else None
     return AuditLog(
         actor=real_actor,

@@ -175,8 +175,24 @@ def test_the_tally_page_prints_the_counts_and_marks_only_real_fevers(org, client
         page = c.get(reverse("checkpoints:tallies")).content.decode()
     assert '<td class="text-end">1234</td><td class="text-end">56</td>' in page
     assert '<td class="text-end text-danger fw-bold">3</td>' in page
-    assert '<td class="text-end ">0</td>' in page  # a zero is printed, not marked
+    assert '<td class="text-end">0</td>' in page  # a zero is printed, not marked
     assert f"{org.checkpoint_a.code} {org.checkpoint_a.name}" in page and org.community_a.name in page
+
+
+def test_the_tally_page_escapes_names_it_builds_outside_the_template(org, client_as):
+    from frontline.org import services as org_services
+
+    org_services.checkpoint_save(
+        actor="test",
+        checkpoint=org.checkpoint_a,
+        code=org.checkpoint_a.code,
+        name="<b>东门</b>",
+        community=org.community_a,
+        opened_on=org.checkpoint_a.opened_on,
+    )
+    DailyTally.objects.create(checkpoint=org.checkpoint_a, day=timezone.localdate(), people_in=5)
+    page = client_as(org.office).get(reverse("checkpoints:tallies")).content.decode()
+    assert "&lt;b&gt;东门&lt;/b&gt;" in page and "<b>东门</b>" not in page
 
 
 def test_the_batch_answer_has_every_key_of_its_documented_schema(org, api, person):
