@@ -21,6 +21,16 @@ def pytest_configure(config: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    """Skip the tests marked `postgres` unless the tests run on PostgreSQL (make test-pg, CI)."""
+    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (DATABASE_URL=postgres://…)")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
 ARTIFACTS = Path(settings.BASE_DIR) / "var" / "test-artifacts"
 PASSWORD = "test-pass-123"
 
