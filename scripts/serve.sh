@@ -7,4 +7,7 @@ $PY manage.py run_scheduler &
 SCHED=$!
 trap 'kill $SCHED 2>/dev/null' EXIT INT TERM
 echo "Frontline: http://$HOST:$PORT/  (scheduler pid $SCHED; Ctrl-C stops both)"
-"$BIN/gunicorn" frontline.wsgi --bind "$HOST:$PORT" --workers 2 --threads 4 --access-logfile - --log-level warning
+# 32 threads a worker: requests waiting on the database cost little, and concurrent registrations of
+# one worker share a transaction (group commit), which more threads make larger. Each thread keeps
+# its own database connection (2 x 32, within PostgreSQL's default 100). THREADS=… to change.
+"$BIN/gunicorn" frontline.wsgi --bind "$HOST:$PORT" --workers 2 --threads "${THREADS:-32}" --access-logfile - --log-level warning
