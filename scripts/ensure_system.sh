@@ -5,6 +5,8 @@ need=""
 ldconfig -p 2>/dev/null | grep -q "libpango-1.0.so" || need="$need libpango-1.0-0 libpangoft2-1.0-0"
 fc-list 2>/dev/null | grep -qi "noto sans cjk\|wenquanyi" || need="$need fonts-noto-cjk"
 command -v fc-list >/dev/null 2>&1 || need="$need fontconfig"
+# The tests read the PDFs back (fonts embedded, text, pages as PNG) with poppler's tools.
+command -v pdffonts >/dev/null 2>&1 || need="$need poppler-utils"
 if [ -n "$need" ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "Installing:$need"

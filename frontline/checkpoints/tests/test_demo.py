@@ -1,4 +1,4 @@
-"""The demo loader builds a week of passages with tallies that match a recount."""
+"""The demo loader builds two weeks of passages with tallies that match a recount."""
 
 from __future__ import annotations
 
@@ -13,8 +13,11 @@ from frontline.checkpoints.models import Passage, VehiclePassage
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_week_has_fevers_turned_back_vehicles_and_high_risk_arrivals(org):
+def test_the_demo_weeks_have_fevers_turned_back_vehicles_and_high_risk_arrivals(org, monkeypatch):
     from frontline.org.demo import DemoContext
+
+    monkeypatch.setattr(demo, "PEOPLE_PER_DAY", 20)  # the shape, not the article's volume, in a unit test
+    monkeypatch.setattr(demo, "VEHICLES_PER_DAY", 6)
 
     ctx = DemoContext(
         campaign=org.campaign,
