@@ -1,4 +1,4 @@
-"""Demo passages: two weeks at the 21 checkpoints, through the same batch service the phones use.
+"""Demo passages: the campaign's weeks at the 21 checkpoints, through the same batch service the phones use.
 
 About the article's scale: some 2,300 people and 600 vehicles a day across the 21 checkpoints.
 """
@@ -21,7 +21,7 @@ HOME = ["150204", "150203", "150202", "150205", "150207"]
 AWAY = ["110101", "130102", "140105", "610113", "620102", "150102"]
 HUBEI = ["420102", "420106", "420111", "420502", "421002"]
 PURPOSES = ["回家", "上班", "购物", "就医", "探亲", "送货"]
-DAYS = 14
+DAYS = 28  # at most: from the campaign's first day (the demo campaign is four weeks old)
 PEOPLE_PER_DAY = 110  # a checkpoint, a day: 21 x 110 = 2,310
 VEHICLES_PER_DAY = 29  # 21 x 29 = 609
 
@@ -38,24 +38,39 @@ def _name(rng: Any) -> str:
 
 
 def _moment(rng: Any, day: Any, now: datetime) -> datetime:
-    at = timezone.make_aware(datetime.combine(day, time(7, 0))) + timedelta(minutes=rng.randrange(0, 14 * 60))
-    return min(at, now - timedelta(minutes=rng.randrange(1, 120)))
+    """A moment of that day, busier by day than by night; today's lie before now."""
+    start = timezone.make_aware(datetime.combine(day, time(0, 0)))
+    end = min(start + timedelta(days=1), now - timedelta(minutes=1))
+    span = max((end - start).total_seconds(), 60.0)
+    while True:
+        at = start + timedelta(seconds=rng.uniform(0, span))
+        if 7 <= timezone.localtime(at).hour < 21 or rng.random() < 0.25:  # nights are quiet
+            return at
+
+
+def _share_of_day(day: Any, now: datetime) -> float:
+    """How much of the day's traffic has passed: all of it for earlier days, the part so far today."""
+    start = timezone.make_aware(datetime.combine(day, time(0, 0)))
+    return max(0.0, min(1.0, (now - start).total_seconds() / 86400))
 
 
 def load(ctx: Any) -> None:
-    """Register two weeks of people and vehicles at every checkpoint, some self-registrations waiting today."""
+    """Register the campaign's weeks of people and vehicles at every checkpoint, some self-registrations waiting today."""
     rng = ctx.rng
     now = timezone.now()
     actor = ctx.users.get("duty") or "load_demo"
     regulars = [(_resident_id(rng, rng.choice(HOME)), _name(rng)) for _ in range(60)]
-    for back in range(DAYS - 1, -1, -1):
+    days = max(1, min(DAYS, (ctx.today - ctx.start).days + 1))
+    for back in range(days - 1, -1, -1):
         day = ctx.today - timedelta(days=back)
         people: list[services.PassageData] = []
         vehicles: list[services.VehicleData] = []
+        share = _share_of_day(day, now)
         for checkpoint in ctx.checkpoints:
             if day < checkpoint.opened_on:
                 continue
-            for _ in range(PEOPLE_PER_DAY + rng.randrange(-PEOPLE_PER_DAY // 4, PEOPLE_PER_DAY // 4 + 1)):
+            people_n = PEOPLE_PER_DAY + rng.randrange(-PEOPLE_PER_DAY // 4, PEOPLE_PER_DAY // 4 + 1)
+            for _ in range(round(people_n * share)):
                 roll = rng.random()
                 if roll < 0.35:
                     number, name = rng.choice(regulars)
@@ -92,7 +107,8 @@ def load(ctx: Any) -> None:
                         at=_moment(rng, day, now),
                     )
                 )
-            for _ in range(VEHICLES_PER_DAY + rng.randrange(-VEHICLES_PER_DAY // 4, VEHICLES_PER_DAY // 4 + 1)):
+            vehicles_n = VEHICLES_PER_DAY + rng.randrange(-VEHICLES_PER_DAY // 4, VEHICLES_PER_DAY // 4 + 1)
+            for _ in range(round(vehicles_n * share)):
                 hubei = rng.random() < 0.05
                 plate = (
                     "鄂A" if hubei else rng.choice(["蒙B", "蒙B", "蒙B", "蒙A", "京N", "冀F"])

@@ -189,3 +189,32 @@ def load(ctx: Any) -> None:
         services.escalation_advance(
             actor=ACTOR, escalation=e, to_state=Escalation.State.CLOSED, outcome="excluded", note="复测36.6℃，排除"
         )
+    _follow_up_checkpoint_fevers(today, liaison)
+
+
+def _follow_up_checkpoint_fevers(today: date, liaison: Any) -> None:
+    """The fevers found at the checkpoints on earlier days were followed up: community told, rechecked
+    at home, excluded. Today's stay open on the board, as they would in the field."""
+    from django.apps import apps
+
+    if not apps.is_installed("frontline.checkpoints"):
+        return
+    passage_model = apps.get_model("checkpoints", "Passage")
+    open_cases = Escalation.objects.filter(source=Escalation.Source.CHECKPOINT, state=Escalation.State.DETECTED)
+    earlier = set(
+        passage_model.objects.filter(pk__in=open_cases.values("passage_id"), day__lt=today).values_list("pk", flat=True)
+    )
+    for e in open_cases.filter(passage_id__in=earlier).select_related("person__community"):
+        services.escalation_advance(
+            actor=liaison or ACTOR,
+            escalation=e,
+            to_state=Escalation.State.COMMUNITY_NOTIFIED,
+            to_whom=str(e.person.community or "社区网格员"),
+        )
+        services.escalation_advance(
+            actor=liaison or ACTOR,
+            escalation=e,
+            to_state=Escalation.State.CLOSED,
+            outcome="excluded",
+            note="居家复测体温正常，排除",
+        )

@@ -1,4 +1,4 @@
-"""The demo loader builds two weeks of passages with tallies that match a recount."""
+"""The demo loader builds the campaign's weeks of passages with tallies that match a recount."""
 
 from __future__ import annotations
 
