@@ -22,7 +22,7 @@ from frontline.core.access import can, get_scoped, require, scope
 from frontline.core.audit import audit_record
 from frontline.core.errors import DomainError
 from frontline.core.excel import Sheet, xlsx_response
-from frontline.core.forms import call_service
+from frontline.core.forms import call_service, edit_page
 from frontline.core.listing import Column, Filter, ListPage, apply_list_params, render_list
 from frontline.supplies import selectors, services
 from frontline.supplies.forms import (
@@ -406,13 +406,15 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def item_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     require(request.user, "supplies.manage")
     item = get_scoped(Item.objects.all(), request.user, pk=pk) if pk else None
-    form = ItemForm(request.POST or None, instance=item)
-    if request.method == "POST" and form.is_valid():
-        saved = call_service(form, services.item_save, actor=request.user, item=item, **form.cleaned_data)
-        if saved:
-            messages.success(request, gettext("Saved."))
-            return redirect("supplies:item_detail", pk=saved.pk)
-    return _form_page(request, form, _("Edit item") if item else _("New item"), reverse("supplies:item_list"))
+    return edit_page(
+        request,
+        form=ItemForm(request.POST or None, instance=item),
+        service=services.item_save,
+        item=item,
+        title=_("Edit item") if item else _("New item"),
+        success_url=lambda saved: reverse("supplies:item_detail", args=[saved.pk]),
+        cancel_url=reverse("supplies:item_list"),
+    )
 
 
 @login_required
@@ -486,13 +488,15 @@ def store_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def store_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     require(request.user, "supplies.manage")
     store = get_scoped(Store.objects.all(), request.user, pk=pk) if pk else None
-    form = StoreForm(request.POST or None, instance=store)
-    if request.method == "POST" and form.is_valid():
-        saved = call_service(form, services.store_save, actor=request.user, store=store, **form.cleaned_data)
-        if saved:
-            messages.success(request, gettext("Saved."))
-            return redirect("supplies:store_detail", pk=saved.pk)
-    return _form_page(request, form, _("Edit store") if store else _("New store"), reverse("supplies:store_list"))
+    return edit_page(
+        request,
+        form=StoreForm(request.POST or None, instance=store),
+        service=services.store_save,
+        store=store,
+        title=_("Edit store") if store else _("New store"),
+        success_url=lambda saved: reverse("supplies:store_detail", args=[saved.pk]),
+        cancel_url=reverse("supplies:store_list"),
+    )
 
 
 # --- requests ------------------------------------------------------------------------------
