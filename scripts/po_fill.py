@@ -12,6 +12,12 @@ def unquote(block: str) -> str:
     return "".join(re.findall(r'"(.*)"', block))
 
 
+def _untranslated(entry: str) -> bool:
+    """True when the entry's msgstr is empty; a long one starts with `msgstr ""` and goes on below."""
+    m = re.search(r'^msgstr ((?:".*"\n?)+)', entry, re.M)
+    return m is not None and unquote(m.group(1)) == ""
+
+
 def main(po_path: str, dict_path: str) -> None:
     data = runpy.run_path(dict_path)
     table, plurals = data["ZH"], data.get("PLURALS", {})
@@ -36,10 +42,10 @@ def main(po_path: str, dict_path: str) -> None:
                 )
             else:
                 missing.append(msgid)
-        elif re.search(r'^msgstr ""\s*$', entry, re.M) and msgid in table:
+        elif _untranslated(entry) and msgid in table:
             value = table[msgid].replace('\\"', "\x00").replace('"', '\\"').replace("\x00", '\\"')
-            entry = re.sub(r'^msgstr ""\s*$', lambda _m: f'msgstr "{value}"', entry, flags=re.M)
-        elif re.search(r'^msgstr ""\s*$', entry, re.M):
+            entry = re.sub(r'^msgstr ((?:".*"\n?)+)', lambda _m: f'msgstr "{value}"\n', entry, flags=re.M).rstrip("\n")
+        elif _untranslated(entry):
             missing.append(msgid)
         entry = entry.replace("#, fuzzy\n", "")
         out.append(entry)

@@ -185,6 +185,9 @@ class Tip(TimeStampedModel):
         ANSWERED = "answered", _("Answered")
         CLOSED = "closed", _("Closed")
 
+    # Still waiting for someone to act (the dashboard's "tips open" and the list's "open" filter).
+    OPEN_STATUSES = (Status.RECEIVED, Status.ASSIGNED, Status.VERIFIED)
+
     class Watch(models.TextChoices):
         NONE = "", _("—")
         PENDING = "pending", _("Queued for the health module")
@@ -324,6 +327,9 @@ class LegalAidRequest(TimeStampedModel):
         ANSWERED = "answered", _("Answered")
         FOLLOW_UP = "follow_up", _("Follow-up question")
         CLOSED = "closed", _("Closed")
+
+    # Waiting for a lawyer's answer (the dashboard's "requests open" and the list's "open" filter).
+    OPEN_STATUSES = (Status.WAITING, Status.ASSIGNED, Status.FOLLOW_UP)
 
     campaign = models.ForeignKey("org.Campaign", verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="+")
     code = models.CharField(_("tracking code"), max_length=12, unique=True)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from frontline.core.access import can, get_scoped, require, scope
@@ -94,6 +95,12 @@ def tip_list(request: HttpRequest) -> HttpResponse:
         ],
         search=("code", "location", "subject_name", "description"),
         filters=[
+            Filter(
+                "open",
+                pgettext_lazy("desk", "Open"),
+                [("1", _("Waiting for action"))],
+                apply=lambda qs, v: qs.filter(status__in=Tip.OPEN_STATUSES),
+            ),
             Filter("status", _("Status"), Tip.Status.choices),
             Filter("category", _("Category"), Tip.Category.choices),
             Filter("channel", _("Channel"), Channel.choices),
@@ -295,6 +302,12 @@ def legalaid_list(request: HttpRequest) -> HttpResponse:
         ],
         search=("code",),
         filters=[
+            Filter(
+                "open",
+                pgettext_lazy("desk", "Open"),
+                [("1", _("Waiting for an answer"))],
+                apply=lambda qs, v: qs.filter(status__in=LegalAidRequest.OPEN_STATUSES),
+            ),
             Filter("status", _("Status"), LegalAidRequest.Status.choices),
             Filter("topic", _("Topic"), LegalAidRequest.Topic.choices),
             Filter(

@@ -23,8 +23,8 @@ LINKS: dict[str, tuple[str, dict[str, str]]] = {
     "escalations_overdue": ("health:escalation_board", {}),
     "on_duty": ("roster:attendance_day", {"day": "{day}"}),
     "supplies": ("supplies:cover", {}),
-    "tips_open": ("desk:tip_list", {}),
-    "legal_aid_open": ("desk:legalaid_list", {}),
+    "tips_open": ("desk:tip_list", {"open": "1"}),
+    "legal_aid_open": ("desk:legalaid_list", {"open": "1"}),
 }
 
 

@@ -53,6 +53,18 @@ def test_the_dashboard_shows_todays_figures_linked_to_their_lists(generated: Any
     assert "echarts.min.js" in body and 'id="dashboard-chart-data"' in body
 
 
+def test_the_hotline_and_legal_aid_tiles_lead_to_lists_of_just_what_they_count(generated: Any, client_as: Any) -> None:
+    leader = client_as(generated.org.leader)
+    tiles = {t["key"]: t for t in leader.get(reverse("reports:dashboard")).context["tiles"]}
+    office = client_as(generated.org.office)  # the desk lists are the office's
+    for key in ("tips_open", "legal_aid_open"):
+        tile = tiles[key]
+        assert "open=1" in tile["url"], tile["url"]
+        listed = office.get(tile["url"]).context["total"]
+        everything = office.get(tile["url"].split("?")[0]).context["total"]
+        assert listed == tile["today"] and everything > listed, (key, listed, tile["today"], everything)
+
+
 def test_the_dashboard_refreshes_through_its_panel_and_has_a_wall_mode(generated: Any, client_as: Any) -> None:
     c = client_as(generated.org.leader)
     panel = c.get(reverse("reports:dashboard_panel")).content.decode()
@@ -170,3 +182,11 @@ def test_the_api_gives_the_dashboard_figures(generated: Any, client_as: Any) -> 
         t.people_in + t.people_out for t in DailyTally.objects.filter(day=generated.today)
     )
     assert client_as(generated.org.duty).get("/api/v1/reports/dashboard").status_code == 403
+
+
+def test_the_dashboard_counts_open_with_the_desks_own_statuses() -> None:
+    from frontline.desk.models import LegalAidRequest, Tip
+    from frontline.reports import figures
+
+    assert set(figures.TIP_OPEN) == set(Tip.OPEN_STATUSES)
+    assert set(figures.LEGALAID_OPEN) == set(LegalAidRequest.OPEN_STATUSES)
