@@ -55,7 +55,7 @@ def _token_query() -> dict[str, Any]:
         converters = []
         for i, f in enumerate(fields):
             col = Col("u", f)
-            found = connection.ops.get_db_converters(col) + f.get_db_converters(connection)
+            found = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
             if found:
                 converters.append((i, col, found))
         built = _TOKEN_QUERY[connection.vendor] = {

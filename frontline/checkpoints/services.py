@@ -17,8 +17,7 @@ from django.conf import settings
 from django.db import connection, connections, models, router, transaction
 from django.dispatch import Signal
 from django.urls import reverse
-from django.utils import timezone
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from frontline.checkpoints import selectors
