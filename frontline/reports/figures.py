@@ -463,6 +463,8 @@ def supplies_figures(p: Period) -> dict[str, Any]:
                 "donated": int(r["donated"] or 0),
             }
         )
+    # What runs out first comes first: short items, then by days of cover; items nobody uses last.
+    items.sort(key=lambda i: (not i["short"], i["days_of_cover"] is None, i["days_of_cover"] or 0, i["name"]))
     value = movement.objects.filter(kind="donation", occurred_on__gte=p.start, occurred_on__lte=p.day).aggregate(
         v=Sum("value")
     )["v"]
