@@ -525,6 +525,7 @@ def report_submit(
         raise DomainError(_("This measure has ended; reports are closed."), code="report.closed", status=410)
     if day > today or day < measure.start_date:
         raise DomainError(_("Day: a day of the measure, not in the future."), code="report.day", field="day")
+    temp = _temperature(temperature)  # a reading that cannot be right is said first, whatever the hour
     if chosen.opens_at(day) > now:
         raise DomainError(
             _("Slot: reporting for %(slot)s opens at %(time)s."),
@@ -532,7 +533,6 @@ def report_submit(
             field="slot",
             params={"slot": chosen.label, "time": f"{chosen.opens:%H:%M}"},
         )
-    temp = _temperature(temperature)
     campaign = current_campaign()
     threshold = campaign.fever_threshold if campaign else Decimal("37.3")
     symptoms = any((dry_cough, fatigue, sore_throat, short_breath, diarrhoea, bool(other_symptoms.strip())))

@@ -151,6 +151,11 @@ def test_a_person_under_isolation_at_the_gate_shows_the_red_warning_and_the_liai
 
 
 def test_the_report_page_refuses_a_wrong_reading_in_chinese_and_in_english(org, phone, desktop, new_id, artifacts):
+    with time_machine.travel(local(timezone.localdate(), 8, 30), tick=True):  # the morning slot is open
+        _wrong_readings(org, phone, desktop, new_id, artifacts)
+
+
+def _wrong_readings(org, phone, desktop, new_id, artifacts):
     person = services.person_watch_create(
         actor=org.office, name="郑测试", id_number=new_id(), community=org.community_a, category_codes=["close_contact"]
     )

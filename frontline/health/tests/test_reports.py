@@ -49,6 +49,14 @@ def test_a_slot_that_has_not_opened_is_refused(measure):
     assert err.value.field == "slot"
 
 
+def test_an_impossible_reading_is_named_before_the_slot_hour(measure):
+    """Reporting too early with a typo (365 for 36.5): the reading is what the resident must fix first."""
+    with time_machine.travel(local(DAY, 9), tick=False):
+        with pytest.raises(DomainError) as err:
+            services.report_submit(actor=None, measure=measure, slot="afternoon", temperature="365")
+    assert err.value.field == "temperature"
+
+
 def test_fever_or_dry_cough_opens_one_escalation_and_tells_the_liaison(
     org, measure, django_capture_on_commit_callbacks
 ):
