@@ -34,15 +34,31 @@ scaled counts. Staff available less than half of ``A_ref`` are left out of the b
 
 Search. A greedy pass fills the roster day by day with the least-loaded person who keeps
 every staff-side hard rule, preferring continuity and the home community; places it
-leaves open are closed by re-solving small day windows. Hard coverage and roles are then
-searched as big-weight penalties (``_DEMAND_WEIGHT`` per missing person), so that roster
-is a complete, feasible start for CP-SAT. With two or more workers one thread runs CP-SAT
-on the whole model (its LP gives the bound, it proves small rosters optimal) while the
-other runs a large-neighbourhood search: a fairness group's people over a few days, or a
-few of them over up to two weeks, re-solved with everything else frozen. Staff whom
-nothing distinguishes (same group, days, roles, limits, home) are ordered by their number
-of shifts to break symmetry. A roster leaving hard demand open when the search ends is
+leaves open are closed by re-solving small day windows. The start roster counts as the
+first feasible one once the independent checker finds no hard rule broken. Hard coverage
+and roles are then searched as big-weight penalties (``_DEMAND_WEIGHT`` per missing
+person), so that roster is a complete, feasible start for CP-SAT. With two or more
+workers one thread runs CP-SAT on the whole model (its LP gives a bound, it proves small
+rosters optimal) while the other runs a large-neighbourhood search: a fairness group's
+people over a few days, or a few of them over up to two weeks, everyone on duty over a
+span changing checkpoint but not shift time ("swap": continuity, home, roles), the most
+and least loaded of a group on one fairness metric over the horizon ("fair"), or a
+community's people with whoever stands at its checkpoints ("home"), each re-solved with
+everything else frozen. Above ``_FULL_SEARCH_MAX_VARS`` cells the full model adds nothing
+in the time (on the demo it found no roster, and a bound of 177 in a minute, 22 when it
+shared its core), so it is not built: both cores run the neighbourhood search from
+different seeds, sharing their best roster, and rosters are priced by the checker. Staff whom nothing
+distinguishes (same group, days, roles, limits, home) are ordered by their number of
+shifts to break symmetry. A roster leaving hard demand open when the search ends is
 never returned as a solution.
+
+Bound. Besides CP-SAT's bound, a fresh solve (no previous roster, frozen past or locked
+cells) computes :func:`_aggregate_bound` on one core while the start roster is built: a
+relaxation per fairness group that counts shifts per person and type (community, night,
+weekend, role) instead of placing them on days; the proof that it is a lower bound of
+the checker's objective is in its docstring. Its optimal counts also guide a second
+greedy start. ``Result.bound`` is the larger of the two, ``Result.bounds`` has both, and
+the gap is ``(objective - bound) / objective``.
 
 Infeasibility is explained in the user's terms: a pre-check compares each shift, each day
 (by bipartite matching of people to places, roles included) and each rolling week, per
@@ -219,6 +235,7 @@ class Result:
     breakdown: dict[str, int] = field(default_factory=dict)
     trace: list[tuple[float, int, int]] = field(default_factory=list)  # (seconds, objective, bound)
     changes: list[tuple[Hashable, Hashable, str]] = field(default_factory=list)  # vs previous
+    bounds: dict[str, int] = field(default_factory=dict)  # each proven lower bound, by source
 
 
 def leader_rota_shifts(
@@ -503,7 +520,8 @@ class _Model:
     ``free`` maps a staff index to the window of day indices in which their cells are
     decided; every other cell is a constant taken from ``roster`` (or, before
     ``freeze_before``, from ``previous``). With ``free=None`` everyone is free over the
-    whole horizon. Constraints made only of constants are dropped: they are either
+    whole horizon. With ``only``, a free cell outside that set is 0 (a narrower
+    neighbourhood). Constraints made only of constants are dropped: they are either
     satisfied or, in a frozen past, beyond repair. With ``diagnose=True`` every hard part
     can be switched off by an assumption literal in ``switch``.
     """
@@ -520,6 +538,7 @@ class _Model:
         demand_weight: int | None = None,
         free: Mapping[int, tuple[int, int]] | None = None,
         roster: Iterable[tuple[int, int]] = (),
+        only: set[tuple[int, int]] | None = None,
     ) -> None:
         self.ix = ix
         self.rules = rules = ix.problem.rules
@@ -574,7 +593,7 @@ class _Model:
         for i, (lo, hi) in self.free.items():
             for k in range(lo, hi):
                 for j in ix.by_day[k]:
-                    if i in ix.elig_set[j]:
+                    if i in ix.elig_set[j] and (only is None or (i, j) in only):
                         v = m.new_bool_var("")
                         self.x[(i, j)] = v
                         cell[i][j] = v
@@ -967,11 +986,228 @@ def _neg(lit: Lit) -> Lit:
     return 1 - lit if isinstance(lit, int) else lit.Not()
 
 
+# =========================================================================== aggregate bound
+
+
+def _max_duty_days(ix: _Index, available: Sequence[bool]) -> int:
+    """Return the most duty days a person can have under the hard run and week rules.
+
+    Only rules that cap duty days are used (a subset of the hard rules, so the value is
+    an upper bound for every roster the model or the checker accepts). Dynamic programme
+    over days; the state is the current run, the days still forced off after a run of
+    the maximum length and the last six days (for the rolling week).
+    """
+    rules = ix.problem.rules
+    nd = len(available)
+    mx, after, week = rules.max_consecutive_days, rules.days_off_after_max_run, rules.max_shifts_per_week
+    M = mx.value if mx.enabled and mx.hard and mx.value < nd else nd + 1
+    R = after.value if M <= nd and after.enabled and after.hard and after.value > 1 else 1
+    W = week.value if week.enabled and week.hard else 7
+    states: dict[tuple[int, int, int], int] = {(0, 0, 0): 0}  # (run, forced off, last 6 days) -> duty days
+    for k in range(nd):
+        nxt: dict[tuple[int, int, int], int] = {}
+        for (run, forced, mask), got in states.items():
+            options = [0]
+            if available[k] and forced == 0 and run < M:
+                options.append(1)
+            for on in options:
+                if (k >= 6 or k == nd - 1) and bin(mask).count("1") + on > W:
+                    continue  # the rolling 7 days ending today (or the whole horizon if shorter)
+                new_run = run + 1 if on else 0
+                new_forced = max(0, forced - 1)
+                if on and new_run == M:
+                    new_forced = R  # the next day is off by the maximum, R - 1 more by the rule
+                key = (new_run, new_forced, ((mask << 1) | on) & 0b111111)
+                if nxt.get(key, -1) < got + on:
+                    nxt[key] = got + on
+        states = nxt
+    return max(states.values(), default=0)
+
+
+def _aggregate_bound(
+    ix: _Index, *, deadline: float, workers: int = 2, plan: dict[tuple[int, Hashable], int] | None = None
+) -> int | None:
+    """Return a proven lower bound on the objective of every roster that keeps the hard rules.
+
+    Why it is valid (the objective is the one the checker scores). Take any roster R that
+    keeps every hard rule, with coverage, one shift a day and the roles hard.
+
+    1. Split the objective by fairness group G (``Staff.group``; ``None`` is a group too):
+       ``obj(R) = sum_G [home(R, G) + fair(R, G)] + rest(R)`` where home(R, G) prices the
+       shifts G's people work outside their home community, fair(R, G) is G's fairness
+       penalties, and rest(R) >= 0 holds continuity, stability and any soft run, rest or
+       week rule. Each bracket depends only on the cells of G's people.
+    2. For each G, aggregate G's cells into counts n[i, t] = shifts of type t person i
+       works, where a type is (community, night, weekend day, party member needed, team
+       leader needed, kind, shared); "shared" marks shifts someone outside G could take.
+       From R these counts satisfy: n[i, t] <= days on which i may take a shift of type t
+       (one shift a day); sum_t n[i, t] <= the most duty days i's availability allows under
+       the hard run/week rules (:func:`_max_duty_days`); for a type not shared, the people
+       of G give between sum(min_staff) and sum(capacity) of its shifts, the party members
+       of G at least one per shift needing one, the team leaders likewise (for a shared
+       type only the capacity is kept, as others may fill it). home and fair are exact
+       functions of these counts (fairness is the same ceil/floor band on scaled counts
+       as in the model and the checker).
+    3. So the minimum of home + fair over all counts meeting those constraints,
+       B_G, is at most home(R, G) + fair(R, G); any proven lower bound L_G <= B_G from
+       CP-SAT is too. Hence sum_G L_G <= obj(R) for every feasible R, in particular for the
+       optimum: it is a lower bound of the very model the checker scores.
+
+    It ignores the order of days (runs, rest, continuity), which is what the LP of the
+    full model handles; what it captures exactly, fast, is the integer part the LP
+    misses: fairness bands on whole counts, scarce roles and home communities.
+    Return None when a rule it relies on is not hard. When ``plan`` is given it receives
+    the relaxation's best counts per (person, community): a guide for the greedy start.
+    """
+    rules = ix.problem.rules
+    one = rules.one_shift_per_day
+    if not (rules.coverage.enabled and rules.coverage.hard and one.enabled and one.hard):
+        return None
+    roles_hard = rules.roles.enabled and rules.roles.hard
+    nd = len(ix.days)
+    caps: dict[frozenset[date], int] = {}
+    groups: dict[Hashable, list[int]] = defaultdict(list)
+    for i, p in enumerate(ix.staff):
+        groups[p.group].append(i)
+    weekend = [d.weekday() >= 5 for d in ix.days]
+    total = 0
+    for members in groups.values():
+        inside = set(members)
+        types: dict[tuple, list[int]] = defaultdict(list)
+        for j, s in enumerate(ix.shifts):
+            if ix.elig_set[j] & inside:
+                shared = not ix.elig_set[j] <= inside
+                key = (
+                    s.community_id,
+                    s.is_night,
+                    weekend[ix.dix[s.day]],
+                    s.needs_party_member,
+                    s.needs_team_leader,
+                    s.kind,
+                    shared,
+                )
+                types[key].append(j)
+        if not types:
+            continue
+        m = cp_model.CpModel()
+        n: dict[tuple[int, tuple], cp_model.IntVar] = {}
+        per_person: dict[int, list[tuple[tuple, cp_model.IntVar]]] = defaultdict(list)
+        for key, js in types.items():
+            mine: list[tuple[int, cp_model.IntVar]] = []
+            for i in members:
+                days_ok = len({ix.shifts[j].day for j in js if i in ix.elig_set[j]})
+                if days_ok:
+                    v = m.new_int_var(0, days_ok, "")
+                    n[(i, key)] = v
+                    mine.append((i, v))
+                    per_person[i].append((key, v))
+            shared = key[-1]
+            cap = sum(ix.shifts[j].capacity for j in js)
+            need = sum(ix.shifts[j].min_staff for j in js)
+            m.add(sum(v for _, v in mine) <= cap)
+            if shared:
+                continue
+            m.add(sum(v for _, v in mine) >= need)
+            if roles_hard:
+                for flag, attr in ((key[3], "is_party_member"), (key[4], "is_team_leader")):
+                    if flag:
+                        m.add(sum(v for i, v in mine if getattr(ix.staff[i], attr)) >= len(js))
+        counts: dict[str, dict[int, cp_model.LinearExprT]] = defaultdict(dict)
+        home_terms: list[cp_model.IntVar] = []
+        for i in members:
+            p = ix.staff[i]
+            mine_t = per_person.get(i, [])
+            if p.available_days:
+                pattern = frozenset(p.available_days)
+                if pattern not in caps:
+                    caps[pattern] = _max_duty_days(ix, [d in pattern for d in ix.days])
+                if mine_t:
+                    m.add(sum(v for _, v in mine_t) <= caps[pattern])
+            counts["fairness_shifts"][i] = sum(v for _, v in mine_t)
+            counts["fairness_nights"][i] = sum(v for key, v in mine_t if key[1])
+            counts["fairness_weekends"][i] = sum(v for key, v in mine_t if key[2])
+            if rules.home_community.enabled and p.home_community_id is not None:
+                home_terms += [v for key, v in mine_t if key[0] is not None and key[0] != p.home_community_id]
+        # People nothing tells apart are interchangeable here: order their totals.
+        alike: dict[tuple, list[int]] = defaultdict(list)
+        for i in members:
+            p = ix.staff[i]
+            alike[
+                (
+                    frozenset(p.available_days),
+                    p.is_party_member,
+                    p.is_team_leader,
+                    p.home_community_id,
+                    p.no_nights,
+                    p.max_minutes_per_day,
+                    p.kinds,
+                    p.is_leader,
+                )
+            ].append(i)
+        for same in alike.values():
+            for a, b in zip(same, same[1:]):
+                m.add(counts["fairness_shifts"][a] >= counts["fairness_shifts"][b])
+        objective: list[cp_model.LinearExprT] = []
+        if home_terms:
+            objective.append(rules.home_community.weight * sum(home_terms))
+        for name in ("fairness_shifts", "fairness_nights", "fairness_weekends"):
+            rule: Rule = getattr(rules, name)
+            if not rule.enabled:
+                continue
+            a_ref = max((ix.avail_days[i] for i in members), default=0)
+            judged = [i for i in members if a_ref and 2 * ix.avail_days[i] >= a_ref and ix.can_any[name][i]]
+            if len(judged) < 2:
+                continue
+            ub = 3 * max(1, nd) * a_ref
+            hi, lo = m.new_int_var(0, ub, ""), m.new_int_var(0, ub, "")
+            for i in judged:
+                m.add(hi * ix.avail_days[i] >= a_ref * counts[name][i])
+                m.add(lo * ix.avail_days[i] <= a_ref * counts[name][i])
+            if rule.hard:
+                m.add(hi - lo <= rule.value)
+            else:
+                over = m.new_int_var(0, ub, "")
+                m.add(over >= hi - lo - rule.value)
+                objective.append(rule.weight * over)
+        if not objective:
+            continue
+        m.minimize(sum(objective))
+        left = deadline - time.monotonic()
+        if left < 0.05:
+            continue  # out of time: this group's part counts as 0, still a lower bound
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = max(1, workers)
+        solver.parameters.max_time_in_seconds = left
+        solver.parameters.linearization_level = 2  # proves these small models far faster
+        status = solver.solve(m)
+        if status == cp_model.INFEASIBLE:
+            return None  # the full model is infeasible too; the search will say why
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE, cp_model.UNKNOWN):
+            # CP-SAT's bound is proven whatever the status; the group's part is >= 0 anyway.
+            found = solver.best_objective_bound
+            total += max(0, int(math.ceil(found - 1e-6))) if math.isfinite(found) else 0
+        if plan is not None and status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            for (i, key), v in n.items():
+                plan[(i, key[0])] = plan.get((i, key[0]), 0) + solver.value(v)
+    return total
+
+
 # =========================================================================== greedy hint
 
 
-def _greedy(ix: _Index, *, fixed: Iterable[tuple[int, int]], frozen_day: int) -> set[tuple[int, int]]:
-    """Fill shifts day by day with the least-used person who keeps the hard rules."""
+def _greedy(
+    ix: _Index,
+    *,
+    fixed: Iterable[tuple[int, int]],
+    frozen_day: int,
+    plan: Mapping[tuple[int, Hashable], int] | None = None,
+) -> set[tuple[int, int]]:
+    """Fill shifts day by day with the least-used person who keeps the hard rules.
+
+    With a ``plan`` (shifts per person and community, from the aggregate relaxation) a
+    person is preferred where the plan still wants them.
+    """
+    planned: dict[tuple[int, Hashable], int] = defaultdict(int)
     rules = ix.problem.rules
     n = len(ix.staff)
     nd = len(ix.days)
@@ -1007,6 +1243,7 @@ def _greedy(ix: _Index, *, fixed: Iterable[tuple[int, int]], frozen_day: int) ->
         filled[j] += 1
         held[i][k].append(j)
         last_cp[i] = (k, s.checkpoint_id)
+        planned[(i, s.community_id)] += 1
 
     for i, j in sorted(fixed, key=lambda ij: ix.shifts[ij[1]].start):
         take(i, j)
@@ -1089,7 +1326,7 @@ def _greedy(ix: _Index, *, fixed: Iterable[tuple[int, int]], frozen_day: int) ->
                     lightest = min(c[1] for c in pool)
                     best_key = None
                     for _, load, i in pool:
-                        if load > lightest + 1.0:
+                        if load > lightest + (1.0 if plan is None else 2.0):
                             continue
                         p = ix.staff[i]
                         moved = k > 0 and worked[i][k - 1] and last_cp[i] != (k - 1, s.checkpoint_id)
@@ -1102,7 +1339,8 @@ def _greedy(ix: _Index, *, fixed: Iterable[tuple[int, int]], frozen_day: int) ->
                         spare_role = (p.is_party_member and not s.needs_party_member) + (
                             p.is_team_leader and not s.needs_team_leader
                         )
-                        key = (w_cont * moved + w_home * away + 0.3 * spare_role + 0.5 * load, i)
+                        off_plan = plan is not None and planned[(i, s.community_id)] >= plan.get((i, s.community_id), 0)
+                        key = (w_cont * moved + w_home * away + 2.0 * off_plan + 0.3 * spare_role + 0.5 * load, i)
                         if best_key is None or key < best_key:
                             best, best_key = i, key
                 if best is None:
@@ -1150,6 +1388,24 @@ def solve(
     prev_idx = {(ix.pid[a], ix.sid[b]) for a, b in previous_set if a in ix.pid and b in ix.sid}
     past = {(i, j) for i, j in prev_idx if ix.dix[ix.shifts[j].day] < frozen_day}
     trace_points: list[tuple[float, int, int]] = []
+    # A fresh roster gets the aggregate bound (see _aggregate_bound), computed on one core
+    # while this thread builds the start roster and the model. With a previous roster, a
+    # frozen past or locked cells only CP-SAT's bound is used.
+    agg: list[int | None] = []
+    plan: dict[tuple[int, Hashable], int] = {}
+    agg_thread: threading.Thread | None = None
+    waiting = _Shared(None)  # done once the aggregate bound is in
+    if not previous_set and freeze_before is None and not locked_set:
+        agg_deadline = t0 + min(15.0, 0.3 * time_limit_s)
+
+        def run_aggregate() -> None:
+            try:
+                agg.append(_aggregate_bound(ix, deadline=agg_deadline, workers=1, plan=plan))
+            finally:
+                waiting.done = True
+
+        agg_thread = threading.Thread(target=run_aggregate, daemon=True)
+        agg_thread.start()
     if hint is not None:
         roster = {(ix.pid[a], ix.sid[b]) for a, b in hint if a in ix.pid and b in ix.sid}
     elif previous_set:
@@ -1172,29 +1428,131 @@ def solve(
         workers=workers,
         log=log,
     )
-    if log and complete:
-        log(f"start roster complete at {time.monotonic() - t0:.2f}s")
-    mdl = _Model(
-        ix, previous=previous_set, locked=locked_set, freeze_before=freeze_before, demand_weight=_DEMAND_WEIGHT
-    )
-    if log:
-        log(
-            f"model built at {time.monotonic() - t0:.2f}s: {len(mdl.x)} x-vars, {len(mdl.model.proto.constraints)} constraints"
-        )
-    if getattr(mdl, "sym_classes", None):
-        roster = _sort_hint_for_symmetry(ix, roster, mdl.sym_classes)
-    hint_obj = _complete_hint(mdl, roster)
     first_time: float | None = None
-    if complete and hint_obj is not None and hint_obj < _DEMAND_WEIGHT:
-        # The start roster counts as the first feasible one once the full model accepts it.
-        first_time = time.monotonic() - t0
-        trace_points.append((first_time, hint_obj, 0))
+    first_obj: int | None = None
+    if complete:
+        # The start roster counts as the first feasible one once the independent checker
+        # finds no hard rule broken (it prices it the same way the model does).
+        check = check_roster(problem, _ids(ix, roster), previous=previous_set or None, locked=locked_set)
+        if check.feasible:
+            first_time, first_obj = time.monotonic() - t0, check.objective
+            trace_points.append((first_time, first_obj, 0))
+        if log:
+            log(f"start roster complete at {time.monotonic() - t0:.2f}s, objective {first_obj}")
+    # Above the size limit the full model adds nothing in the time (on the demo it found no
+    # roster and a bound far below the aggregate one): both cores run the neighbourhood
+    # search and rosters are priced by the checker, so the full model is never built.
+    twin = workers >= 2 and first_obj is not None and sum(len(e) for e in ix.elig) > _FULL_SEARCH_MAX_VARS
+    mdl: _Model | None = None
+    if twin:
+        hint_obj: int | None = first_obj
+    else:
+        mdl = _Model(
+            ix, previous=previous_set, locked=locked_set, freeze_before=freeze_before, demand_weight=_DEMAND_WEIGHT
+        )
+        if log:
+            log(
+                f"model built at {time.monotonic() - t0:.2f}s: {len(mdl.x)} x-vars, "
+                f"{len(mdl.model.proto.constraints)} constraints"
+            )
+        if getattr(mdl, "sym_classes", None):
+            roster = _sort_hint_for_symmetry(ix, roster, mdl.sym_classes)
+        hint_obj = _complete_hint(mdl, roster)
+        if complete and first_time is None and hint_obj is not None and hint_obj < _DEMAND_WEIGHT:
+            first_time = time.monotonic() - t0
+            trace_points.append((first_time, hint_obj, 0))
     if log:
         log(f"hint ready at {time.monotonic() - t0:.2f}s, objective {hint_obj}")
+    agg_bound: int | None = None
+    if agg_thread is not None:
+        if twin and hint_obj is not None:
+            # Do not leave this core idle while the other computes the bound: improve the
+            # start roster meanwhile.
+            roster, hint_obj = _lns(
+                ix,
+                set(roster),
+                hint_obj,
+                full=waiting,
+                previous=previous_set,
+                locked=locked_set,
+                freeze_before=freeze_before,
+                deadline=agg_deadline,
+                gap_limit=gap_limit,
+                trace=trace_points,
+                t0=t0,
+                log=log,
+                seed=2,
+            )
+        agg_thread.join()
+        agg_bound = agg[0] if agg else None
+        if log:
+            log(f"aggregate bound {agg_bound} at {time.monotonic() - t0:.2f}s")
+        if plan and hint is None and complete:
+            # A second start guided by the relaxation's plan; keep the cheaper of the two.
+            planned = _greedy(ix, fixed=lock_idx, frozen_day=frozen_day, plan=plan)
+            planned, _, planned_complete = _fill_gaps(
+                ix,
+                planned,
+                previous=previous_set,
+                locked=locked_set,
+                freeze_before=freeze_before,
+                deadline=t0 + 0.4 * time_limit_s,
+                workers=workers,
+                log=log,
+            )
+            planned_obj: int | None = None
+            if mdl is None:
+                if planned_complete:
+                    check = check_roster(problem, _ids(ix, planned), previous=previous_set or None, locked=locked_set)
+                    planned_obj = check.objective if check.feasible else None
+            else:
+                if getattr(mdl, "sym_classes", None):
+                    planned = _sort_hint_for_symmetry(ix, planned, mdl.sym_classes)
+                planned_obj = _complete_hint(mdl, planned) if planned_complete else None
+            if planned_obj is not None and hint_obj is not None and planned_obj < hint_obj:
+                roster, hint_obj = planned, planned_obj
+                trace_points.append((time.monotonic() - t0, hint_obj, agg_bound or 0))
+            elif mdl is not None:
+                _complete_hint(mdl, roster)  # the full search starts from the hint
+            if log:
+                log(f"planned start at {time.monotonic() - t0:.2f}s, objective {planned_obj}")
 
     # Keep a moment at the end to price the final roster exactly (see _exact_objective).
     deadline = t0 + time_limit_s - min(3.0, 0.05 * time_limit_s)
     use_lns = workers >= 2 and hint_obj is not None
+    if twin and hint_obj is not None:
+        # Both cores run the neighbourhood search, from different seeds, sharing their best.
+        shared = _Shared(agg_bound)
+        best, best_obj = _twin_lns(
+            ix,
+            set(roster),
+            hint_obj,
+            shared=shared,
+            previous=previous_set,
+            locked=locked_set,
+            freeze_before=freeze_before,
+            deadline=t0 + time_limit_s - min(1.0, 0.05 * time_limit_s),  # the checker prices fast
+            gap_limit=gap_limit,
+            trace=trace_points,
+            t0=t0,
+            log=log,
+        )
+        return _finish(
+            problem,
+            ix,
+            mdl,
+            shared,
+            best,
+            best_obj,
+            t0=t0,
+            time_limit_s=time_limit_s,
+            previous_set=previous_set,
+            locked_set=locked_set,
+            freeze_before=freeze_before,
+            first_time=first_time,
+            trace_points=trace_points,
+        )
+    assert mdl is not None
     full = _FullSearch(
         mdl,
         t0=t0,
@@ -1203,6 +1561,7 @@ def solve(
         gap_limit=gap_limit,
         solver_params=solver_params,
         log=log,
+        agg_bound=agg_bound,
     )
     full.start()
     best = set(roster)
@@ -1226,6 +1585,40 @@ def solve(
         )
         full.stop()  # our search ended first (time, gap or bound): the full one may stop too
     full.join()
+    return _finish(
+        problem,
+        ix,
+        mdl,
+        full,
+        best,
+        best_obj,
+        t0=t0,
+        time_limit_s=time_limit_s,
+        previous_set=previous_set,
+        locked_set=locked_set,
+        freeze_before=freeze_before,
+        first_time=first_time,
+        trace_points=trace_points,
+    )
+
+
+def _finish(
+    problem: Problem,
+    ix: _Index,
+    mdl: _Model | None,
+    full: _FullSearch | _Shared,
+    best: set[tuple[int, int]],
+    best_obj: int | None,
+    *,
+    t0: float,
+    time_limit_s: float,
+    previous_set: frozenset[Assignment],
+    locked_set: frozenset[Assignment],
+    freeze_before: date | None,
+    first_time: float | None,
+    trace_points: list[tuple[float, int, int]],
+) -> Result:
+    """Pick the best roster found, price it exactly and explain what is left."""
     status = full.status
     if full.best is not None and (best_obj is None or full.best_obj <= best_obj):
         best, best_obj = full.best, full.best_obj
@@ -1255,12 +1648,26 @@ def solve(
     # real one, say), so the objective of the chosen roster is recomputed with x fixed.
     if not (status == cp_model.OPTIMAL and full.best is best):
         # The full model orders interchangeable staff; a permuted roster has the same price.
-        classes = getattr(mdl, "sym_classes", None)
-        exact = _exact_objective(mdl, _sort_hint_for_symmetry(ix, best, classes) if classes else best)
-        if exact is not None:
-            best_obj = exact
+        if mdl is None:
+            # No full model was built: the checker prices the roster (the same objective).
+            check = check_roster(problem, _ids(ix, best), previous=previous_set or None, locked=locked_set)
+            if check.feasible:
+                best_obj = check.objective
+        else:
+            classes = getattr(mdl, "sym_classes", None)
+            exact = _exact_objective(mdl, _sort_hint_for_symmetry(ix, best, classes) if classes else best)
+            if exact is not None:
+                best_obj = exact
     proven = status == cp_model.OPTIMAL or (bound is not None and best_obj <= bound)
-    if best_obj >= _DEMAND_WEIGHT and mdl.softened:
+    if mdl is None:
+        rules = problem.rules
+        hard_codes = {"unfilled"} if rules.coverage.enabled and rules.coverage.hard else set()
+        if rules.roles.enabled and rules.roles.hard:
+            hard_codes |= {"unfilled_party_member", "unfilled_team_leader"}
+        leaves_open = any(u.reason_code in hard_codes for u in _unfilled(ix, best))
+    else:
+        leaves_open = best_obj >= _DEMAND_WEIGHT and bool(mdl.softened)
+    if leaves_open:
         # Some hard demand is left open: proven impossible when optimal, else not found in time.
         unfilled = _unfilled(ix, best)
         if not proven:
@@ -1308,6 +1715,11 @@ def solve(
         breakdown=check_roster(problem, assignments, previous=previous_set or None).breakdown,
         trace=trace_points,
         changes=changes,
+        bounds={
+            name: value
+            for name, value in (("cp_sat", full.cp_bound), ("aggregate", full.agg_bound))
+            if value is not None
+        },
     )
 
 
@@ -1324,6 +1736,7 @@ class _FullSearch(threading.Thread):
         gap_limit: float,
         solver_params: Mapping[str, object] | None,
         log: Callable[[str], None] | None,
+        agg_bound: int | None = None,
     ) -> None:
         super().__init__(daemon=True)
         self.mdl = mdl
@@ -1348,11 +1761,19 @@ class _FullSearch(threading.Thread):
             solver.log_callback = log
         self.best: set[tuple[int, int]] | None = None
         self.best_obj: int = 1 << 62
-        self.bound: int | None = None
+        self.cp_bound: int | None = None  # CP-SAT's bound on the full model
+        self.agg_bound = agg_bound  # the aggregate relaxation's (see _aggregate_bound)
         self.status: int = cp_model.UNKNOWN
         self.done = False
+        self._stopped = False
         self.points: list[tuple[float, int, int]] = []
         self._lock = threading.Lock()
+
+    @property
+    def bound(self) -> int | None:
+        """Return the best proven lower bound: CP-SAT's or the aggregate relaxation's."""
+        found = [b for b in (self.cp_bound, self.agg_bound) if b is not None]
+        return max(found) if found else None
 
     def run(self) -> None:
         """Solve; record solutions and the bound as they come."""
@@ -1366,22 +1787,27 @@ class _FullSearch(threading.Thread):
                     if obj < outer.best_obj:
                         outer.best, outer.best_obj = cells, obj
                         outer.points.append((time.monotonic() - outer.t0, obj, outer.bound or 0))
+                if outer.agg_bound is not None and obj <= outer.agg_bound:
+                    self.stop_search()  # proven optimal by the aggregate bound
 
         def on_bound(value: float) -> None:
-            outer.bound = int(math.ceil(value - 1e-6))
+            outer.cp_bound = int(math.ceil(value - 1e-6))
 
         self.solver.best_bound_callback = on_bound
         try:
+            if self._stopped:
+                return
             self.status = self.solver.solve(self.mdl.model, _Cb())
             if self.status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                self.bound = int(math.ceil(self.solver.best_objective_bound - 1e-6))
+                self.cp_bound = int(math.ceil(self.solver.best_objective_bound - 1e-6))
             elif self.status == cp_model.INFEASIBLE:
-                self.bound = None
+                self.cp_bound = self.agg_bound = None
         finally:
             self.done = True
 
     def stop(self) -> None:
         """Ask the search to stop."""
+        self._stopped = True
         self.solver.stop_search()
 
     def take(self) -> tuple[set[tuple[int, int]] | None, int]:
@@ -1390,12 +1816,43 @@ class _FullSearch(threading.Thread):
             return self.best, self.best_obj
 
 
+class _Shared:
+    """The best roster two neighbourhood searches share when no full search runs."""
+
+    def __init__(self, agg_bound: int | None) -> None:
+        self.best: set[tuple[int, int]] | None = None
+        self.best_obj: int = 1 << 62
+        self.cp_bound: int | None = None
+        self.agg_bound = agg_bound
+        self.bound = agg_bound
+        self.status: int = cp_model.UNKNOWN
+        self.done = False
+        self._lock = threading.Lock()
+
+    def offer(self, roster: set[tuple[int, int]], objective: int) -> None:
+        """Keep a roster if it is the best so far."""
+        with self._lock:
+            if objective < self.best_obj:
+                self.best, self.best_obj = set(roster), objective
+
+    def take(self) -> tuple[set[tuple[int, int]] | None, int]:
+        """Return the best roster and objective."""
+        with self._lock:
+            return self.best, self.best_obj
+
+    def stop(self) -> None:
+        """Nothing runs on its own."""
+
+    def join(self) -> None:
+        """Nothing runs on its own."""
+
+
 def _lns(
     ix: _Index,
     roster: set[tuple[int, int]],
     objective: int,
     *,
-    full: _FullSearch,
+    full: _FullSearch | _Shared,
     previous: frozenset[Assignment],
     locked: frozenset[Assignment],
     freeze_before: date | None,
@@ -1404,9 +1861,10 @@ def _lns(
     trace: list[tuple[float, int, int]],
     t0: float,
     log: Callable[[str], None] | None,
+    seed: int = 0,
 ) -> tuple[set[tuple[int, int]], int]:
     """Improve the roster by re-solving windows of days and groups of staff."""
-    rng = random.Random(len(ix.shifts) * 7919 + len(ix.staff))
+    rng = random.Random(len(ix.shifts) * 7919 + len(ix.staff) + 104729 * seed)
     nd = len(ix.days)
     frozen_day = _frozen_day(ix, freeze_before)
     groups: dict[Hashable, list[int]] = defaultdict(list)
@@ -1420,6 +1878,9 @@ def _lns(
     vars_total = sum(len(e) for e in ix.elig)
     per_person_day = max(1.0, vars_total / max(1, sum(ix.avail_days)))
     target = 2000.0
+    swap_span = 7.0
+    fair_k = 2.0
+    home_span = 4.0
     it = 0
     while True:
         left = deadline - time.monotonic()
@@ -1432,13 +1893,69 @@ def _lns(
         if theirs is not None and their_obj < objective:
             roster, objective = set(theirs), their_obj
         it += 1
-        kind = rng.choice(("day window", "people"))
+        kind = rng.choice(("day window", "people", "swap", "swap", "fair", "home"))
         lo = rng.randrange(frozen_day, nd)
         # Only people who can work around that day: the others would add nothing.
-        members = [i for i in rng.choice(group_list) if any(i in ix.elig_set[j] for j in ix.by_day[lo])]
+        # Groups by size: a small one (the leaders' rota) rarely has anything to gain.
+        group = rng.choices(group_list, weights=[len(g) for g in group_list])[0]
+        members = [i for i in group if any(i in ix.elig_set[j] for j in ix.by_day[lo])]
         if not members:
             continue
-        if kind == "day window":
+        only: set[tuple[int, int]] | None = None
+        if kind == "swap":
+            # Everyone on duty over a span keeps their days and shift times but may change
+            # checkpoint: continuity, home community and roles, across all groups at once.
+            span = int(max(2, min(free_days, swap_span)))
+            lo = max(frozen_day, min(lo - span // 2, nd - span))
+            only = set()
+            for i, j in roster:
+                s = ix.shifts[j]
+                k = ix.dix[s.day]
+                if lo <= k < lo + span:
+                    only.update(
+                        (i, jj)
+                        for jj in ix.by_day[k]
+                        if ix.shifts[jj].start == s.start and ix.shifts[jj].end == s.end and i in ix.elig_set[jj]
+                    )
+            free = {i: (lo, lo + span) for i, _ in only}
+        elif kind == "fair":
+            # The most and the least loaded of a group on one fairness metric, over the
+            # whole horizon: the band is set by them alone.
+            metric = rng.choice(("fairness_shifts", "fairness_nights", "fairness_weekends"))
+            a_ref = max(ix.avail_days[i] for i in group)
+            judged = [i for i in group if 2 * ix.avail_days[i] >= a_ref and ix.can_any[metric][i]]
+            if len(judged) < 2:
+                continue
+            tally: dict[int, int] = defaultdict(int)
+            for i, j in roster:
+                sh = ix.shifts[j]
+                if metric == "fairness_shifts" or (
+                    sh.is_night if metric == "fairness_nights" else sh.day.weekday() >= 5
+                ):
+                    tally[i] += 1
+            ranked = sorted(judged, key=lambda i: (tally[i] * a_ref / ix.avail_days[i], rng.random()))
+            k = int(max(1, min(len(ranked) // 3, fair_k)))
+            # With some others: the least loaded may be unable to take more (no role).
+            picked = {*ranked[:k], *ranked[-k:], *rng.sample(ranked, k)}
+            span = free_days
+            free = {i: (frozen_day, nd) for i in picked}
+        elif kind == "home":
+            # A community's people and whoever stands at its checkpoints meanwhile: trades
+            # shifts away from home for shifts at home.
+            homes = [ix.staff[i].home_community_id for i in members if ix.staff[i].home_community_id is not None]
+            if not homes:
+                continue
+            community = rng.choice(homes)
+            span = int(max(2, min(free_days, home_span)))
+            lo = max(frozen_day, min(lo - span // 2, nd - span))
+            picked = {i for i in members if ix.staff[i].home_community_id == community}
+            picked |= {
+                i
+                for i, j in roster
+                if ix.shifts[j].community_id == community and lo <= ix.dix[ix.shifts[j].day] < lo + span
+            }
+            free = {i: (lo, lo + span) for i in picked}
+        elif kind == "day window":
             # A group's people over a few days: reshuffles who stands where.
             span = int(max(2, min(free_days, target / (per_person_day * len(members)))))
             k = len(members)
@@ -1446,8 +1963,10 @@ def _lns(
             # Fewer people over more days: moves whole runs of duty between them.
             span = int(max(3, min(free_days, 14, target / (per_person_day * 4))))
             k = min(len(members), int(max(2, target / (per_person_day * span))))
-        lo = max(frozen_day, min(lo - span // 2, nd - span))
-        free = {i: (lo, lo + span) for i in rng.sample(members, k)}
+        if kind not in ("swap", "fair", "home"):
+            lo = max(frozen_day, min(lo - span // 2, nd - span))
+            free = {i: (lo, lo + span) for i in rng.sample(members, k)}
+        t_build = time.monotonic()
         sub = _Model(
             ix,
             previous=previous,
@@ -1457,10 +1976,14 @@ def _lns(
             free=free,
             roster=roster,
             symmetry=False,
+            only=only,
         )
+        t_build = time.monotonic() - t_build
         if not sub.x:
             continue
+        t_hint = time.monotonic()
         before = _complete_hint(sub, roster)
+        t_hint = time.monotonic() - t_hint
         if before is None:
             continue
         solver = cp_model.CpSolver()
@@ -1470,11 +1993,19 @@ def _lns(
         solver.parameters.max_time_in_seconds = limit
         solver.parameters.num_workers = 1
         solver.parameters.random_seed = rng.randrange(1 << 20)
+        # The LP of a neighbourhood is what proves it: with the default level CP-SAT
+        # turns the continuity rows into clauses and closes even 600 variables slowly.
+        solver.parameters.linearization_level = 2
         status = solver.solve(sub.model)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             target = max(800.0, target * 0.8)
             continue
         after = int(round(solver.objective_value))
+        if log:
+            log(
+                f"try {kind} {len(free)}x{span}d {len(sub.x)} vars build {t_build:.2f}s hint {t_hint:.2f}s "
+                f"{solver.status_name(status)} {solver.wall_time:.2f}s {before}->{after}"
+            )
         if after < before:
             roster = {
                 (i, j)
@@ -1486,11 +2017,94 @@ def _lns(
             trace.append((time.monotonic() - t0, objective, full.bound or 0))
             if log:
                 log(f"lns {it} {kind} {len(free)}x{span}d: {objective}")
-        if status == cp_model.OPTIMAL and solver.wall_time < 0.4 * limit:
+            if isinstance(full, _Shared):
+                full.offer(roster, objective)
+        if kind == "home":
+            if status == cp_model.OPTIMAL and solver.wall_time < 0.4 * limit:
+                home_span = min(float(nd), home_span * 1.2)
+            elif status != cp_model.OPTIMAL:
+                home_span = max(2.0, home_span * 0.8)
+        elif kind == "fair":
+            if status == cp_model.OPTIMAL and solver.wall_time < 0.4 * limit:
+                fair_k = min(20.0, fair_k * 1.2)
+            elif status != cp_model.OPTIMAL:
+                fair_k = max(1.0, fair_k * 0.8)
+        elif kind == "swap":
+            if status == cp_model.OPTIMAL and solver.wall_time < 0.4 * limit:
+                swap_span = min(float(nd), swap_span * 1.2)
+            elif status != cp_model.OPTIMAL:
+                swap_span = max(2.0, swap_span * 0.8)
+        elif status == cp_model.OPTIMAL and solver.wall_time < 0.4 * limit:
             target = min(30000.0, target * 1.2)
         elif status != cp_model.OPTIMAL:
             target = max(800.0, target * 0.85)
     return roster, objective
+
+
+_FULL_SEARCH_MAX_VARS = 20_000  # above this the full model only runs on small instances' terms
+
+
+def _twin_lns(
+    ix: _Index,
+    roster: set[tuple[int, int]],
+    objective: int,
+    *,
+    shared: _Shared,
+    previous: frozenset[Assignment],
+    locked: frozenset[Assignment],
+    freeze_before: date | None,
+    deadline: float,
+    gap_limit: float,
+    trace: list[tuple[float, int, int]],
+    t0: float,
+    log: Callable[[str], None] | None,
+) -> tuple[set[tuple[int, int]], int]:
+    """Run two neighbourhood searches at once (CP-SAT releases the interpreter while solving)."""
+    shared.offer(roster, objective)
+    other: list[tuple[set[tuple[int, int]], int]] = []
+    other_trace: list[tuple[float, int, int]] = []
+
+    def second() -> None:
+        other.append(
+            _lns(
+                ix,
+                set(roster),
+                objective,
+                full=shared,
+                previous=previous,
+                locked=locked,
+                freeze_before=freeze_before,
+                deadline=deadline,
+                gap_limit=gap_limit,
+                trace=other_trace,
+                t0=t0,
+                log=log,
+                seed=1,
+            )
+        )
+
+    thread = threading.Thread(target=second, daemon=True)
+    thread.start()
+    best, best_obj = _lns(
+        ix,
+        set(roster),
+        objective,
+        full=shared,
+        previous=previous,
+        locked=locked,
+        freeze_before=freeze_before,
+        deadline=deadline,
+        gap_limit=gap_limit,
+        trace=trace,
+        t0=t0,
+        log=log,
+    )
+    thread.join()
+    trace.extend(other_trace)
+    for theirs, their_obj in other:
+        if their_obj < best_obj:
+            best, best_obj = theirs, their_obj
+    return best, best_obj
 
 
 def _exact_objective(mdl: _Model, roster: set[tuple[int, int]]) -> int | None:
@@ -1513,6 +2127,7 @@ def _complete_hint(mdl: _Model, hint_idx: set[tuple[int, int]]) -> int | None:
     CP-SAT starts from a complete feasible hint at once; with only x hinted it has to
     rebuild the auxiliary variables by search, which on the demo took longer than the limit.
     """
+    mdl.model.clear_hints()
     for key, v in mdl.x.items():
         mdl.model.add_hint(v, int(key in hint_idx))
     probe = cp_model.CpSolver()

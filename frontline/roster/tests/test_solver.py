@@ -257,3 +257,126 @@ def test_fairness_band(band: int, hard: bool) -> None:
     check = check_roster(problem, result.assignments)
     assert check.hard == []
     assert check.objective == result.objective
+
+
+# ---------------------------------------------------------------- the aggregate lower bound
+
+
+def _duty_days_ok(worked: list[bool], rules: Rules) -> bool:
+    """Judge a row of duty days with the checker's run and week rules (one shift a day)."""
+    shifts = []
+    for k, on in enumerate(worked):
+        if on:
+            shifts.append(_shift("K1", MONDAY + timedelta(days=k), "M"))
+    # The row covers the whole horizon: pad it with shifts nobody takes.
+    horizon = tuple(_shift("K9", MONDAY + timedelta(days=k), "A") for k in range(len(worked)))
+    person = Staff(id="S0", name="Solo", available_days=frozenset(MONDAY + timedelta(days=k) for k in range(30)))
+    problem = Problem(shifts=tuple(shifts) + horizon, staff=(person,), rules=rules)
+    check = check_roster(problem, [("S0", s.id) for s in shifts])
+    return not [b for b in check.hard if b.rule != "coverage"]
+
+
+@pytest.mark.parametrize(
+    "rules",
+    [
+        Rules(
+            max_consecutive_days=Rule(value=3), days_off_after_max_run=Rule(value=2), max_shifts_per_week=Rule(value=4)
+        ),
+        Rules(
+            max_consecutive_days=Rule(value=6), days_off_after_max_run=Rule(value=2), max_shifts_per_week=Rule(value=6)
+        ),
+        Rules(
+            max_consecutive_days=Rule(value=2), days_off_after_max_run=Rule(value=3), max_shifts_per_week=Rule(value=5)
+        ),
+    ],
+)
+def test_max_duty_days_matches_brute_force(rules: Rules) -> None:
+    from itertools import product
+
+    from frontline.roster.solver import _Index, _max_duty_days
+
+    for n, holes in ((9, ()), (11, (4,)), (12, (0, 7))):
+        available = [k not in holes for k in range(n)]
+        ix = _Index(
+            Problem(
+                shifts=tuple(_shift("K1", MONDAY + timedelta(days=k), "M") for k in range(n)), staff=(), rules=rules
+            )
+        )
+        best = max(
+            sum(row)
+            for row in product((False, True), repeat=n)
+            if all(a or not w for a, w in zip(available, row)) and _duty_days_ok(list(row), rules)
+        )
+        assert _max_duty_days(ix, available) == best
+
+
+def _two_batches(days: int = 6) -> Problem:
+    """Two fairness groups whose windows share a handover day, with homes and roles."""
+    all_days = [MONDAY + timedelta(days=k) for k in range(days)]
+    half = days // 2
+    shifts: list[Shift] = []
+    for day in all_days:
+        shifts.append(_shift("K0", day, "M", needs_party_member=True))
+        shifts.append(_shift("K0", day, "N", needs_party_member=True))
+        shifts.append(_shift("K1", day, "A"))
+    people = []
+    for b, window in enumerate((all_days[: half + 1], all_days[half:])):
+        for n in range(5):
+            people.append(
+                Staff(
+                    id=f"B{b}-{n}",
+                    name=f"Batch {b} member {n}",
+                    available_days=frozenset(window),
+                    is_party_member=n < 2,
+                    home_community_id=f"C{(n + b) % 3}",
+                    group=f"batch{b}",
+                )
+            )
+    rules = Rules(
+        max_consecutive_days=Rule(value=3),
+        max_shifts_per_week=Rule(value=5),
+        fairness_nights=Rule(value=0, hard=False, weight=5),
+        fairness_shifts=Rule(value=0, hard=False, weight=3),
+    )
+    return Problem(shifts=tuple(shifts), staff=tuple(people), rules=rules)
+
+
+@pytest.mark.parametrize("make", [lambda: small_problem(days=4), lambda: small_problem(days=6), _two_batches])
+def test_aggregate_bound_never_exceeds_the_optimum(make) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    from frontline.roster.solver import _aggregate_bound, _Index
+
+    problem = make()
+    # One worker: no neighbourhood search, the full model proves the optimum on its own.
+    result = solve(problem, time_limit_s=60, workers=1)
+    assert result.status == "optimal"
+    check = check_roster(problem, result.assignments)
+    assert check.hard == [] and check.objective == result.objective
+    bound = _aggregate_bound(_Index(problem), deadline=time.monotonic() + 30)
+    assert bound is not None and 0 <= bound <= result.objective
+    assert result.bounds.get("aggregate") in (None, bound)
+
+
+def test_reported_gap_uses_a_valid_bound() -> None:
+    problem = _two_batches()
+    result = solve(problem, time_limit_s=20, workers=2)
+    assert result.bound is not None and result.objective is not None
+    assert all(b <= result.objective for b in result.bounds.values())
+    assert result.bound == max(result.bounds.values())
+    assert result.gap == pytest.approx(max(0, result.objective - result.bound) / max(1, result.objective))
+
+
+def test_twin_neighbourhood_search_on_a_big_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The demo's path (no full CP-SAT search above the size limit), on a small roster.
+    from frontline.roster import solver as solver_module
+
+    monkeypatch.setattr(solver_module, "_FULL_SEARCH_MAX_VARS", 0)
+    problem = small_problem(days=7)
+    result = solve(problem, time_limit_s=8, workers=2)
+    assert result.status in ("optimal", "feasible")
+    check = check_roster(problem, result.assignments)
+    assert check.hard == []
+    assert check.objective == result.objective
+    assert "cp_sat" not in result.bounds and result.bound == result.bounds.get("aggregate")
+    assert result.bound is not None and result.bound <= result.objective
