@@ -140,3 +140,45 @@ def test_small_instances_reach_best_known(number: int, best_known: int, limit: f
 def test_data_dir_override(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("FRONTLINE_CURTOIS_DIR", str(tmp_path))
     assert default_data_dir() == tmp_path
+
+
+@needs_data
+def test_greedy_construction_is_feasible() -> None:
+    import random
+    import time
+
+    from frontline.roster.curtois import _construct, _Data, _to_roster
+
+    inst = read_instance(DATA / "Instance12.txt")
+    data = _Data(inst)
+    sol = _construct(data, deadline=time.monotonic() + 30, rng=random.Random(0))
+    assert sol is not None
+    check = check_curtois(inst, _to_roster(data, sol))
+    assert check.feasible, check.violations[:5]
+    assert check.objective == data.objective(sol)
+
+
+@needs_data
+def test_lns_path_improves_and_is_checked() -> None:
+    # Instance 12 is past the whole-model size: construction, then the threaded LNS.
+    inst = read_instance(DATA / "Instance12.txt")
+    result = solve_curtois(inst, time_limit_s=8, workers=2)
+    check = check_curtois(inst, result.roster)
+    assert check.feasible, check.violations[:5]
+    assert check.objective == result.objective
+    assert result.lns_iterations > 0
+    assert len(result.trace) >= 2 and result.trace[-1][1] < result.trace[0][1]
+
+
+@needs_data
+def test_lns_from_a_given_start_keeps_rows_valid() -> None:
+    # A start roster sends even a small instance to the LNS; merged rows must stay valid.
+    inst = read_instance(DATA / "Instance4.txt")
+    first = solve_curtois(inst, time_limit_s=3, workers=2)
+    assert first.roster
+    result = solve_curtois(inst, time_limit_s=4, workers=2, start=first.roster)
+    check = check_curtois(inst, result.roster)
+    assert check.feasible, check.violations[:5]
+    assert check.objective == result.objective
+    assert result.objective is not None and first.objective is not None
+    assert result.objective <= first.objective
