@@ -154,7 +154,11 @@ def test_publishing_a_new_version_supersedes_the_old_and_shows_the_difference(ro
     v2 = services.version_draft(actor=roster_org.office, roster=v1.roster)
     assert v2.number == 2 and v2.assignments.count() == v1.assignments.count()
     cell = v2.assignments.filter(checkpoint=roster_org.checkpoint_b).order_by("day").last()
-    free = next(s for s in roster_org.staff if not v2.assignments.filter(day=cell.day, staff=s).exists())
+    # Someone off that day and the day before (a night ending at 07:00 would leave no rest before a morning).
+    day_before = cell.day - timedelta(days=1)
+    free = next(
+        s for s in roster_org.staff if not v2.assignments.filter(day__in=[cell.day, day_before], staff=s).exists()
+    )
     services.cell_set(
         actor=roster_org.office,
         version=v2,
