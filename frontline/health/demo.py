@@ -204,6 +204,17 @@ def _follow_up_checkpoint_fevers(today: date, liaison: Any) -> None:
     earlier = set(
         passage_model.objects.filter(pk__in=open_cases.values("passage_id"), day__lt=today).values_list("pk", flat=True)
     )
+    # The office read the alerts of those fevers when it followed them up. The alerts are written when the
+    # passages' transaction commits (the demo loads in one), so this runs then too, after them.
+    from django.db import transaction
+
+    from frontline.core.models import Notification
+
+    fevers_before = passage_model.objects.filter(fever_event=True, day__lt=today).values_list("pk", flat=True)
+    keys = [f"checkpoints.fever:{pk}" for pk in fevers_before]
+    transaction.on_commit(
+        lambda: Notification.objects.filter(dedupe_key__in=keys, read_at__isnull=True).update(read_at=timezone.now())
+    )
     for e in open_cases.filter(passage_id__in=earlier).select_related("person__community"):
         services.escalation_advance(
             actor=liaison or ACTOR,
