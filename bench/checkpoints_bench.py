@@ -361,6 +361,21 @@ def passage_body(n: int, checkpoints: list[int], fever_every: int = FEVER_EVERY)
 
 # --- single registrations through wrk -----------------------------------------------------------
 
+# Both scripts end the same way: sum the threads' counters and print one JSON line for the bench.
+LUA_DONE = r"""
+function done(summary, latency, requests)
+  local c, o = 0, 0
+  for _, t in ipairs(threads) do c = c + t:get("created"); o = o + t:get("other") end
+  local e = summary.errors
+  io.write(string.format(
+    'BENCH {"requests": %%d, "duration_us": %%d, "created": %%d, "other": %%d, "p50_us": %%d, "p90_us": %%d, '
+    .. '"p99_us": %%d, "max_us": %%d, "socket_errors": %%d}\n',
+    summary.requests, summary.duration, c, o, latency:percentile(50), latency:percentile(90),
+    latency:percentile(99), latency.max, e.connect + e.read + e.write + e.timeout))
+end
+"""
+
+
 LUA = r"""
 -- Each request: one of the body templates with a UUID unique to this run, thread and request.
 local bodies = { %(bodies)s }
@@ -391,16 +406,6 @@ function response(status, headers, body)
   if status == 201 then created = created + 1 else other = other + 1 end
 end
 
-function done(summary, latency, requests)
-  local c, o = 0, 0
-  for _, t in ipairs(threads) do c = c + t:get("created"); o = o + t:get("other") end
-  local e = summary.errors
-  io.write(string.format(
-    'BENCH {"requests": %%d, "duration_us": %%d, "created": %%d, "other": %%d, "p50_us": %%d, "p90_us": %%d, '
-    .. '"p99_us": %%d, "max_us": %%d, "socket_errors": %%d}\n',
-    summary.requests, summary.duration, c, o, latency:percentile(50), latency:percentile(90),
-    latency:percentile(99), latency.max, e.connect + e.read + e.write + e.timeout))
-end
 """
 
 
@@ -420,16 +425,6 @@ function response(status, headers, body)
   if status == 200 then created = created + 1 else other = other + 1 end
 end
 
-function done(summary, latency, requests)
-  local c, o = 0, 0
-  for _, t in ipairs(threads) do c = c + t:get("created"); o = o + t:get("other") end
-  local e = summary.errors
-  io.write(string.format(
-    'BENCH {"requests": %%d, "duration_us": %%d, "created": %%d, "other": %%d, "p50_us": %%d, "p90_us": %%d, '
-    .. '"p99_us": %%d, "max_us": %%d, "socket_errors": %%d}\n',
-    summary.requests, summary.duration, c, o, latency:percentile(50), latency:percentile(90),
-    latency:percentile(99), latency.max, e.connect + e.read + e.write + e.timeout))
-end
 """
 
 
@@ -441,7 +436,7 @@ def write_lua(org: dict, token: str) -> Path:
         text = json.dumps(body, separators=(",", ":"))
         templates.append("[[" + text + "]]")
     path = VAR / "single.lua"
-    path.write_text(LUA % {"bodies": ",\n".join(templates), "token": token})
+    path.write_text((LUA + LUA_DONE) % {"bodies": ",\n".join(templates), "token": token})
     return path
 
 
@@ -451,7 +446,7 @@ def bench_single(org: dict, server: subprocess.Popen, *, connections: int, secon
         script = VAR / "floor.lua"
         today = datetime.now().date()
         path = f"/api/v1/tallies?checkpoint={org['checkpoints'][0]}&date_from={today}&date_to={today}"
-        script.write_text(FLOOR_LUA % {"token": org["token"], "path": path})
+        script.write_text((FLOOR_LUA + LUA_DONE) % {"token": org["token"], "path": path})
     else:
         script = write_lua(org, org["token"])
     before_count = int(psql("SELECT coalesce(max(id), 0) FROM checkpoints_passage", DB_NAME))

@@ -580,11 +580,14 @@ def _pg_plan(model: type[Any], fields: list[Any]) -> list[tuple[Any, str, bool, 
                 getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
             )
             kind = type(f)
-            how = "as_is" if kind in _PG_AS_IS else "prep"
-            if kind in _AS_TEXT or (how == "as_is" and issubclass(kind, _AS_TEXT)):
+            if kind not in _PG_AS_IS:
+                how = "prep"
+            elif issubclass(kind, _AS_TEXT):
                 how = "text"
-            elif how == "as_is" and issubclass(kind, _AS_ISO):
+            elif issubclass(kind, _AS_ISO):
                 how = "iso"
+            else:
+                how = "as_is"
             plan.append((f, f.attname, not plain, how))
         _PG_PLANS[model] = plan
     return plan

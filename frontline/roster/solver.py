@@ -1416,18 +1416,22 @@ def solve(
     roster = {(i, j) for i, j in roster if i in ix.elig_set[j] or (i, j) in past} | lock_idx
     if log:
         log(f"start roster at {time.monotonic() - t0:.2f}s: {len(roster)} cells")
+
     # Close the start roster's gaps with small windowed models before the full one: they
     # presolve in a fraction of a second where the full model takes several.
-    roster, _, complete = _fill_gaps(
-        ix,
-        roster,
-        previous=previous_set,
-        locked=locked_set,
-        freeze_before=freeze_before,
-        deadline=t0 + 0.4 * time_limit_s,
-        workers=workers,
-        log=log,
-    )
+    def fill(start: set[tuple[int, int]]) -> tuple[set[tuple[int, int]], int | None, bool]:
+        return _fill_gaps(
+            ix,
+            start,
+            previous=previous_set,
+            locked=locked_set,
+            freeze_before=freeze_before,
+            deadline=t0 + 0.4 * time_limit_s,
+            workers=workers,
+            log=log,
+        )
+
+    roster, _, complete = fill(roster)
     first_time: float | None = None
     first_obj: int | None = None
     if complete:
@@ -1490,16 +1494,7 @@ def solve(
         if plan and hint is None and complete:
             # A second start guided by the relaxation's plan; keep the cheaper of the two.
             planned = _greedy(ix, fixed=lock_idx, frozen_day=frozen_day, plan=plan)
-            planned, _, planned_complete = _fill_gaps(
-                ix,
-                planned,
-                previous=previous_set,
-                locked=locked_set,
-                freeze_before=freeze_before,
-                deadline=t0 + 0.4 * time_limit_s,
-                workers=workers,
-                log=log,
-            )
+            planned, _, planned_complete = fill(planned)
             planned_obj: int | None = None
             if mdl is None:
                 if planned_complete:
