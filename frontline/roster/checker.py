@@ -396,6 +396,19 @@ class _Judge:
 
     # ---- fairness
 
+    def _role_open(self, person: Staff, shift: Shift) -> bool:
+        """Return False when hard roles keep the person off the shift: it takes one person
+        and needs a role they lack (a one-person night that needs a party member)."""
+        roles = self.rules.roles
+        if not (roles.enabled and roles.hard):
+            return True
+        most = shift.min_staff if shift.max_staff is None else max(shift.min_staff, shift.max_staff)
+        if most >= 2:
+            return True
+        if shift.needs_party_member and not person.is_party_member:
+            return False
+        return not (shift.needs_team_leader and not person.is_team_leader)
+
     def fairness(self, rows: Mapping[Hashable, Sequence[Shift]]) -> None:
         in_horizon = set(self.calendar)
         groups: dict[Hashable, list[Staff]] = defaultdict(list)
@@ -418,7 +431,7 @@ class _Judge:
                     for p in members
                     if a_ref
                     and 2 * avail[p.id] >= a_ref
-                    and any(pick(s) and _can_take(p, s) for s in self.problem.shifts)
+                    and any(pick(s) and _can_take(p, s) and self._role_open(p, s) for s in self.problem.shifts)
                 ]
                 if len(judged) < 2:
                     continue

@@ -30,7 +30,11 @@ Days a person is unavailable count as days off.
 Fairness compares staff within a group (``Staff.group``, e.g. the batch) on counts scaled
 to the best-available member of the group: ``count * A_ref / A_staff``, where A is the
 number of days the person is available; the spread is ``ceil(max) - floor(min)`` of the
-scaled counts. Staff available less than half of ``A_ref`` are left out of the band.
+scaled counts. Staff available less than half of ``A_ref`` are left out of the band, and
+so is, per metric, anyone who could never take such a shift: not eligible for any, or (with
+the roles rule hard) lacking a role that every such shift open to them needs while taking
+only one person -- with one person on a night that needs a party member, a non-member is
+not compared on nights.
 
 Search. A greedy pass fills the roster day by day with the least-loaded person who keeps
 every staff-side hard rule, preferring continuity and the home community; places it
@@ -286,6 +290,13 @@ def _ineligibility(staff: Staff, shift: Shift) -> str | None:
     return None
 
 
+def _holds_roles(staff: Staff, shift: Shift) -> bool:
+    """Return True when staff has every role the shift needs."""
+    return (staff.is_party_member or not shift.needs_party_member) and (
+        staff.is_team_leader or not shift.needs_team_leader
+    )
+
+
 class _Index:
     """Indices of a problem shared by the pre-check, the model and the hint."""
 
@@ -322,12 +333,18 @@ class _Index:
                 else:
                     self.why[j][i] = reason
         self.elig_set = [set(e) for e in self.elig]
-        # Who could ever take a shift of each fairness metric: only they are compared.
+        # Who could ever take a shift of each fairness metric: only they are compared. With
+        # hard roles, a one-person shift that needs a role is open only to holders of it
+        # (a night that needs a party member can never go to anyone else).
         self.can_any: dict[str, list[bool]] = {
             name: [False] * len(self.staff) for name in ("fairness_shifts", "fairness_nights", "fairness_weekends")
         }
+        rules = problem.rules
+        roles_hard = rules.roles.enabled and rules.roles.hard
         for j, s in enumerate(self.shifts):
             for i in self.elig[j]:
+                if roles_hard and s.capacity < 2 and not _holds_roles(self.staff[i], s):
+                    continue
                 self.can_any["fairness_shifts"][i] = True
                 if s.is_night:
                     self.can_any["fairness_nights"][i] = True

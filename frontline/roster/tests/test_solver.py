@@ -380,3 +380,62 @@ def test_twin_neighbourhood_search_on_a_big_model(monkeypatch: pytest.MonkeyPatc
     assert check.objective == result.objective
     assert "cp_sat" not in result.bounds and result.bound == result.bounds.get("aggregate")
     assert result.bound is not None and result.bound <= result.objective
+
+
+def _nights_problem(night_staff: int, roles: Rule) -> Problem:
+    """A week: one night (needs a party member) and one day shift a day, four people, one a member."""
+    all_days = [MONDAY + timedelta(days=k) for k in range(7)]
+    shifts: list[Shift] = []
+    for day in all_days:
+        shifts.append(_shift("K0", day, "N", needs_party_member=True, min_staff=1, max_staff=night_staff))
+        shifts.append(_shift("K1", day, "M"))
+    people = [
+        Staff(
+            id=f"S{n}",
+            name=f"Staff {n}",
+            available_days=frozenset(all_days),
+            is_party_member=n == 0,
+            group="batch",
+        )
+        for n in range(4)
+    ]
+    rules = Rules(
+        roles=roles,
+        fairness_nights=Rule(value=0, hard=False, weight=7),
+        fairness_shifts=Rule(value=9, hard=False, weight=1),
+        fairness_weekends=Rule(value=9, hard=False, weight=1),
+        continuity=Rule(hard=False, weight=0),
+        max_consecutive_days=Rule(value=7),
+        max_shifts_per_week=Rule(value=7),
+    )
+    return Problem(shifts=tuple(shifts), staff=tuple(people), rules=rules)
+
+
+@pytest.mark.parametrize(
+    ("night_staff", "roles", "judged"),
+    [
+        (1, Rule(hard=True, weight=500), False),  # nobody but the member can ever stand a night
+        (2, Rule(hard=True, weight=500), True),  # a non-member may join the member on a night
+        (1, Rule(hard=False, weight=500), True),  # soft roles: a non-member may stand it at a price
+    ],
+)
+def test_nights_fairness_compares_only_who_can_take_a_night(night_staff: int, roles: Rule, judged: bool) -> None:
+    from frontline.roster.solver import _Index
+
+    problem = _nights_problem(night_staff, roles)
+    ix = _Index(problem)
+    assert ix.can_any["fairness_nights"] == [True, judged, judged, judged]
+    # The member stands every night, the others share the day shifts: the checker compares
+    # the non-members on nights only when they could take one.
+    all_days = sorted({s.day for s in problem.shifts})
+    nights = [s for s in problem.shifts if s.is_night]
+    days = [s for s in problem.shifts if not s.is_night]
+    roster = [("S0", s.id) for s in nights] + [(f"S{1 + k % 3}", s.id) for k, s in enumerate(days)]
+    assert len(all_days) == 7
+    check = check_roster(problem, roster)
+    assert check.hard == []
+    assert check.breakdown.get("fairness_nights", 0) == (7 * 7 if judged else 0)
+    if night_staff == 1 and roles.hard:
+        result = solve(problem, time_limit_s=10, workers=1)
+        assert result.objective == check_roster(problem, result.assignments).objective
+        assert result.breakdown.get("fairness_nights", 0) == 0
