@@ -31,6 +31,16 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
             item.add_marker(skip)
 
 
+@pytest.fixture(autouse=True)
+def _forget_process_memos() -> None:
+    """Each test starts with nothing remembered from another test's database (ids are reused)."""
+    from frontline.api.services import token_memo_forget
+    from frontline.checkpoints.selectors import campaign_forget
+
+    campaign_forget()
+    token_memo_forget()
+
+
 ARTIFACTS = Path(settings.BASE_DIR) / "var" / "test-artifacts"
 PASSWORD = "test-pass-123"
 

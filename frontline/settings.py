@@ -117,6 +117,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 # Concurrent single registrations of one process share a transaction (frontline.core.groupcommit).
 GROUP_COMMIT = os.environ.get("GROUP_COMMIT", "1") != "0"
+# Token-authenticated POSTs of checkpoint records skip the middleware they do not need (frontline.api.lean).
+LEAN_API = os.environ.get("LEAN_API", "1") != "0"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "org.User"
 

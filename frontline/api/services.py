@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -24,6 +25,20 @@ def api_token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
         token.save(update_fields=["revoked_at"])
         audit_record(actor=actor, action="api_token.revoke", target=token)
     return token
+
+
+# A checkpoint phone sends its token with every registration; reading it from the database each
+# time cost two round trips per request (the connection's health check and the look-up) — more
+# than the rest of the request's own queries together. Each process remembers a valid token's user
+# row for TOKEN_TTL seconds: a revoked token or a deactivated user is refused at once by the process
+# that made the change, and by every other process within TOKEN_TTL seconds.
+TOKEN_TTL = 10.0
+_token_memo: dict[str, tuple[float, list[Any]]] = {}
+
+
+def token_memo_forget(**kwargs: Any) -> None:
+    """Forget the remembered tokens (connected to every save and delete of a user and of a token)."""
+    _token_memo.clear()
 
 
 _TOKEN_QUERY: dict[str, Any] = {}  # per database vendor, built once: the query of every API request
@@ -68,20 +83,34 @@ def _token_query() -> dict[str, Any]:
 
 
 def api_token_user(raw: str) -> Any:
-    """Return the active user of a valid, unrevoked token, or None (one indexed read per call)."""
+    """Return the active user of a valid, unrevoked token, or None (remembered for TOKEN_TTL seconds).
+
+    Each call gets its own user object (built from the remembered row), never one shared with
+    another request.
+    """
     from django.db import connection
 
     query = _token_query()
+    digest = token_hash(raw)
+    clock = time.monotonic()
+    memo = _token_memo.get(digest)
+    if memo is not None and clock - memo[0] < TOKEN_TTL:
+        return query["model"].from_db(connection.alias, query["attnames"], memo[1])
     now = timezone.now()
     with connection.cursor() as cursor:
-        cursor.execute(query["sql"], [now - timedelta(seconds=60), token_hash(raw)])
+        cursor.execute(query["sql"], [now - timedelta(seconds=60), digest])
         row = cursor.fetchone()
     if row is None:
+        _token_memo.pop(digest, None)
         return None
     *values, token_id, stale = row
     for i, col, converters in query["converters"]:
         for convert in converters:
             values[i] = convert(values[i], col, connection)
+    if len(_token_memo) > 1000:  # tokens in use are few; drop the expired ones now and then
+        for key in [k for k, (at, _v) in _token_memo.items() if clock - at >= TOKEN_TTL]:
+            _token_memo.pop(key, None)
+    _token_memo[digest] = (clock, values)
     user = query["model"].from_db(connection.alias, query["attnames"], values)
     # Touch at most once a minute: a checkpoint phone syncing often should not write every time.
     if stale:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -14,6 +15,7 @@ from django.utils.translation import gettext
 from ninja import Field, Router, Schema, Status
 
 from frontline.api.api import _translated, api
+from frontline.api.lean import Fallback, lean_post
 from frontline.checkpoints import selectors, services
 from frontline.checkpoints.models import (
     DailyTally,
@@ -285,19 +287,54 @@ def _day_filters(qs: Any, date_: date | None, date_from: date | None, date_to: d
 # --- passages -----------------------------------------------------------------------------------
 
 
+def _record_one(request: HttpRequest, data: Any, record: Any, model: type[Any]) -> Any:
+    """Record one passage or vehicle: 201 with it when stored, 200 with the stored one for a resent UUID."""
+    require(request.user, "passage.record")
+    try:
+        result = record(actor=request.user, data=data, source=Source.API)
+    except services.RecordInvalid as exc:
+        return _invalid(request, exc)
+    obj = result.obj if result.status == "created" else None
+    if obj is None:
+        obj = model.objects.select_related("checkpoint").get(client_uuid=result.client_uuid)
+    obj.result = result.status
+    return Status(201 if result.status == "created" else 200, obj)
+
+
+def _lean_one(schema: type[Schema], out: type[Schema], record: Any, model: type[Any]) -> Any:
+    """The lean entry's handler of a single record (frontline.api.lean): the endpoint's code, no ninja around it."""
+
+    def handle(request: HttpRequest, body: bytes) -> HttpResponse:
+        try:
+            payload = _item_model(schema).model_validate(json.loads(body))
+        except (ValueError, pydantic.ValidationError) as exc:  # ninja words the 422
+            raise Fallback from exc
+        answer = _record_one(request, schema.data(payload), record, model)  # type: ignore[attr-defined]
+        if isinstance(answer, HttpResponse):
+            return answer
+        return api.create_response(request, out.from_orm(answer.value).model_dump(), status=answer.status_code)
+
+    return handle
+
+
+def _lean_batch(schema: type[Schema], record: Any) -> Any:
+    """The lean entry's handler of a batch."""
+
+    def handle(request: HttpRequest, body: bytes) -> HttpResponse:
+        try:
+            payload = _item_model(BatchIn).model_validate(json.loads(body))
+        except (ValueError, pydantic.ValidationError) as exc:
+            raise Fallback from exc
+        require(request.user, "passage.record")
+        return _batch(request, payload, schema, record)  # type: ignore[arg-type]  # BatchIn's fields
+
+    return handle
+
+
 @router.post("/passages", response={200: PassageOut, 201: PassageOut, 422: ErrorOut}, summary="Record one passage")
 def passage_create(request: HttpRequest, payload: PassageIn) -> Any:
     """Record a person's passage; 201 when stored, 200 when this client_uuid was stored before."""
-    require(request.user, "passage.record")
-    try:
-        result = services.passage_record(actor=request.user, data=payload.data(), source=Source.API)
-    except services.RecordInvalid as exc:
-        return _invalid(request, exc)
-    passage = result.obj if result.status == "created" else None
-    if passage is None:
-        passage = Passage.objects.select_related("checkpoint").get(client_uuid=result.client_uuid)
-    passage.result = result.status  # type: ignore[attr-defined,union-attr]
-    return Status(201 if result.status == "created" else 200, passage)
+    return _record_one(request, payload.data(), services.passage_record, Passage)
 
 
 @router.post("/passages/batch", response=BatchOut, summary="Record many passages (offline sync)")
@@ -429,16 +466,7 @@ def passage_lookup(request: HttpRequest, payload: LookupIn) -> dict[str, Any]:
 @router.post("/vehicles", response={200: VehicleOut, 201: VehicleOut, 422: ErrorOut}, summary="Record one vehicle")
 def vehicle_create(request: HttpRequest, payload: VehicleIn) -> Any:
     """Record a vehicle's passage; 201 when stored, 200 when this client_uuid was stored before."""
-    require(request.user, "passage.record")
-    try:
-        result = services.vehicle_record(actor=request.user, data=payload.data(), source=Source.API)
-    except services.RecordInvalid as exc:
-        return _invalid(request, exc)
-    vehicle = result.obj if result.status == "created" else None
-    if vehicle is None:
-        vehicle = VehiclePassage.objects.select_related("checkpoint").get(client_uuid=result.client_uuid)
-    vehicle.result = result.status  # type: ignore[attr-defined,union-attr]
-    return Status(201 if result.status == "created" else 200, vehicle)
+    return _record_one(request, payload.data(), services.vehicle_record, VehiclePassage)
 
 
 @router.post("/vehicles/batch", response=BatchOut, summary="Record many vehicles (offline sync)")
@@ -471,6 +499,13 @@ def vehicle_list(
     if plate:
         qs = qs.filter(plate=plate.replace("·", "").strip().upper())
     return list(qs.order_by("-at", "-id")[_page(offset, limit)])
+
+
+# Token-authenticated POSTs of these four come through the lean entry (frontline.api.lean).
+lean_post("/passages")(_lean_one(PassageIn, PassageOut, services.passage_record, Passage))
+lean_post("/passages/batch")(_lean_batch(PassageIn, services.passage_record_batch))
+lean_post("/vehicles")(_lean_one(VehicleIn, VehicleOut, services.vehicle_record, VehiclePassage))
+lean_post("/vehicles/batch")(_lean_batch(VehicleIn, services.vehicle_record_batch))
 
 
 # --- tallies ------------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from frontline.checkpoints.models import (
     VehiclePassage,
 )
 from frontline.core.validators import region_full_name, region_get, region_within
-from frontline.org.models import Campaign, Checkpoint
+from frontline.org.models import Campaign, Checkpoint, Community
 from frontline.org.selectors import current_campaign
 
 DEFAULT_FEVER_THRESHOLD = Decimal("37.3")
@@ -115,32 +115,48 @@ def tally_snapshot() -> dict[tuple[int, date], dict[str, int]]:
 
 # --- the campaign's rules ------------------------------------------------------------------
 
-# Recording a passage needs the campaign's fever threshold and high-risk regions. They change a
-# few times per campaign, while passages arrive many times a second: each process remembers the
-# current campaign for a few seconds, and forgets it at once when a campaign is saved or deleted
-# in this process (another process sees the change within CAMPAIGN_TTL seconds).
+# Recording a passage needs the campaign's fever threshold and high-risk regions, and the
+# checkpoints with their communities. They change a few times per campaign, while passages arrive
+# many times a second: each process remembers them for a few seconds, and forgets them at once when
+# a campaign, checkpoint or community is saved or deleted in this process (another process sees the
+# change within CAMPAIGN_TTL seconds).
 CAMPAIGN_TTL = 5.0
 _campaign_memo: dict[str, Any] = {}
 
 
+def _remembered(key: str, load: Any) -> Any:
+    now = time.monotonic()
+    memo = _campaign_memo.get(key)
+    if memo is not None and now - memo[0] < CAMPAIGN_TTL:
+        return memo[1]
+    value = load()
+    _campaign_memo[key] = (now, value)
+    return value
+
+
 def campaign_for_recording() -> Campaign | None:
     """Return the current campaign, remembered per process for CAMPAIGN_TTL seconds."""
-    now = time.monotonic()
-    memo = _campaign_memo.get("current")
-    if memo is not None and now - memo[0] < CAMPAIGN_TTL:
-        return memo[1]  # type: ignore[no-any-return]
-    campaign = current_campaign()
-    _campaign_memo["current"] = (now, campaign)
-    return campaign
+    return _remembered("current", current_campaign)  # type: ignore[no-any-return]
+
+
+def checkpoints_for_recording() -> dict[int, Checkpoint]:
+    """Return every checkpoint by id, with its community, remembered per process for CAMPAIGN_TTL seconds.
+
+    Shared by the threads of the process: read them, never change them.
+    """
+    return _remembered(  # type: ignore[no-any-return]
+        "checkpoints", lambda: {c.pk: c for c in Checkpoint.objects.select_related("community")}
+    )
 
 
 def campaign_forget(**kwargs: Any) -> None:
-    """Drop the remembered campaign (connected to the campaign's save and delete)."""
+    """Drop what is remembered (connected to saves and deletes of campaigns, checkpoints, communities)."""
     _campaign_memo.clear()
 
 
-post_save.connect(campaign_forget, sender=Campaign, dispatch_uid="checkpoints.campaign_forget.save")
-post_delete.connect(campaign_forget, sender=Campaign, dispatch_uid="checkpoints.campaign_forget.delete")
+for _model in (Campaign, Checkpoint, Community):
+    post_save.connect(campaign_forget, sender=_model, dispatch_uid=f"checkpoints.forget.save.{_model.__name__}")
+    post_delete.connect(campaign_forget, sender=_model, dispatch_uid=f"checkpoints.forget.delete.{_model.__name__}")
 
 
 def fever_threshold(campaign: Campaign | None) -> Decimal:

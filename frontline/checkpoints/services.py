@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import uuid
@@ -14,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
 from django.conf import settings
-from django.db import connection, connections, models, router, transaction
+from django.db import connection, transaction
 from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -37,8 +36,9 @@ from frontline.checkpoints.models import (
     VehicleType,
 )
 from frontline.checkpoints.signals import fever_detected, passage_recorded, passages_recorded
-from frontline.core.access import Role, scope
+from frontline.core.access import Role, in_scope
 from frontline.core.audit import audit_record, audit_record_many
+from frontline.core.bulk import insert_rows
 from frontline.core.context import client_ip
 from frontline.core.errors import DomainError
 from frontline.core.groupcommit import GroupCommit
@@ -150,15 +150,14 @@ def _context(actor: Any, checkpoint_ids: Sequence[Any]) -> _Context:
             ids.add(int(raw))
         except (TypeError, ValueError):
             continue
-    qs = Checkpoint.objects.filter(pk__in=ids).select_related("community")
+    every = selectors.checkpoints_for_recording()
     user = _user_of(actor)
-    if user is not None:
-        qs = scope(qs, user)
+    checkpoints = {pk: every[pk] for pk in ids if pk in every and (user is None or in_scope(every[pk], user))}
     campaign = selectors.campaign_for_recording()
     return _Context(
         actor=actor,
         campaign=campaign,
-        checkpoints={c.pk: c for c in qs},
+        checkpoints=checkpoints,
         now=timezone.now(),
         threshold=selectors.fever_threshold(campaign),
         regions=selectors.high_risk_regions(campaign),
@@ -529,142 +528,6 @@ def fever_event_raise(*, passage: Passage) -> None:
     transaction.on_commit(send)
 
 
-def _json_value(value: Any) -> Any:
-    """JSON for what a field's get_db_prep_save gives PostgreSQL (read back by json_populate_recordset)."""
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Decimal | uuid.UUID):
-        return str(value)
-    from psycopg.types.json import Jsonb  # only PostgreSQL takes this path
-
-    if isinstance(value, Jsonb):
-        return value.obj
-    raise TypeError(f"cannot send {type(value).__name__} as JSON")
-
-
-# Fields whose value PostgreSQL takes as the attribute holds it once validated (Django's own
-# get_db_prep_save returns it unchanged there): skipping that call saves a fifth of a batch's time.
-# Every other field, encrypted ones included, goes through its own get_db_prep_save.
-_PG_AS_IS = (
-    models.CharField,
-    models.TextField,
-    models.BooleanField,
-    models.IntegerField,
-    models.PositiveIntegerField,
-    models.PositiveSmallIntegerField,
-    models.ForeignKey,
-    models.UUIDField,
-    models.DecimalField,
-    models.DateField,
-    models.DateTimeField,
-)
-
-
-_PLAIN_PRE_SAVE = (models.Field.pre_save, models.DateField.pre_save, models.DateTimeField.pre_save)
-_AS_TEXT = (models.DecimalField, models.UUIDField)
-_AS_ISO = (models.DateField, models.DateTimeField)
-_PG_PLANS: dict[type[Any], list[tuple[Any, str, bool, Any]]] = {}
-
-
-def _pg_plan(model: type[Any], fields: list[Any]) -> list[tuple[Any, str, bool, Any]]:
-    """For each field: its attribute, whether its own pre_save must run, and how its value goes to JSON.
-
-    A field whose pre_save is Django's plain one (no auto_now) holds its value as the attribute;
-    only the others (encryption, blind indexes, auto_now_add) are asked. Computed once per model.
-    """
-    plan = _PG_PLANS.get(model)
-    if plan is None:
-        plan = []
-        for f in fields:
-            plain = type(f).pre_save in _PLAIN_PRE_SAVE and not (
-                getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-            )
-            kind = type(f)
-            if kind not in _PG_AS_IS:
-                how = "prep"
-            elif issubclass(kind, _AS_TEXT):
-                how = "text"
-            elif issubclass(kind, _AS_ISO):
-                how = "iso"
-            else:
-                how = "as_is"
-            plan.append((f, f.attname, not plain, how))
-        _PG_PLANS[model] = plan
-    return plan
-
-
-def _pg_values(obj: Any, plan: list[tuple[Any, str, bool, Any]], db: Any) -> list[Any]:
-    """The row's values as PostgreSQL's JSON input takes them (what save() would send)."""
-    out = []
-    attrs = obj.__dict__
-    for f, attname, own_pre_save, how in plan:
-        value = f.pre_save(obj, True) if own_pre_save else attrs.get(attname)
-        if value is None or how == "as_is":
-            out.append(value)
-        elif how == "text":
-            out.append(str(value))
-        elif how == "iso":
-            out.append(value.isoformat())
-        else:
-            out.append(f.get_db_prep_save(value, db))
-    return out
-
-
-def _insert_new(model: type[Any], objs: list[Any]) -> None:
-    """Insert the rows whose client UUID is not stored yet and give them their primary key.
-
-    One `INSERT … ON CONFLICT (client_uuid) DO NOTHING RETURNING id, client_uuid`: a UUID stored
-    before (or by a concurrent request, which the database waits for) is skipped by the database
-    itself, so there is no look-up first and no savepoint; the rows left without a pk are the
-    duplicates. Field values are prepared by the fields themselves (encryption, blind indexes,
-    auto_now_add), exactly as `save()` would. On PostgreSQL all the rows travel as ONE JSON
-    parameter read by `json_populate_recordset` (a VALUES list of 1000 rows would make the driver
-    parse a statement with 22,000 placeholders); elsewhere as VALUES lists within the driver's
-    parameter limit.
-    """
-    if not objs:
-        return
-    db = connections[router.db_for_write(model)]  # the wrapper, not the `connection` proxy (a lookup per use)
-    meta = model._meta
-    fields = [f for f in meta.concrete_fields if not f.primary_key]
-    uuid_field = meta.get_field("client_uuid")
-    table, pk_col, uuid_col = _quoted(meta.db_table, meta.pk.column, uuid_field.column)
-    columns = ", ".join(_quoted(*(f.column for f in fields)))
-    statements: list[tuple[str, list[Any]]] = []
-    if db.vendor == "postgresql":
-        names = [f.column for f in fields]
-        plan = _pg_plan(model, fields)
-        rows = [_pg_values(obj, plan, db) for obj in objs]
-        payload = json.dumps(
-            [dict(zip(names, row, strict=True)) for row in rows],
-            default=_json_value,
-            ensure_ascii=False,
-            separators=(",", ":"),
-        )
-        source = f"SELECT {columns} FROM json_populate_recordset(NULL::{table}, %s::json)"  # noqa: S608 (names only)
-        statements.append((source, [payload]))
-    else:
-        rows = [[f.get_db_prep_save(f.pre_save(obj, True), db) for f in fields] for obj in objs]
-        row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
-        size = max(1, db.ops.bulk_batch_size(fields, objs))
-        for start in range(0, len(rows), size):
-            chunk = rows[start : start + size]
-            statements.append((f"VALUES {', '.join([row_sql] * len(chunk))}", [v for row in chunk for v in row]))
-    by_uuid = {obj.client_uuid: obj for obj in objs}
-    with db.cursor() as cursor:
-        for source, params in statements:
-            cursor.execute(
-                f"INSERT INTO {table} ({columns}) {source} "
-                f"ON CONFLICT ({uuid_col}) DO NOTHING RETURNING {pk_col}, {uuid_col}",
-                params,
-            )
-            for pk, raw_uuid in cursor.fetchall():
-                obj = by_uuid[uuid_field.to_python(raw_uuid)]
-                obj.pk = pk
-                obj._state.adding = False
-                obj._state.db = db.alias
-
-
 @dataclass
 class Submission:
     """Records one actor sends at once (a request: one record or a batch), and where from."""
@@ -706,7 +569,7 @@ def _store(
         for index, obj in rows:
             (repeats if obj.client_uuid in seen else fresh).append((s, index, obj))
             seen.add(obj.client_uuid)
-    _insert_new(model, [obj for _s, _i, obj in fresh])
+    insert_rows(model, [obj for _s, _i, obj in fresh], skip_conflicts_on="client_uuid")
     known = {obj.client_uuid: obj.pk for _s, _i, obj in fresh if obj.pk is not None}
     missing = [obj.client_uuid for _s, _i, obj in fresh if obj.pk is None]
     if missing:  # sent before: report the stored row's id

@@ -110,6 +110,26 @@ def scope(qs: QuerySet[M], user: Any) -> QuerySet[M]:
     return qs.filter(**{path: user.community_id})
 
 
+def in_scope(obj: Model, user: Any) -> bool:
+    """Tell whether the user may see a row already loaded: what `scope` decides, without a query
+    for models that belong to a community by `community_path` (the others are asked with one)."""
+    model = type(obj)
+    if getattr(model, "scope_for_user", None) is not None:
+        return scope(model._default_manager.filter(pk=obj.pk), user).exists()
+    path = getattr(model, "community_path", None)
+    if path is None or not is_community_bound(user):
+        return True
+    if not getattr(user, "community_id", None):
+        return False
+    *hops, last = path.split("__")
+    target: Any = obj
+    for hop in hops:
+        target = getattr(target, hop, None)
+        if target is None:
+            return False
+    return bool(getattr(target, f"{last}_id", None) == user.community_id)
+
+
 def get_scoped(qs: QuerySet[M], user: Any, **lookup: Any) -> M:
     """Fetch one row the user may see, or 404 (never 403, so its existence is not revealed)."""
     try:

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import models
 
+from frontline.core.bulk import insert_rows
 from frontline.core.context import client_ip
 from frontline.core.models import AuditLog
 
@@ -74,7 +75,8 @@ def audit_record_many(entries: list[dict[str, Any]]) -> list[AuditLog]:
         _entry(actor=e["actor"], action=e["action"], target=e.get("target"), changes=e.get("changes"), ip=e.get("ip"))
         for e in entries
     ]
-    return AuditLog.objects.bulk_create(rows)
+    insert_rows(AuditLog, rows)
+    return rows
 
 
 def diff(instance: models.Model, fields: dict[str, Any], *, sensitive: frozenset[str] = frozenset()) -> dict:

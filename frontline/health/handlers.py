@@ -43,15 +43,12 @@ def on_passages_recorded(sender: Any, passages: Any, **kwargs: Any) -> None:
     Almost nobody passing a checkpoint is under a measure, so the batch's blind indexes are
     looked up together and only the (rare) matches go through the per-passage alert.
     """
-    from frontline.health.selectors import open_measures
+    from frontline.health.selectors import watched_id_hashes
     from frontline.health.services import passage_under_measure_alert
 
-    hashes = {getattr(p, "id_number_hash", "") or "" for p in passages} - {""}
-    if not hashes:
+    watched = watched_id_hashes({getattr(p, "id_number_hash", "") or "" for p in passages})
+    if not watched:
         return
-    watched = set(
-        open_measures().filter(person__id_number_hash__in=hashes).values_list("person__id_number_hash", flat=True)
-    )
     for passage in passages:
         if passage.id_number_hash in watched:
             passage_under_measure_alert(passage=passage)

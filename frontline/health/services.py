@@ -620,8 +620,6 @@ def escalation_open(
             _("Symptoms: give a temperature or the symptoms seen."), code="escalation.signs", field="symptoms"
         )
     now = timezone.now()
-    cfg = health_settings()
-    measure = measure or open_measure_of(person)
     by = actor if getattr(actor, "pk", None) else None
     by_name = actor.get_username() if by else str(actor or "system")
     with transaction.atomic():
@@ -633,6 +631,7 @@ def escalation_open(
             Escalation.objects.select_for_update().filter(person=person).exclude(state=Escalation.State.CLOSED).first()
         )
         if current is not None:
+            current.person = person  # named in the audit entry: no second read
             sign = " · ".join(x for x in (str(Escalation.Source(source).label), symptoms, note) if x)
             EscalationStep.objects.create(
                 escalation=current,
@@ -645,6 +644,8 @@ def escalation_open(
             )
             audit_record(actor=actor, action="escalation.sign", target=current, changes={"source": source})
             return current
+        cfg = health_settings()  # only a new case needs these
+        measure = measure or open_measure_of(person)
         try:
             with transaction.atomic():
                 escalation = Escalation.objects.create(

@@ -72,8 +72,7 @@ def closed_campaign_guard(action: str) -> None:
     """Refuse a state change while the campaign being run is closed."""
     if action.startswith(ALLOWED_WHEN_CLOSED):
         return
-    from frontline.org.selectors import current_campaign
+    from frontline.org.selectors import current_campaign, current_campaign_status
 
-    campaign = current_campaign()
-    if campaign is not None and campaign.status == Campaign.Status.CLOSED:
-        campaign_assert_open(campaign)
+    if current_campaign_status() == Campaign.Status.CLOSED:
+        campaign_assert_open(current_campaign())
