@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 from ninja import Field, Router, Schema, Status
 
 from frontline.api.api import _translated, api
-from frontline.api.lean import Fallback, lean_post
+from frontline.api.lean import Fallback, lean_post, schema_dump
 from frontline.checkpoints import selectors, services
 from frontline.checkpoints.models import (
     DailyTally,
@@ -312,7 +312,7 @@ def _lean_one(schema: type[Schema], out: type[Schema], record: Any, model: type[
         answer = _record_one(request, schema.data(payload), record, model)  # type: ignore[attr-defined]
         if isinstance(answer, HttpResponse):
             return answer
-        return api.create_response(request, out.from_orm(answer.value).model_dump(), status=answer.status_code)
+        return api.create_response(request, schema_dump(out, answer.value), status=answer.status_code)
 
     return handle
 

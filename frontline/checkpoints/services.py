@@ -38,7 +38,7 @@ from frontline.checkpoints.models import (
 from frontline.checkpoints.signals import fever_detected, passage_recorded, passages_recorded
 from frontline.core.access import Role, in_scope
 from frontline.core.audit import audit_record, audit_record_many
-from frontline.core.bulk import insert_rows
+from frontline.core.bulk import insert_rows, new_instance
 from frontline.core.context import client_ip
 from frontline.core.errors import DomainError
 from frontline.core.groupcommit import GroupCommit
@@ -56,7 +56,7 @@ FUTURE_TOLERANCE = timedelta(minutes=10)
 # --- inputs and results ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass's __init__ costs a tenth of a batch record
 class PassageData:
     """What a client sends to record a person's passage (raw values, validated by the service)."""
 
@@ -78,7 +78,7 @@ class PassageData:
     vehicle_uuid: Any = None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class VehicleData:
     """What a client sends to record a vehicle's passage."""
 
@@ -378,29 +378,32 @@ def _prepare_passage(
     assert checkpoint is not None and client_uuid is not None
     fever = temperature is not None and temperature >= ctx.threshold
     user = _user_of(ctx.actor)
-    passage = Passage(
-        checkpoint_id=checkpoint.pk,
-        at=at,
-        day=day,
-        direction=direction,
-        name=name or "",
-        document_type=document_type,
-        id_number=number or "",
-        phone=phone or "",
-        temperature=temperature,
-        fever=fever,
-        fever_event=fever or Symptom.DRY_COUGH in symptoms,
-        symptoms=symptoms,
-        origin_region=region[0],
-        high_risk=region[1],
-        arrived_on=arrived_on,
-        purpose=purpose or "",
-        outcome=outcome,
-        note=note or "",
-        vehicle_id=vehicle.pk if vehicle else None,
-        recorded_by_id=user.pk if user else None,
-        source=source,
-        client_uuid=client_uuid,
+    passage = new_instance(
+        Passage,
+        dict(
+            checkpoint_id=checkpoint.pk,
+            at=at,
+            day=day,
+            direction=direction,
+            name=name or "",
+            document_type=document_type,
+            id_number=number or "",
+            phone=phone or "",
+            temperature=temperature,
+            fever=fever,
+            fever_event=fever or Symptom.DRY_COUGH in symptoms,
+            symptoms=symptoms,
+            origin_region=region[0],
+            high_risk=region[1],
+            arrived_on=arrived_on,
+            purpose=purpose or "",
+            outcome=outcome,
+            note=note or "",
+            vehicle_id=vehicle.pk if vehicle else None,
+            recorded_by_id=user.pk if user else None,
+            source=source,
+            client_uuid=client_uuid,
+        ),
     )
     return _with_related(passage, checkpoint=checkpoint, vehicle=vehicle, recorded_by=user)
 

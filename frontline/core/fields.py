@@ -52,6 +52,8 @@ class BlindIndexField(models.CharField):
         name, path, args, kwargs = super().deconstruct()
         kwargs["source"] = self.source
         kwargs["kind"] = self.kind
+        if not self.db_index:  # indexed unless told otherwise (Field leaves a False out)
+            kwargs["db_index"] = False
         return name, path, args, kwargs
 
     def db_type(self, connection: Any) -> str | None:
