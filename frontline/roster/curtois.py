@@ -35,9 +35,19 @@ re-optimised over any day window with the rest frozen, which the LNS exploits.
 
 Strategy (:func:`solve_curtois`, measured on instances 1-12 with 60 s and 2 workers):
 
-* Models up to ``_SMALL_MAX`` cells (instances 1-7), and models up to ``_FULL_MAX`` cells
-  with horizons beyond four weeks (14, 16-18), go to CP-SAT whole for the entire time,
-  with an LP-heavy worker (``max_lp``) beside CP-SAT's own neighbourhood search.
+* Four-week models up to ``_COLUMNS_MAX`` cells (instances 1-7) go to CP-SAT whole, with
+  an LP-heavy worker (``max_lp``) beside CP-SAT's own neighbourhood search, for
+  ``_COLUMNS_AFTER`` of the time, keeping every roster it meets. Unless that proves the
+  optimum, column generation follows (:class:`_Columns`): a master LP choosing one row
+  per employee (the rows met so far are its first columns), each employee's pricing
+  problem its whole row under every hard rule, priced by the master's duals, solved by
+  CP-SAT. Its LP optimum, once pricing proves that no column is missing, is a lower
+  bound far above the whole model's (5: 1141 against ~1050 after a minute; 7: 1054).
+  CP-SAT then solves the integer master over all columns (any choice of one column per
+  employee is a feasible roster), and the whole model, hinted with the best roster and
+  floored at the bound, gets the time left.
+* Models up to ``_FULL_MAX`` cells with horizons beyond four weeks (14, 16-18) go to
+  CP-SAT whole for the entire time.
 * Four-week models up to ``_FULL_MAX`` cells (8-11) get the whole model for a fifth of
   the time (a bound and a first roster), then our LNS.
 * Larger models start from a greedy construction (employee by employee, fewest allowed
@@ -65,6 +75,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -554,8 +565,10 @@ class _Sub:
         seed: int = 0,
         max_lp: bool = False,
         on_solution: Callable[[float], None] | None = None,
+        on_roster: Callable[[list[list[int]]], None] | None = None,
     ) -> tuple[int, cp_model.CpSolver]:
-        """Solve and return the CP-SAT status and the solver; on_solution gets each objective."""
+        """Solve and return the CP-SAT status and the solver; on_solution gets each objective
+        and on_roster each roster found (the frozen rows as they were)."""
         solver = cp_model.CpSolver()
         p = solver.parameters
         p.max_time_in_seconds = max(0.05, time_limit)
@@ -570,11 +583,30 @@ class _Sub:
         if on_solution is None:
             return solver.solve(self.model), solver
 
+        sub = self
+
         class _Seen(cp_model.CpSolverSolutionCallback):
             def on_solution_callback(self) -> None:
                 on_solution(self.objective_value)
+                if on_roster is not None:
+                    on_roster(sub.read_values(self.boolean_value))
 
         return solver.solve(self.model, _Seen()), solver
+
+    def read_values(self, value: Callable[[cp_model.IntVar], bool]) -> list[list[int]]:
+        """Return the roster given by `value` of each free cell (frozen cells as in cur)."""
+        out = (
+            [list(row) for row in self.cur]
+            if self.cur is not None
+            else [[OFF] * self.data.H for _ in range(self.data.E)]
+        )
+        for e, (lo, hi) in self.free.items():
+            for d in range(lo, hi):
+                out[e][d] = OFF
+        for (e, d, t), v in self.x.items():
+            if value(v):
+                out[e][d] = t
+        return out
 
     def read(self, solver: cp_model.CpSolver, into: list[list[int]]) -> None:
         """Write the solver's values for the free cells into a roster."""
@@ -645,7 +677,9 @@ def solve_curtois(
 
     size = _model_size(data)
 
-    def run_full(until: float) -> bool:
+    found_rosters: list[list[list[int]]] = []  # every roster the whole model met (for columns)
+
+    def run_full(until: float, *, collect: bool = False) -> bool:
         """Run CP-SAT on the whole model (hinted with sol if any) until `until`; True when optimal."""
         nonlocal sol, best, bound, first_time
         budget = until - time.monotonic()
@@ -653,6 +687,9 @@ def solve_curtois(
             return False
         counts = _counts(data, sol) if sol is not None else None
         sub = _Sub(data, {e: (0, data.H) for e in range(data.E)}, sol, counts)
+        if bound is not None:
+            # A proven lower bound (e.g. the column generation's) as a floor for its LP.
+            sub.model.add(sum(c * v for v, c in sub.obj_terms) + sub.obj_const >= bound)
         say(f"full model: {len(sub.x)} x-vars, {budget:.1f}s")
 
         def seen(value: float) -> None:
@@ -661,7 +698,14 @@ def solve_curtois(
                 first_time = time.monotonic() - t0
             trace.append((time.monotonic() - t0, int(round(value))))
 
-        status, solver = sub.solve(time_limit=budget, workers=workers, seed=seed, max_lp=True, on_solution=seen)
+        status, solver = sub.solve(
+            time_limit=budget,
+            workers=workers,
+            seed=seed,
+            max_lp=True,
+            on_solution=seen,
+            on_roster=found_rosters.append if collect else None,
+        )
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return False
         new = [[OFF] * data.H for _ in range(data.E)]
@@ -687,6 +731,38 @@ def solve_curtois(
             lns_iterations=iterations,
         )
 
+    def _with_columns() -> CurtoisResult:
+        """Column generation from the rosters met so far: a bound and an integer master;
+        then the whole model again, hinted with the best roster, for the time left."""
+        nonlocal sol, best, bound
+        assert sol is not None and best is not None
+        pool = _Columns(data, sol)
+        for roster in found_rosters:
+            pool.add_roster(roster)
+        found_rosters.clear()
+        until = min(deadline - 2.0, time.monotonic() + _COLUMNS_ROOT * time_limit_s)
+        value = pool.generate(until=until, workers=workers, rng=rng)
+        if value is not None and pool.exact:
+            # The master LP's optimum bounds the whole problem (each employee's rows are
+            # all in its columns' hull). Duals are rounded to 1/SCALE for pricing, which
+            # can hide a reduced cost of up to H / (2 SCALE) + 1e-3 per employee.
+            slack = data.E * (data.H / (2 * _Pricer.SCALE) + 1e-3)
+            found = math.ceil(value - slack - 1e-6)
+            bound = found if bound is None else max(bound, found)
+        say(f"columns: {sum(len(c) for c in pool.cols)}, master LP {value} (proved: {pool.exact}), bound {bound}")
+        if bound is not None and best <= bound:
+            return result("optimal")
+        new, obj = pool.master(
+            sol, time_limit=min(_MASTER_LIMIT, deadline - time.monotonic()), workers=workers, seed=seed
+        )
+        if new is not None and obj < best:
+            sol, best = new, obj
+            trace.append((time.monotonic() - t0, obj))
+            say(f"master: {obj}")
+        if bound is None or best > bound:
+            run_full(deadline)
+        return result("optimal" if bound is not None and bound >= best else "feasible")
+
     # Small models (instances 1-7) go to CP-SAT whole for the entire time: its LP-heavy
     # worker proves most of them optimal, and on them its own neighbourhood search beat
     # ours. Four-week models up to _FULL_MAX cells (8-11) get the whole model for a share
@@ -694,6 +770,12 @@ def solve_curtois(
     # one), then our LNS; larger ones start from the greedy construction. Longer
     # horizons up to _FULL_MAX cells (14, 16-18) stay with the whole model, which did
     # better than our LNS on instance 14 in our runs.
+    if sol is None and size <= _COLUMNS_MAX and data.H <= 28:
+        # Small four-week models (instances 1-7): the whole model first, then columns.
+        if run_full(t0 + _COLUMNS_AFTER * time_limit_s, collect=True):
+            return result("optimal")
+        if sol is not None:
+            return _with_columns()
     if sol is None and size <= _FULL_MAX:
         whole = size <= _SMALL_MAX or data.H > 28
         if run_full(deadline if whole else t0 + _FULL_SHARE * time_limit_s):
@@ -718,6 +800,11 @@ def solve_curtois(
     return result("optimal" if bound is not None and bound >= best else "feasible", iterations)
 
 
+_COLUMNS_MAX = 1400  # cells up to which four-week models get the whole model, then column generation
+_COLUMNS_AFTER = 0.4  # share of the time the whole model gets before the columns
+_COLUMNS_ROOT = 0.2  # most of the time the root column generation may take
+_MASTER_LIMIT = 6.0  # most seconds for the integer master over the columns
+_PRICE_LIMIT = 0.5  # seconds per pricing solve
 _FULL_MAX = 6000  # cells (employee x day x allowed type) up to which CP-SAT gets the whole model
 _SMALL_MAX = 1400  # cells up to which CP-SAT keeps the whole model for the whole time
 _FULL_SHARE = 0.2  # share of the time the whole model gets before our LNS on 4-week instances
@@ -962,3 +1049,221 @@ def _lns(
             th.join()
     sol[:] = shared.sol
     return shared.iterations
+
+
+# --------------------------------------------------------------------------- columns
+
+
+def _row_cost(data: _Data, e: int, row: Sequence[int]) -> int:
+    """Return the request penalty of one employee's row."""
+    total = 0
+    for d, reqs in data.on_req[e].items():
+        total += sum(w for t, w in reqs if row[d] != t)
+    for d, reqs in data.off_req[e].items():
+        total += sum(w for t, w in reqs if row[d] == t)
+    return total
+
+
+class _Pricer:
+    """One employee's row under every hard rule, as a CP-SAT model priced by master duals."""
+
+    SCALE = 1000  # dual values are scaled to integers for CP-SAT
+
+    def __init__(self, data: _Data, e: int) -> None:
+        self.data = data
+        self.sub = _Sub(data, {e: (0, data.H)}, None, None)
+        slack_ids = {v.index for u, o, _b, _r in self.sub.slacks for v in (u, o)}
+        self.req_terms = [(v, c) for v, c in self.sub.obj_terms if v.index not in slack_ids]
+
+    def price(
+        self, duals: Mapping[tuple[int, int], float], pi: float, *, time_limit: float, seed: int
+    ) -> tuple[list[list[int]], bool]:
+        """Return the rows of negative reduced cost met, and whether the row of least
+        (dual-rounded) reduced cost was proved."""
+        sub, S = self.sub, self.SCALE
+        terms = [(v, c * S) for v, c in self.req_terms]
+        for (_e, d, t), v in sub.x.items():
+            mu = duals.get((d, t), 0.0)
+            if mu:
+                terms.append((v, -int(round(mu * S))))
+        sub.model.clear_objective()
+        sub.model.minimize(sum(c * v for v, c in terms))
+        # Reduced cost = request penalty - sum of duals of the cells worked - pi; the
+        # model's objective is it, scaled, less the request constant and plus pi.
+        limit = (pi - sub.obj_const - 1e-3) * S
+        rows: list[list[int]] = []
+
+        class _Keep(cp_model.CpSolverSolutionCallback):
+            def on_solution_callback(self) -> None:
+                if self.objective_value < limit:
+                    rows.append(sub.read_values(self.boolean_value)[next(iter(sub.free))])
+
+        solver = cp_model.CpSolver()
+        prm = solver.parameters
+        prm.max_time_in_seconds = max(0.02, time_limit)
+        prm.num_workers = 1
+        prm.random_seed = seed
+        status = solver.solve(sub.model, _Keep())
+        return rows, status == cp_model.OPTIMAL
+
+
+class _Columns:
+    """A pool of rows (columns) per employee, its master LP and its integer master.
+
+    The master chooses one column per employee, with cover slacks priced as in the
+    objective; its LP (Dantzig-Wolfe) is far tighter than the whole model's, because
+    each employee's every hard rule is inside the columns. Any choice of one column per
+    employee is a feasible roster.
+    """
+
+    def __init__(self, data: _Data, sol: Sequence[Sequence[int]]) -> None:
+        self.data = data
+        self.cover_keys = [(d, t) for d in range(data.H) for t in range(data.T) if any(data.cover[d][t])]
+        self.cols: list[list[tuple[int, ...]]] = [[] for _ in range(data.E)]
+        self.costs: list[list[int]] = [[] for _ in range(data.E)]
+        self.seen: list[set[tuple[int, ...]]] = [set() for _ in range(data.E)]
+        self.pricers: dict[int, _Pricer] = {}
+        self.exact = False  # the last pricing round proved that no column has negative reduced cost
+        self.add_roster(sol)
+
+    def add(self, e: int, row: Sequence[int]) -> bool:
+        """Add a row of employee e (a feasible one); return True when it is new."""
+        key = tuple(row)
+        if key in self.seen[e]:
+            return False
+        self.seen[e].add(key)
+        self.cols[e].append(key)
+        self.costs[e].append(_row_cost(self.data, e, key))
+        return True
+
+    def add_roster(self, sol: Sequence[Sequence[int]]) -> None:
+        """Add every row of a feasible roster."""
+        for e in range(self.data.E):
+            self.add(e, sol[e])
+
+    def lp(self) -> tuple[float, dict[tuple[int, int], float], list[float]] | None:
+        """Solve the master LP (GLOP); return its value, cover duals and convexity duals."""
+        from ortools.linear_solver import pywraplp
+
+        data = self.data
+        lp = pywraplp.Solver.CreateSolver("GLOP")
+        obj = lp.Objective()
+        cover_ct = {}
+        for d, t in self.cover_keys:
+            req, wu, wo = data.cover[d][t]
+            u = lp.NumVar(0, req, "")
+            o = lp.NumVar(0, lp.infinity(), "")
+            ct = lp.Constraint(req, req)
+            ct.SetCoefficient(u, 1)
+            ct.SetCoefficient(o, -1)
+            obj.SetCoefficient(u, wu)
+            obj.SetCoefficient(o, wo)
+            cover_ct[(d, t)] = ct
+        conv = []
+        for e in range(data.E):
+            ct = lp.Constraint(1, 1)
+            conv.append(ct)
+            for c, col in enumerate(self.cols[e]):
+                v = lp.NumVar(0, 1, "")
+                ct.SetCoefficient(v, 1)
+                obj.SetCoefficient(v, self.costs[e][c])
+                for d, t in enumerate(col):
+                    if t >= 0 and (d, t) in cover_ct:
+                        cover_ct[(d, t)].SetCoefficient(v, 1)
+        obj.SetMinimization()
+        if lp.Solve() != pywraplp.Solver.OPTIMAL:
+            return None
+        duals = {k: ct.dual_value() for k, ct in cover_ct.items()}
+        return obj.Value(), duals, [ct.dual_value() for ct in conv]
+
+    def _price_all(
+        self,
+        order: Sequence[int],
+        duals: Mapping[tuple[int, int], float],
+        pis: Sequence[float],
+        seeds: Mapping[int, int],
+        until: float,
+    ) -> tuple[list[tuple[int, list[int]]], bool]:
+        found: list[tuple[int, list[int]]] = []
+        proved = True
+        for e in order:
+            if time.monotonic() >= until:
+                return found, False
+            if e not in self.pricers:
+                self.pricers[e] = _Pricer(self.data, e)
+            rows, optimal = self.pricers[e].price(duals, pis[e], time_limit=_PRICE_LIMIT, seed=seeds[e])
+            proved = proved and optimal
+            found.extend((e, row) for row in rows)
+        return found, proved
+
+    def _price_into(
+        self, outs: list[tuple[list[tuple[int, list[int]]], bool]], order: Sequence[int], *args: Any
+    ) -> None:
+        outs.append(self._price_all(order, *args))
+
+    def generate(self, *, until: float, workers: int, rng: random.Random) -> float | None:
+        """Price columns until none has negative reduced cost or time runs out; return the
+        last master LP value (self.exact tells whether it is proved the LP optimum)."""
+        self.exact = False
+        while True:
+            got = self.lp()
+            if got is None:
+                return None
+            value, duals, pis = got
+            if time.monotonic() >= until:
+                return value
+            order = list(range(self.data.E))
+            rng.shuffle(order)
+            seeds = {e: rng.randrange(1 << 30) for e in order}
+            if workers >= 2:
+                # CP-SAT releases the GIL: two threads price half of the employees each.
+                outs: list[tuple[list[tuple[int, list[int]]], bool]] = []
+                args = (duals, pis, seeds, until)
+                pool = [threading.Thread(target=self._price_into, args=(outs, order[k::2], *args)) for k in range(2)]
+                for th in pool:
+                    th.start()
+                for th in pool:
+                    th.join()
+            else:
+                outs = [self._price_all(order, duals, pis, seeds, until)]
+            added = sum(self.add(e, row) for found, _ in outs for e, row in found)
+            if added == 0:
+                self.exact = len(outs) > 0 and all(proved for _, proved in outs)
+                return value
+
+    def master(
+        self, best: Sequence[Sequence[int]], *, time_limit: float, workers: int, seed: int
+    ) -> tuple[list[list[int]] | None, int]:
+        """Solve the integer master over the pool with CP-SAT, hinted with best."""
+        data, E = self.data, self.data.E
+        self.add_roster(best)
+        model = cp_model.CpModel()
+        z = [[model.new_bool_var("") for _ in self.cols[e]] for e in range(E)]
+        terms = []
+        for e in range(E):
+            model.add_exactly_one(z[e])
+            mine = self.cols[e].index(tuple(best[e]))
+            for c, v in enumerate(z[e]):
+                model.add_hint(v, int(c == mine))
+                if self.costs[e][c]:
+                    terms.append(self.costs[e][c] * v)
+        for d, t in self.cover_keys:
+            req, wu, wo = data.cover[d][t]
+            on = [z[e][c] for e in range(E) for c, row in enumerate(self.cols[e]) if row[d] == t]
+            u = model.new_int_var(0, req, "")
+            o = model.new_int_var(0, len(on), "")
+            model.add(sum(on) + u - o == req)
+            terms.append(wu * u + wo * o)
+        model.minimize(sum(terms))
+        solver = cp_model.CpSolver()
+        prm = solver.parameters
+        prm.max_time_in_seconds = max(0.2, time_limit)
+        prm.num_workers = max(1, workers)
+        prm.random_seed = seed
+        if workers >= 2:
+            prm.subsolvers.append("max_lp")
+        status = solver.solve(model)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None, 0
+        new = [list(self.cols[e][next(c for c, v in enumerate(z[e]) if solver.boolean_value(v))]) for e in range(E)]
+        return new, data.objective(new)

@@ -182,3 +182,34 @@ def test_lns_from_a_given_start_keeps_rows_valid() -> None:
     assert check.objective == result.objective
     assert result.objective is not None and first.objective is not None
     assert result.objective <= first.objective
+
+
+@needs_data
+def test_column_generation_bound_and_columns() -> None:
+    # Instance 3 is proved optimal at 1001: the master LP may not exceed it, every column
+    # is a feasible row (checked by the checker in a roster), the master's roster checks.
+    import random
+    import time
+
+    from frontline.roster.curtois import _Columns, _Data, _from_roster, _to_roster
+
+    inst = read_instance(DATA / "Instance3.txt")
+    data = _Data(inst)
+    start = solve_curtois(inst, time_limit_s=4, workers=2)
+    sol = _from_roster(data, start.roster)
+    pool = _Columns(data, sol)
+    value = pool.generate(until=time.monotonic() + 20, workers=2, rng=random.Random(0))
+    assert value is not None and pool.exact
+    assert value <= 1001 + 1e-6
+    assert sum(len(c) for c in pool.cols) > data.E
+    for e in range(data.E):
+        for col in pool.cols[e]:
+            trial = [list(row) for row in sol]
+            trial[e] = list(col)
+            check = check_curtois(inst, _to_roster(data, trial))
+            assert check.feasible, check.violations[:3]
+    new, obj = pool.master(sol, time_limit=10, workers=2, seed=0)
+    assert new is not None
+    check = check_curtois(inst, _to_roster(data, new))
+    assert check.feasible and check.objective == obj
+    assert obj <= data.objective(sol)
