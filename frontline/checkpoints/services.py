@@ -38,7 +38,7 @@ from frontline.checkpoints.models import (
 from frontline.checkpoints.signals import fever_detected, passage_recorded, passages_recorded
 from frontline.core.access import Role, in_scope
 from frontline.core.audit import audit_record, audit_record_many
-from frontline.core.bulk import insert_rows, new_instance
+from frontline.core.bulk import hot_cursor, insert_rows, new_instance
 from frontline.core.context import client_ip
 from frontline.core.errors import DomainError
 from frontline.core.groupcommit import GroupCommit
@@ -465,7 +465,7 @@ def tally_add(groups: dict[tuple[int, date], dict[str, int]]) -> None:
         f"ON CONFLICT ({checkpoint_col}, {day_col}) DO UPDATE SET "
         + ", ".join(f"{col} = {table}.{col} + EXCLUDED.{col}" for col in used)
     )
-    with connection.cursor() as cursor:
+    with hot_cursor() as cursor:
         cursor.execute(sql, params)
 
 

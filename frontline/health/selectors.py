@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from frontline.core.bulk import hot_cursor
 from frontline.health.models import (
     OPEN_STATUSES,
     Escalation,
@@ -65,7 +66,7 @@ def watched_id_hashes(hashes: Collection[str]) -> set[str]:
         f"WHERE m.{q('status')} IN ({', '.join(['%s'] * len(OPEN_STATUSES))}) "
         f"AND p.{q(person_hash)} IN ({', '.join(['%s'] * len(wanted))})"
     )
-    with connection.cursor() as cursor:
+    with hot_cursor() as cursor:
         cursor.execute(sql, [*OPEN_STATUSES, *wanted])
         return {row[0] for row in cursor.fetchall()}
 

@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from frontline.core.access import Role
+from frontline.core.bulk import hot_cursor
 from frontline.org.models import Campaign, User
 
 
@@ -30,7 +31,7 @@ def current_campaign_status() -> str | None:
         f"SELECT {q('status')} FROM {q(Campaign._meta.db_table)} "  # noqa: S608 (names only)
         f"ORDER BY CASE WHEN {q('status')} = %s THEN 0 ELSE 1 END, {q('start_date')} DESC, {q('id')} DESC LIMIT 1"
     )
-    with connection.cursor() as cursor:
+    with hot_cursor() as cursor:
         cursor.execute(sql, [Campaign.Status.ACTIVE])
         row = cursor.fetchone()
     return row[0] if row else None
