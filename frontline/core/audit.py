@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db import models
 
-from frontline.core.bulk import insert_rows
+from frontline.core.bulk import insert_rows, new_instance
 from frontline.core.context import client_ip
 from frontline.core.models import AuditLog
 
@@ -35,16 +35,22 @@ def _entry(
     *, actor: Any, action: str, target: models.Model | None, changes: dict[str, Any] | None, ip: Any
 ) -> AuditLog:
     real_actor = actor if getattr(actor, "pk", None) else None
-    return AuditLog(
-        actor=real_actor,
-        actor_name=(actor.get_username() if real_actor else str(actor or "system"))[:150],
-        action=action,
-        target_type=target._meta.label_lower if target is not None else "",
-        target_id=str(target.pk) if target is not None else "",
-        target_repr=str(target)[:200] if target is not None else "",
-        changes=_plain(changes or {}),
-        ip=ip or None,
+    entry: AuditLog = new_instance(
+        AuditLog,
+        {
+            "actor_id": real_actor.pk if real_actor else None,
+            "actor_name": (actor.get_username() if real_actor else str(actor or "system"))[:150],
+            "action": action,
+            "target_type": target._meta.label_lower if target is not None else "",
+            "target_id": str(target.pk) if target is not None else "",
+            "target_repr": str(target)[:200] if target is not None else "",
+            "changes": _plain(changes or {}),
+            "ip": ip or None,
+        },
     )
+    if real_actor is not None:
+        AuditLog.actor.field.set_cached_value(entry, real_actor)
+    return entry
 
 
 def audit_record(

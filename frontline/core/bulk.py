@@ -158,7 +158,7 @@ def new_instance(model: type[Any], values: dict[str, Any]) -> Any:
     fields = _DEFAULTS.get(model)
     if fields is None:
         fields = _DEFAULTS[model] = [(f.attname, f) for f in model._meta.concrete_fields]
-    obj = model.__new__(model)
+    obj = object.__new__(model)
     obj._state = ModelState()
     attrs = obj.__dict__
     for attname, field in fields:

@@ -52,7 +52,7 @@ class BlindIndexField(models.CharField):
         name, path, args, kwargs = super().deconstruct()
         kwargs["source"] = self.source
         kwargs["kind"] = self.kind
-        if not self.db_index:  # indexed unless told otherwise (Field leaves a False out)
+        if not getattr(self, "db_index", True):  # indexed unless told otherwise (Field leaves a False out)
             kwargs["db_index"] = False
         return name, path, args, kwargs
 
