@@ -44,8 +44,9 @@ Strategy (:func:`solve_curtois`, measured on instances 1-12 with 60 s and 2 work
   CP-SAT. Its LP optimum, once pricing proves that no column is missing, is a lower
   bound far above the whole model's (5: 1141 against ~1050 after a minute; 7: 1054).
   CP-SAT then solves the integer master over all columns (any choice of one column per
-  employee is a feasible roster), and the whole model, hinted with the best roster and
-  floored at the bound, gets the time left.
+  employee is a feasible roster), the whole model, hinted with the best roster and
+  floored at the bound, gets most of the time left, and a last master over every row
+  met the rest.
 * Models up to ``_FULL_MAX`` cells with horizons beyond four weeks (14, 16-18) go to
   CP-SAT whole for the entire time.
 * Four-week models up to ``_FULL_MAX`` cells (8-11) get the whole model for a fifth of
@@ -733,7 +734,8 @@ def solve_curtois(
 
     def _with_columns() -> CurtoisResult:
         """Column generation from the rosters met so far: a bound and an integer master;
-        then the whole model again, hinted with the best roster, for the time left."""
+        then the whole model again, hinted with the best roster, and a last master over
+        every row met."""
         nonlocal sol, best, bound
         assert sol is not None and best is not None
         pool = _Columns(data, sol)
@@ -752,15 +754,27 @@ def solve_curtois(
         say(f"columns: {sum(len(c) for c in pool.cols)}, master LP {value} (proved: {pool.exact}), bound {bound}")
         if bound is not None and best <= bound:
             return result("optimal")
-        new, obj = pool.master(
-            sol, time_limit=min(_MASTER_LIMIT, deadline - time.monotonic()), workers=workers, seed=seed
-        )
-        if new is not None and obj < best:
-            sol, best = new, obj
-            trace.append((time.monotonic() - t0, obj))
+
+        def master(limit: float) -> None:
+            nonlocal sol, best
+            assert sol is not None and best is not None
+            new, obj = pool.master(sol, time_limit=min(limit, deadline - time.monotonic()), workers=workers, seed=seed)
             say(f"master: {obj}")
-        if bound is None or best > bound:
-            run_full(deadline)
+            if new is not None and obj < best:
+                sol, best = new, obj
+                trace.append((time.monotonic() - t0, obj))
+
+        master(_MASTER_LIMIT)
+        left = deadline - time.monotonic()
+        if (bound is None or best > bound) and left >= 1.0:
+            # The whole model, hinted and floored, for most of the time left; the rosters
+            # it meets feed one last master over all the rows.
+            last = _MASTER_LAST if left > 3 * _MASTER_LAST else 0.0
+            if not run_full(deadline - last, collect=True) and last:
+                for roster in found_rosters:
+                    pool.add_roster(roster)
+                found_rosters.clear()
+                master(last)
         return result("optimal" if bound is not None and bound >= best else "feasible")
 
     # Small models (instances 1-7) go to CP-SAT whole for the entire time: its LP-heavy
@@ -801,9 +815,10 @@ def solve_curtois(
 
 
 _COLUMNS_MAX = 1400  # cells up to which four-week models get the whole model, then column generation
-_COLUMNS_AFTER = 0.4  # share of the time the whole model gets before the columns
-_COLUMNS_ROOT = 0.2  # most of the time the root column generation may take
+_COLUMNS_AFTER = 0.6  # share of the time the whole model gets before the columns
+_COLUMNS_ROOT = 0.15  # most of the time the root column generation may take
 _MASTER_LIMIT = 6.0  # most seconds for the integer master over the columns
+_MASTER_LAST = 4.0  # seconds kept for a last master over the rows the last whole-model run met
 _PRICE_LIMIT = 0.5  # seconds per pricing solve
 _FULL_MAX = 6000  # cells (employee x day x allowed type) up to which CP-SAT gets the whole model
 _SMALL_MAX = 1400  # cells up to which CP-SAT keeps the whole model for the whole time
