@@ -18,11 +18,13 @@ Left out on purpose: sessions, authentication by session and CSRF (a token reque
 ninja checks CSRF only for cookie authentication), messages, WhiteNoise (static files) and
 CommonMiddleware (its redirects concern other URLs).
 
-Anything out of the ordinary is not handled here but handed to Django with the body replayed, so
-Django and ninja answer it exactly as before: no token or an unknown one, a host not allowed,
-another content type, a body too large, a body the endpoint's schema refuses (ninja writes the 422),
-a missing capability (403). A handler says so by raising :class:`Fallback`; it must not have written
-anything by then. Tests check that both ways give the same answers.
+Anything out of the ordinary before the endpoint's code runs is not handled here but handed to
+Django with the body replayed, so Django and ninja answer it exactly as before: no token or an
+unknown one, a host not allowed, another content type, a body too large, a body the endpoint's
+schema refuses (ninja writes the 422). A handler says so by raising :class:`Fallback`; it must not
+have written anything by then. An exception from the endpoint's code (a DomainError such as a
+closed campaign's 409, a 403, a 404) is answered by ninja's exception handlers, as in ninja; any
+other by Django's (logged, 500). Tests check that both ways give the same answers.
 """
 
 from __future__ import annotations
@@ -33,7 +35,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signals
-from django.core.exceptions import DisallowedHost, PermissionDenied, RequestDataTooBig
+from django.core.exceptions import DisallowedHost, RequestDataTooBig
+from django.core.handlers.exception import response_for_exception
 from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.clickjacking import XFrameOptionsMiddleware
@@ -131,8 +134,10 @@ class LeanWSGI:
         ip = client_ip.set(request_ip(request))
         try:
             response: Any = handler(request, body)  # an HttpResponse; the middleware type theirs loosely
-        except (Fallback, PermissionDenied):
+        except Fallback:
             return None
+        except Exception as exc:  # what ninja makes of it (a DomainError's 4xx, 403, 404), else Django's 500
+            response = _exception_response(request, exc)
         finally:
             client_ip.reset(ip)
         response = self.locale.process_response(request, response)
@@ -155,6 +160,15 @@ def schema_dump(schema: Any, obj: Any) -> dict[str, Any]:
 
 
 _SCHEMA_FIELDS: dict[Any, list[tuple[str, Any]]] = {}
+
+
+def _exception_response(request: HttpRequest, exc: Exception) -> HttpResponseBase:
+    from frontline.api.api import api
+
+    try:
+        return api.on_exception(request, exc)
+    except Exception as unhandled:  # answered as Django answers any error: logged, 500
+        return response_for_exception(request, unhandled)
 
 
 def lean_application(django_app: Callable[..., Iterable[bytes]]) -> Callable[..., Iterable[bytes]]:

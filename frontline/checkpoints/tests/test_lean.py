@@ -227,6 +227,20 @@ def test_what_django_must_answer_is_left_to_django(org, pair):
     assert Passage.objects.count() == 0
 
 
+def test_a_closed_campaign_is_refused_alike(org, pair):
+    from frontline.org.models import Campaign
+
+    Campaign.objects.filter(pk=org.campaign.pk).update(status=Campaign.Status.CLOSED)
+    for path, body in [
+        ("/api/v1/passages", person_body(org)),
+        ("/api/v1/passages/batch", {"items": [person_body(org)]}),
+    ]:
+        first, second = _both(pair, path, body, language="en")
+        _assert_alike(first, second)
+        assert first["status"] == 409 and first["json"]["code"] == "campaign.closed"
+    assert Passage.objects.count() == 0
+
+
 def test_the_lean_entry_answers_the_ordinary_request_itself(org, pair):
     """Django is not called for a valid registration; it is for anything the entry leaves to it."""
     lean, _plain, tokens = pair
