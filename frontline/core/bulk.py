@@ -108,9 +108,11 @@ class _LoggedCursor:
         self.cursor = psycopg.Cursor(db.connection)
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        self.db.validate_no_broken_transaction()  # as Django's cursor: no statement after a failed one
         started = time.monotonic()
         try:
-            self.cursor.execute(sql, params)
+            with self.db.wrap_database_errors:  # Django's exceptions (IntegrityError, …); marks the connection
+                self.cursor.execute(sql, params)
         finally:
             if self.db.queries_logged:
                 self.db.queries_log.append({"sql": sql, "time": f"{time.monotonic() - started:.3f}"})
@@ -132,10 +134,10 @@ def hot_cursor(db: Any = None) -> Any:
     """A cursor for statements run many times a second (registrations, their audit and counters).
 
     On PostgreSQL it binds parameters on the server: a batch's 100 kB JSON payload is sent as it is
-    instead of being quoted into the statement by the driver, and psycopg prepares a statement
-    once it has run a few times, so the server stops parsing and planning it. Use it with
-    statements whose text does not change from call to call. Elsewhere it is Django's own cursor.
-    Statements go to the caller's transaction, as with `connection.cursor()`.
+    instead of being quoted into the statement by the driver, and the driver's per-statement work
+    in Python is smaller. Errors become Django's database exceptions, and statements are logged, as
+    with Django's cursor. Elsewhere it is Django's own cursor. Statements go to the caller's
+    transaction, as with `connection.cursor()`.
     """
     db = db or connections["default"]
     if db.vendor != "postgresql":
