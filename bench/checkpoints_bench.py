@@ -50,6 +50,7 @@ PORT = int(os.environ.get("BENCH_PORT", "8765"))
 CLIENTS = 50
 SINGLE_SECONDS = float(os.environ.get("BENCH_SINGLE_SECONDS", "10" if QUICK else "20"))
 SWEEP_SECONDS = 8.0
+WARM_SECONDS = 3.0  # before each wrk measurement, at the same concurrency, not counted
 BATCH_SECONDS = float(os.environ.get("BENCH_BATCH_SECONDS", "8" if QUICK else "15"))
 BATCH_SIZE = 500
 BATCH_CLIENTS = 4
@@ -440,6 +441,27 @@ def write_lua(org: dict, token: str) -> Path:
     return path
 
 
+def _wrk(script: Path, connections: int, seconds: float) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [
+            "wrk",
+            f"-t{min(2, connections)}",
+            f"-c{connections}",
+            f"-d{seconds:.0f}s",
+            "--timeout",
+            "10s",
+            "-s",
+            str(script),
+            f"http://127.0.0.1:{PORT}",
+            "--",
+            str(random.randrange(1, 2**31)),  # this run's part of every client UUID
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+
 def bench_single(org: dict, server: subprocess.Popen, *, connections: int, seconds: float, floor: bool = False) -> dict:
     """wrk at a concurrency: registrations, or (floor=True) authenticated GETs of one tally row."""
     if floor:
@@ -449,28 +471,11 @@ def bench_single(org: dict, server: subprocess.Popen, *, connections: int, secon
         script.write_text((FLOOR_LUA + LUA_DONE) % {"token": org["token"], "path": path})
     else:
         script = write_lua(org, org["token"])
+    # Warm-up, not counted: every server thread opens its database connection on its first request.
+    _wrk(script, connections, WARM_SECONDS)
     before_count = int(psql("SELECT coalesce(max(id), 0) FROM checkpoints_passage", DB_NAME))
-    nonce = random.randrange(1, 2**31)
-    threads = min(2, connections)
     before = cpu_snapshot(server.pid)
-    done = subprocess.run(
-        [
-            "wrk",
-            f"-t{threads}",
-            f"-c{connections}",
-            f"-d{seconds:.0f}s",
-            "--timeout",
-            "10s",
-            "-s",
-            str(script),
-            f"http://127.0.0.1:{PORT}",
-            "--",
-            str(nonce),
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    done = _wrk(script, connections, seconds)
     after = cpu_snapshot(server.pid)
     line = next(x for x in done.stdout.splitlines() if x.startswith("BENCH "))
     out = json.loads(line[6:])
@@ -867,7 +872,9 @@ def write_report(
         "## Single registrations by server configuration",
         "",
         "Driven by " + wrk_version() + " (2 threads, closed loop: each connection sends its next request when "
-        "the answer arrives; a Lua script gives every body a UUID unique to the run). Latency is wrk's, from "
+        "the answer arrives; a Lua script gives every body a UUID unique to the run), each measurement after "
+        f"{WARM_SECONDS:.0f} s of the same load that is not counted (every server thread opens its database "
+        "connection on its first request). Latency is wrk's, from "
         "sending the request to the end of the answer. CPU is in cores (2.0 = the whole machine), read from "
         "/proc over the phase.",
         "",
