@@ -1088,7 +1088,7 @@ def _aggregate_bound(
         groups[p.group].append(i)
     weekend = [d.weekday() >= 5 for d in ix.days]
     total = 0
-    for members in groups.values():
+    for index, members in enumerate(groups.values()):
         inside = set(members)
         types: dict[tuple, list[int]] = defaultdict(list)
         for j, s in enumerate(ix.shifts):
@@ -1189,7 +1189,9 @@ def _aggregate_bound(
         if not objective:
             continue
         m.minimize(sum(objective))
-        left = deadline - time.monotonic()
+        # Share the time left among the groups still to solve (one that finishes early
+        # leaves its share to the next): a group out of time still gives its bound so far.
+        left = (deadline - time.monotonic()) / (len(groups) - index)
         if left < 0.05:
             continue  # out of time: this group's part counts as 0, still a lower bound
         solver = cp_model.CpSolver()
