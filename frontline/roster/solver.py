@@ -1041,6 +1041,9 @@ def _max_duty_days(ix: _Index, available: Sequence[bool]) -> int:
     return max(states.values(), default=0)
 
 
+_AGGREGATE_RESERVE = 1.0  # seconds of the aggregate bound's time kept for each group still to solve
+
+
 def _aggregate_bound(
     ix: _Index, *, deadline: float, workers: int = 2, plan: dict[tuple[int, Hashable], int] | None = None
 ) -> int | None:
@@ -1189,9 +1192,9 @@ def _aggregate_bound(
         if not objective:
             continue
         m.minimize(sum(objective))
-        # Share the time left among the groups still to solve (one that finishes early
-        # leaves its share to the next): a group out of time still gives its bound so far.
-        left = (deadline - time.monotonic()) / (len(groups) - index)
+        # Keep a second for each group still to solve (under load the first big batch
+        # could take it all); a group out of time still gives its bound so far.
+        left = deadline - time.monotonic() - _AGGREGATE_RESERVE * (len(groups) - index - 1)
         if left < 0.05:
             continue  # out of time: this group's part counts as 0, still a lower bound
         solver = cp_model.CpSolver()
