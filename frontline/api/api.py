@@ -17,24 +17,26 @@ from frontline.api.services import api_token_user
 from frontline.core.errors import DomainError
 
 
+def _token_user(request: HttpRequest, raw: str) -> Any:
+    """The token's user; a token that is sent but unknown, revoked or of an inactive user is a 401 at
+    once (not a fall-through to the session check, whose CSRF refusal would read as a 403)."""
+    user = api_token_user(raw)
+    if user is None:
+        raise AuthenticationError
+    request.user = user
+    return user
+
+
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = api_token_user(token)
-        if user is not None:
-            request.user = user
-        return user
+        return _token_user(request, token)
 
 
 class TokenHeaderAuth(APIKeyHeader):
     param_name = "X-Api-Token"
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
-        if not key:
-            return None
-        user = api_token_user(key)
-        if user is not None:
-            request.user = user
-        return user
+        return _token_user(request, key) if key else None
 
 
 api = NinjaAPI(

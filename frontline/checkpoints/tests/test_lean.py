@@ -218,13 +218,26 @@ def test_batches_and_vehicles_are_answered_alike(org, pair):
 
 def test_what_django_must_answer_is_left_to_django(org, pair):
     body = person_body(org)
-    for token in ["viewer", "fl_not-a-token"]:  # no capability; no such token (then ninja's cookie check)
+    for token, status in [("viewer", 403), ("fl_not-a-token", 401)]:  # no capability; no such token
         first, second = _both(pair, "/api/v1/passages", body, token=token)
         _assert_alike(first, second)
-        assert first["status"] == 403
+        assert first["status"] == status
     first, second = _both(pair, "/api/v1/passages", body, raw=b'{"checkpoint": ')
     _assert_alike(first, second)
     assert Passage.objects.count() == 0
+
+
+def test_a_revoked_token_is_refused_at_once_with_401(org, pair):
+    from frontline.api.models import ApiToken
+    from frontline.api.services import api_token_revoke
+
+    lean, _plain, tokens = pair
+    assert lean.post("/api/v1/passages", person_body(org), token=tokens["duty"])["status"] == 201
+    token = ApiToken.objects.get(user=org.office, name="lean")
+    api_token_revoke(actor="test", token=token)
+    refused = lean.post("/api/v1/passages", person_body(org), token=tokens["duty"], language="en")
+    assert refused["status"] == 401 and refused["json"]["code"] == "unauthenticated"
+    assert Passage.objects.count() == 1
 
 
 def test_a_closed_campaign_is_refused_alike(org, pair):
