@@ -45,9 +45,8 @@ Strategy (:func:`solve_curtois`, measured on instances 1-12 with 60 s and 2 work
   bound far above the whole model's (5: 1141 against ~1050 after a minute; 7: 1054).
   CP-SAT then solves the integer master over all columns (any choice of one column per
   employee is a feasible roster), the whole model, hinted with the best roster and
-  floored at the bound, gets most of the time left, and a last master the rest, over
-  every row met and, when the best roster is within ``_NEAR_DELTA`` of the LP, the rows
-  whose reduced cost is at most that difference (every row of a better roster is one).
+  floored at the bound, gets most of the time left, and a last master over every row
+  met the rest.
 * Models up to ``_FULL_MAX`` cells with horizons beyond four weeks (14, 16-18) go to
   CP-SAT whole for the entire time.
 * Four-week models up to ``_FULL_MAX`` cells (8-11) get the whole model for a fifth of
@@ -768,22 +767,13 @@ def solve_curtois(
         master(_MASTER_LIMIT)
         left = deadline - time.monotonic()
         if (bound is None or best > bound) and left >= 1.0:
-            # The whole model, hinted and floored, for most of the time left; then the rows
-            # near the LP and the rosters it met feed one last master.
-            last = _MASTER_LAST if left > 1.5 * _MASTER_LAST else 0.0
+            # The whole model, hinted and floored, for most of the time left; the rosters
+            # it meets feed one last master over all the rows.
+            last = _MASTER_LAST if left > 3 * _MASTER_LAST else 0.0
             if not run_full(deadline - last, collect=True) and last:
                 for roster in found_rosters:
                     pool.add_roster(roster)
                 found_rosters.clear()
-                if value is not None and pool.exact and bound is not None and best > bound:
-                    # Every row of a better roster has reduced cost at most best - 1 - LP
-                    # (plus the dual rounding) at the LP's optimum: add such rows.
-                    slack = data.E * (data.H / (2 * _Pricer.SCALE) + 1e-3)
-                    delta = best - 1 - value + slack
-                    if delta <= _NEAR_DELTA:
-                        until = time.monotonic() + 0.5 * (deadline - time.monotonic())
-                        complete = pool.add_near(delta, until=until, workers=workers, seed=seed)
-                        say(f"rows within {delta:.2f} of the LP: {sum(len(c) for c in pool.cols)} (all: {complete})")
                 master(last)
         return result("optimal" if bound is not None and bound >= best else "feasible")
 
@@ -828,10 +818,8 @@ _COLUMNS_MAX = 1400  # cells up to which four-week models get the whole model, t
 _COLUMNS_AFTER = 0.6  # share of the time the whole model gets before the columns
 _COLUMNS_ROOT = 0.15  # most of the time the root column generation may take
 _MASTER_LIMIT = 6.0  # most seconds for the integer master over the columns
-_MASTER_LAST = 8.0  # seconds kept for a last master over the rows the last whole-model run met
+_MASTER_LAST = 4.0  # seconds kept for a last master over the rows the last whole-model run met
 _PRICE_LIMIT = 0.5  # seconds per pricing solve
-_NEAR_DELTA = 6.0  # largest reduced-cost gap for which every row within it is added
-_NEAR_CAP = 400  # most rows per employee added that way
 _FULL_MAX = 6000  # cells (employee x day x allowed type) up to which CP-SAT gets the whole model
 _SMALL_MAX = 1400  # cells up to which CP-SAT keeps the whole model for the whole time
 _FULL_SHARE = 0.2  # share of the time the whole model gets before our LNS on 4-week instances
@@ -1097,7 +1085,7 @@ class _Pricer:
     SCALE = 1000  # dual values are scaled to integers for CP-SAT
 
     def __init__(self, data: _Data, e: int) -> None:
-        self.data, self.e = data, e
+        self.data = data
         self.sub = _Sub(data, {e: (0, data.H)}, None, None)
         slack_ids = {v.index for u, o, _b, _r in self.sub.slacks for v in (u, o)}
         self.req_terms = [(v, c) for v, c in self.sub.obj_terms if v.index not in slack_ids]
@@ -1132,40 +1120,6 @@ class _Pricer:
         prm.random_seed = seed
         status = solver.solve(sub.model, _Keep())
         return rows, status == cp_model.OPTIMAL
-
-    def near(
-        self, duals: Mapping[tuple[int, int], float], pi: float, delta: float, *, until: float, cap: int, seed: int
-    ) -> tuple[list[list[int]], bool]:
-        """Return rows of (dual-rounded) reduced cost at most delta, least first, each one
-        excluded from the next solve; True when every such row was found."""
-        sub = _Sub(self.data, {self.e: (0, self.data.H)}, None, None)
-        slack_ids = {v.index for u, o, _b, _r in sub.slacks for v in (u, o)}
-        S = self.SCALE
-        terms = [(v, c * S) for v, c in sub.obj_terms if v.index not in slack_ids]
-        for (_e, d, t), v in sub.x.items():
-            mu = duals.get((d, t), 0.0)
-            if mu:
-                terms.append((v, -int(round(mu * S))))
-        expr = sum(c * v for v, c in terms)
-        sub.model.clear_objective()
-        sub.model.add(expr <= math.floor((pi - sub.obj_const + delta) * S))
-        sub.model.minimize(expr)
-        rows: list[list[int]] = []
-        while len(rows) < cap and time.monotonic() < until:
-            solver = cp_model.CpSolver()
-            prm = solver.parameters
-            prm.max_time_in_seconds = max(0.02, min(_PRICE_LIMIT, until - time.monotonic()))
-            prm.num_workers = 1
-            prm.random_seed = seed
-            status = solver.solve(sub.model)
-            if status == cp_model.INFEASIBLE:
-                return rows, True
-            if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                break
-            row = sub.read_values(solver.boolean_value)[self.e]
-            rows.append(row)
-            sub.model.add_bool_or([v.Not() if row[d] == t else v for (_e, d, t), v in sub.x.items()])
-        return rows, False
 
 
 class _Columns:
@@ -1291,45 +1245,6 @@ class _Columns:
             if added == 0:
                 self.exact = len(outs) > 0 and all(proved for _, proved in outs)
                 return value
-
-    def _near_into(
-        self, outs: list[tuple[list[tuple[int, list[int]]], bool]], order: Sequence[int], *args: Any
-    ) -> None:
-        duals, pis, delta, until, seed = args
-        found: list[tuple[int, list[int]]] = []
-        complete = True
-        for e in order:
-            if e not in self.pricers:
-                self.pricers[e] = _Pricer(self.data, e)
-            rows, done = self.pricers[e].near(duals, pis[e], delta, until=until, cap=_NEAR_CAP, seed=seed)
-            found.extend((e, row) for row in rows)
-            complete = complete and done
-        outs.append((found, complete))
-
-    def add_near(self, delta: float, *, until: float, workers: int, seed: int) -> bool:
-        """Add every row whose reduced cost at the master LP's optimum is at most delta
-        (up to a cap per employee); True when all were found. With the LP priced out,
-        each row of a roster of objective z has reduced cost at most z - LP, so with delta
-        = best - 1 - LP the pool then holds every roster better than best."""
-        got = self.lp()
-        if got is None:
-            return False
-        _value, duals, pis = got
-        outs: list[tuple[list[tuple[int, list[int]]], bool]] = []
-        order = list(range(self.data.E))
-        parts = [order[0::2], order[1::2]] if workers >= 2 else [order]
-        pool = [
-            threading.Thread(target=self._near_into, args=(outs, part, duals, pis, delta, until, seed))
-            for part in parts
-        ]
-        for th in pool:
-            th.start()
-        for th in pool:
-            th.join()
-        for found, _ in outs:
-            for e, row in found:
-                self.add(e, row)
-        return len(outs) == len(parts) and all(done for _, done in outs)
 
     def master(
         self, best: Sequence[Sequence[int]], *, time_limit: float, workers: int, seed: int

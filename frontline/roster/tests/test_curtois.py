@@ -202,10 +202,6 @@ def test_column_generation_bound_and_columns() -> None:
     assert value is not None and pool.exact
     assert value <= 1001 + 1e-6
     assert sum(len(c) for c in pool.cols) > data.E
-    # Rows within a reduced cost of 2 of the LP's optimum join the pool, all feasible.
-    before = sum(len(c) for c in pool.cols)
-    pool.add_near(2.0, until=time.monotonic() + 5, workers=2, seed=0)
-    assert sum(len(c) for c in pool.cols) >= before
     for e in range(data.E):
         for col in pool.cols[e]:
             trial = [list(row) for row in sol]
