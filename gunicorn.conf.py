@@ -1,6 +1,27 @@
-"""Gunicorn settings read by `make run` and the benchmarks (gunicorn loads ./gunicorn.conf.py itself)."""
+"""Gunicorn settings read by `make run` and the benchmarks (gunicorn loads ./gunicorn.conf.py itself).
+
+Worker class. On PostgreSQL, gevent: every client connection is a greenlet that yields the worker while
+it waits on the network or the database (psycopg waits cooperatively under gevent). Fifty checkpoint
+phones are fifty cheap greenlets instead of fifty threads contending for the interpreter lock: single
+registrations went from ~1,000 to ~1,600 a second on the project machine, in alternating runs
+(docs/benchmarks-checkpoints.md), and a phone on a weak network holding its connection open costs
+little. Long computations must not hold the event loop: roster solves run in a child process
+(frontline.core.cooperative). On SQLite (the demo), threads: sqlite3 waits on its lock in C, which
+would stop a gevent worker, so gthread with 32 threads is kept there. WORKER_CLASS=… overrides.
+
+Each greenlet or thread that touches the database keeps its own connection (CONN_MAX_AGE), so
+`worker_connections` (gevent) and `threads` (gthread) bound the connections: 2 workers × 40 stay
+within PostgreSQL's default max_connections of 100, beside the scheduler. More clients wait in the
+listen backlog; for more, raise max_connections (or put a pooler in front) with WORKER_CONNECTIONS.
+"""
 
 import gc
+import os
+
+_postgres = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+worker_class = os.environ.get("WORKER_CLASS") or ("gevent" if _postgres else "gthread")
+worker_connections = int(os.environ.get("WORKER_CONNECTIONS", "40"))
+threads = int(os.environ.get("THREADS", "32"))
 
 
 def _warm_up() -> None:

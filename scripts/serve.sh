@@ -7,7 +7,7 @@ $PY manage.py run_scheduler &
 SCHED=$!
 trap 'kill $SCHED 2>/dev/null' EXIT INT TERM
 echo "Frontline: http://$HOST:$PORT/  (scheduler pid $SCHED; Ctrl-C stops both)"
-# 32 threads a worker: requests waiting on the database cost little, and concurrent registrations of
-# one worker share a transaction (group commit), which more threads make larger. Each thread keeps
-# its own database connection (2 x 32, within PostgreSQL's default 100). THREADS=… to change.
-"$BIN/gunicorn" frontline.wsgi --bind "$HOST:$PORT" --workers 2 --threads "${THREADS:-32}" --access-logfile - --log-level warning
+# The worker class and how many clients a worker serves at once are in gunicorn.conf.py: gevent
+# on PostgreSQL, 32 threads a worker on SQLite. Concurrent registrations of one worker share a
+# transaction (group commit), which more concurrent clients make larger.
+"$BIN/gunicorn" frontline.wsgi --bind "$HOST:$PORT" --workers 2 --access-logfile - --log-level warning

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.utils.translation import gettext, gettext_noop
 
+from frontline.core.cooperative import call_elsewhere
 from frontline.org.models import Batch, Campaign, Checkpoint, Staff
 from frontline.roster import selectors
 from frontline.roster.models import (
@@ -406,23 +407,25 @@ def _outcome(plan: PlanData, result: Any, locked: frozenset[tuple[int, ShiftId]]
 
 def solve(plan: PlanData, *, time_limit: float) -> SolveOutcome:
     """Solve a plan, keeping its locked cells and, when there is a previous roster, close to it."""
-    from frontline.roster import solver
-
     problem = to_problem(plan)
     locked = _pairs(plan.locked)
-    result = solver.solve(
-        problem, time_limit_s=time_limit, locked=locked, previous=_pairs(plan.previous) or None, workers=WORKERS
+    result = call_elsewhere(  # a child process under the cooperative web workers
+        "frontline.roster.solver:solve",
+        problem,
+        time_limit_s=time_limit,
+        locked=locked,
+        previous=_pairs(plan.previous) or None,
+        workers=WORKERS,
     )
     return _outcome(plan, result, locked)
 
 
 def repair(plan: PlanData, *, current: list[Cell], staff_id: int, days: set[date], time_limit: float) -> SolveOutcome:
     """Re-solve around an absent person: only cells that must change, and as few others as possible."""
-    from frontline.roster import solver
-
     problem = to_problem(plan)
     locked = frozenset((c.staff, (c.day, c.post, c.shift)) for c in current if c.locked and c.staff != staff_id)
-    result = solver.repair(
+    result = call_elsewhere(
+        "frontline.roster.solver:repair",
         problem,
         current=_pairs(current),
         unavailable_staff_id=staff_id,
