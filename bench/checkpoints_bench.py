@@ -312,8 +312,8 @@ def start_gunicorn(config: str) -> subprocess.Popen:
         cmd += ["--worker-class", "gthread", "--threads", threads or "4", "--keep-alive", "5"]
     elif kind == "gevent":  # what gunicorn.conf.py chooses on PostgreSQL
         cmd += ["--worker-class", "gevent", "--worker-connections", threads or "40", "--keep-alive", "5"]
-    else:
-        cmd += ["--worker-class", "sync"]
+    else:  # (threads > 1 would turn sync into gthread: gunicorn.conf.py sets 32 for gthread)
+        cmd += ["--worker-class", "sync", "--threads", "1"]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=os.environ.copy())
     for _ in range(150):
         try:
