@@ -222,16 +222,33 @@ def main() -> None:
     ]
     if result.gap is None or result.gap > 0.01:
         lines += [
-            "The gap target is missed, on both sides. Nights fairness now compares only the people "
-            "who can take a night: with the roles rule hard, a shift that takes one person and needs a "
-            "party member is open to party members only, so a non-member, who can never stand a night "
-            "here, is no longer measured against the members' nights (solver and checker alike; before "
-            "this, every roster paid at least 120 for it, and the previous report read objective 562, "
-            "bound 376). What is left: the relaxation ignores days (continuity counts 0 in it; runs, "
-            "rest and one person per checkpoint and day are unseen), so it sits well below the optimum, "
-            "and the search is still improving when the minute ends (best after 10 s and 30 s above). "
-            "Closing the gap needs a bound that sees days and a faster search; neither fits a minute on "
-            "two shared cores yet.",
+            "The gap target is missed, on both sides. Nights fairness compares only the people who can "
+            "take a night (a non-member can never stand a night here). The relaxation ignores days "
+            "(continuity counts 0 in it; runs, rest and one person per checkpoint and day are unseen), "
+            "and the search is still improving when the minute ends (best after 10 s and 30 s above; "
+            "repeated runs of the same code end between 412 and 454).",
+            "",
+            "Tried for the bound (issue 5, 2026-12-07), not in `solve()`: a column generation, "
+            "frontline/roster/columns.py. A column is one person's whole row; the pricing is an exact "
+            "dynamic programme over days (runs, days off after a run, rest, continuity and home "
+            "community), 0.07 s for all 126 people with numpy, tested against every row the checker "
+            "accepts; the master LP (GLOP) has the coverage, role and fairness rows, and its Lagrangian "
+            "bound holds at any prices (tested below proven optima on small rosters). On this instance "
+            "it does not help. Started from the duals of the compact LP (4-9 s; Lagrangian bound 194), "
+            "its restricted master LP fell to 279 after 100 s alone on a core and to 241 after 173 s "
+            "(50 rounds, still falling), its bound staying at 194; beside the search in the minute it "
+            "reached 562 and cost the search (454). Because a restricted master's LP value is at least "
+            "that of the master over every column, this master's LP bound is at most 241 here, below "
+            "the aggregate relaxation's 287: it keeps fairness as linear rows (no ceil/floor of whole counts), drops "
+            "the upper end of coverage and prices a missing person at 10 (to keep its duals boxed), and "
+            "the bands on whole counts are what the aggregate bound gets right. A whole batch given to "
+            "CP-SAT for 12 s (20,000 cells) did not improve the start roster at all, so the "
+            "neighbourhoods stay small.",
+            "",
+            "What would close the gap: a bound that keeps the integer fairness bands of the aggregate "
+            "relaxation and also sees days (for instance the aggregate model per group with each "
+            "person's count bounded by the pricing programme's rows, or branching on the bands inside "
+            "the column generation), and a search that gets there in a minute.",
             "",
         ]
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -40,7 +40,13 @@ search): not wired into :func:`frontline.roster.solver.solve`. The compact LP
 the start roster's rows and smoothed pricing, was still at 562 (an upper estimate of
 its optimum) after 30 rounds and 45 s, its Lagrangian bound never above 194, below the
 aggregate relaxation's 287; and sharing the cores cost the search (454 against
-412-437). The pricing programme is exact (tested against every row the checker
+412-437). Alone on a core for 173 s (50 rounds; the pool also started from rows priced
+at ten perturbations of those duals) the restricted master LP fell to 241,
+still falling: so this master's LP bound is at most 241 on the demo, below the
+aggregate relaxation's 287, whatever the speed. Its fairness rows are linear (no
+ceil/floor of whole counts), it drops the upper end of coverage and prices a missing
+person at 10; the integer fairness bands are what the aggregate bound gets right. The
+pricing programme is exact (tested against every row the checker
 accepts) and fast (0.07 s for all 126 people); the master is what does not converge in
 a minute: 1,568 coverage rows of one person each, most staff interchangeable on most
 shifts, so its duals are degenerate. On small rosters it converges in a few rounds,
