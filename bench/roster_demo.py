@@ -226,7 +226,10 @@ def main() -> None:
             "take a night (a non-member can never stand a night here). The relaxation ignores days "
             "(continuity counts 0 in it; runs, rest and one person per checkpoint and day are unseen), "
             "and the search is still improving when the minute ends (best after 10 s and 30 s above; "
-            "repeated runs of the same code end between 412 and 454).",
+            "three runs of this code before this report ended at 408, 415 and 430). Each kind of "
+            "neighbourhood is now drawn by its recent yield (objective gained per second spent), which "
+            "took the median of three runs from 444 to 415 at the minute, though it is behind after "
+            "10 s.",
             "",
             "Tried for the bound (issue 5, 2026-12-07), not in `solve()`: a column generation, "
             "frontline/roster/columns.py. A column is one person's whole row; the pricing is an exact "
@@ -237,7 +240,8 @@ def main() -> None:
             "it does not help. Started from the duals of the compact LP (4-9 s; Lagrangian bound 194), "
             "its restricted master LP fell to 279 after 100 s alone on a core and to 241 after 173 s "
             "(50 rounds, still falling), its bound staying at 194; beside the search in the minute it "
-            "reached 562 and cost the search (454). Because a restricted master's LP value is at least "
+            "reached 562 and cost the search (454 against 412-459 without it). Because a restricted "
+            "master's LP value is at least "
             "that of the master over every column, this master's LP bound is at most 241 here, below "
             "the aggregate relaxation's 287: it keeps fairness as linear rows (no ceil/floor of whole counts), drops "
             "the upper end of coverage and prices a missing person at 10 (to keep its duals boxed), and "
