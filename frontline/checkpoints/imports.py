@@ -67,7 +67,14 @@ def _split(text: str) -> list[str]:
     return [p.strip() for p in text.split("|") if p.strip()]
 
 
-def _parse(values: dict[Any, Any], *, codes: dict[str, int], file_key: str, number: int) -> services.PassageData:
+def _row_uuid(values: dict[Any, Any]) -> uuid.UUID:
+    """The row's client UUID, from what it says: the same row imported again (from this file, a re-saved copy or
+    another sheet) is stored once, wherever it stands. Two identical rows are one record."""
+    text = "\x1f".join(cell_text(values.get(str(h))) for h in HEADERS)
+    return uuid.uuid5(uuid.NAMESPACE_URL, "frontline-import:" + hashlib.sha256(text.encode()).hexdigest())
+
+
+def _parse(values: dict[Any, Any], *, codes: dict[str, int]) -> services.PassageData:
     reasons: list[str] = []
     directions, documents = _labels(Direction.choices), _labels(DocumentType.choices)
     outcomes, symptoms = _labels(Outcome.choices), _labels(Symptom.choices)
@@ -105,7 +112,7 @@ def _parse(values: dict[Any, Any], *, codes: dict[str, int], file_key: str, numb
         raise RowInvalid(reasons)
     return services.PassageData(
         checkpoint_id=checkpoint_id,
-        client_uuid=uuid.uuid5(uuid.NAMESPACE_URL, f"frontline-import:{file_key}:{number}"),
+        client_uuid=_row_uuid(values),
         outcome=outcomes.get(get(H_OUTCOME), get(H_OUTCOME)),
         id_number=get(H_NUMBER),
         temperature=get(H_TEMP) or None,
@@ -125,7 +132,6 @@ def _parse(values: dict[Any, Any], *, codes: dict[str, int], file_key: str, numb
 def passages_import(*, actor: Any, upload: IO[bytes]) -> ImportResult:
     """Import a filled-in template; if any row is wrong nothing is stored and every bad row is listed."""
     content = upload.read()
-    file_key = hashlib.sha256(content).hexdigest()[:16]  # the same file imported twice is stored once
     import io
 
     rows = read_rows(io.BytesIO(content), HEADERS)
@@ -138,7 +144,7 @@ def passages_import(*, actor: Any, upload: IO[bytes]) -> ImportResult:
     parsed: list[tuple[int, dict[Any, Any], services.PassageData]] = []
     for number, values in rows:
         try:
-            parsed.append((number, values, _parse(values, codes=codes, file_key=file_key, number=number)))
+            parsed.append((number, values, _parse(values, codes=codes)))
         except RowInvalid as exc:
             result.errors.append(RowError(row=number, reasons=exc.reasons, values=values))
     outcomes = services.passage_record_batch(

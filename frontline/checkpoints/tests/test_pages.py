@@ -146,11 +146,13 @@ def test_the_tally_page_reads_tallies_not_passages(org, client_as, django_assert
     assert not any("checkpoints_passage" in q["sql"] for q in queries.captured_queries)
 
 
-def _sheet(rows):
+def _sheet(rows, *, title=None):
     from frontline.checkpoints.imports import HEADERS
 
     wb = Workbook()
     ws = wb.active
+    if title:
+        wb.properties.title = title  # another file with the same rows (as Excel's "save as" makes)
     ws.append([str(h) for h in HEADERS])
     for row in rows:
         ws.append(row)
@@ -193,6 +195,9 @@ def test_the_paper_sheet_import_is_all_or_nothing(org, client_as):
     assert Passage.objects.get().source == "import"
     c.post(reverse("checkpoints:passage_import"), {"file": _sheet([good])})
     assert Passage.objects.count() == 1  # the same sheet again adds nothing
+    again = c.post(reverse("checkpoints:passage_import"), {"file": _sheet([good, good], title="re-saved")})
+    assert again.status_code == 302
+    assert Passage.objects.count() == 1  # nor does a re-saved copy, nor the row twice
 
 
 def test_the_import_template_downloads(org, client_as):
