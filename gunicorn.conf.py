@@ -18,7 +18,11 @@ listen backlog; for more, raise max_connections (or put a pooler in front) with 
 import gc
 import os
 
-_postgres = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+import dj_database_url
+
+# The database as the settings read it (the same parser: postgres://, postgresql://, pgsql://, …).
+_url = os.environ.get("DATABASE_URL")
+_postgres = bool(_url) and dj_database_url.parse(_url)["ENGINE"].endswith("postgresql")
 worker_class = os.environ.get("WORKER_CLASS") or ("gevent" if _postgres else "gthread")
 worker_connections = int(os.environ.get("WORKER_CONNECTIONS", "40"))
 threads = int(os.environ.get("THREADS", "32"))
