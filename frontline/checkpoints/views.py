@@ -427,13 +427,7 @@ def tallies(request: HttpRequest) -> HttpResponse:
         "day_to": day_to,
         "communities": scope(Community.objects.all(), request.user),
         "community_id": community_id,
-        "chart": {
-            "days": [d.isoformat() for d in sorted(by_day)],
-            "people": [by_day[d]["people_in"] + by_day[d]["people_out"] for d in sorted(by_day)],
-            "vehicles": [by_day[d]["vehicles"] for d in sorted(by_day)],
-            "turned_back": [by_day[d]["turned_back"] + by_day[d]["vehicles_turned_back"] for d in sorted(by_day)],
-            "fevers": [by_day[d]["fever_events"] for d in sorted(by_day)],
-        },
+        "chart": _tally_chart(by_day, day_from, day_to),
     }
     response = render(request, "checkpoints/tallies.html", context)
     # app: the view's wall time; cpu: the CPU this thread spent on it (without the time the machine
@@ -441,6 +435,22 @@ def tallies(request: HttpRequest) -> HttpResponse:
     wall, cpu = time.perf_counter() - started, time.thread_time() - cpu_started
     response["Server-Timing"] = f"app;dur={wall * 1000:.1f}, cpu;dur={cpu * 1000:.1f}"
     return response
+
+
+def _tally_chart(by_day: dict[date, dict[str, int]], day_from: date, day_to: date) -> dict[str, list[Any]]:
+    """The chart's series over every day of the range: a day nobody passed is a 0, not a gap."""
+    if not by_day:
+        return {"days": [], "people": [], "vehicles": [], "turned_back": [], "fevers": []}
+    zero = dict.fromkeys(DailyTally.COUNTERS, 0)
+    days = [day_from + timedelta(days=k) for k in range((day_to - day_from).days + 1)]
+    counts = [by_day.get(d, zero) for d in days]
+    return {
+        "days": [d.isoformat() for d in days],
+        "people": [c["people_in"] + c["people_out"] for c in counts],
+        "vehicles": [c["vehicles"] for c in counts],
+        "turned_back": [c["turned_back"] + c["vehicles_turned_back"] for c in counts],
+        "fevers": [c["fever_events"] for c in counts],
+    }
 
 
 def _tally_rows(values: list[tuple[Any, ...]]) -> list[dict[str, Any]]:

@@ -137,6 +137,10 @@ def test_the_tally_page_reads_tallies_not_passages(org, client_as, django_assert
     response = c.get(reverse("checkpoints:tallies"))
     assert response.context["totals"]["people_in"] == 2
     assert response.context["totals"]["fever_events"] == 1
+    chart = response.context["chart"]  # the last 7 days, each one, a quiet day as a 0
+    today = timezone.localdate()
+    assert chart["days"] == [(today - timedelta(days=k)).isoformat() for k in range(6, -1, -1)]
+    assert chart["people"] == [0] * 6 + [2] and chart["fevers"] == [0] * 6 + [1]
     assert "Server-Timing" in response
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
