@@ -1540,6 +1540,7 @@ def solve(
     if twin and hint_obj is not None:
         # Both cores run the neighbourhood search, from different seeds, sharing their best.
         shared = _Shared(agg_bound)
+        allowed = _planned_cells(ix, plan) if plan else None
         best, best_obj = _twin_lns(
             ix,
             set(roster),
@@ -1553,6 +1554,7 @@ def solve(
             trace=trace_points,
             t0=t0,
             log=log,
+            allowed=allowed,
         )
         return _finish(
             problem,
@@ -1879,6 +1881,7 @@ def _lns(
     t0: float,
     log: Callable[[str], None] | None,
     seed: int = 0,
+    allowed: set[tuple[int, int]] | None = None,
 ) -> tuple[set[tuple[int, int]], int]:
     """Improve the roster by re-solving windows of days and groups of staff."""
     rng = random.Random(len(ix.shifts) * 7919 + len(ix.staff) + 104729 * seed)
@@ -1995,6 +1998,8 @@ def _lns(
         if kind not in ("swap", "fair", "home"):
             lo = max(frozen_day, min(lo - span // 2, nd - span))
             free = {i: (lo, lo + span) for i in rng.sample(members, k)}
+        if allowed is not None:
+            only = (allowed if only is None else only & allowed) | roster
         t_build = time.monotonic()
         sub = _Model(
             ix,
@@ -2075,6 +2080,28 @@ def _lns(
 _FULL_SEARCH_MAX_VARS = 20_000  # above this the full model only runs on small instances' terms
 
 
+def _planned_cells(ix: _Index, plan: Mapping[tuple[int, Hashable], int]) -> set[tuple[int, int]]:
+    """Return the cells the search may use: each person's home community and where the plan sends them.
+
+    The aggregate relaxation's best counts say in which communities each person works
+    (:func:`_aggregate_bound`'s ``plan``). Neighbourhoods restricted to those cells (and
+    to the roster's own) are a fraction of the size and move faster; on the demo, three
+    paired 60-s runs ended at 371/429/473 with it against 457/523/523 without.
+    """
+    where: dict[int, set[Hashable]] = defaultdict(set)
+    for (i, c), n in plan.items():
+        if n > 0:
+            where[i].add(c)
+    for i, p in enumerate(ix.staff):
+        where[i].add(p.home_community_id)
+    return {
+        (i, j)
+        for j, s in enumerate(ix.shifts)
+        for i in ix.elig_set[j]
+        if s.community_id is None or s.community_id in where[i]
+    }
+
+
 def _twin_lns(
     ix: _Index,
     roster: set[tuple[int, int]],
@@ -2089,6 +2116,7 @@ def _twin_lns(
     trace: list[tuple[float, int, int]],
     t0: float,
     log: Callable[[str], None] | None,
+    allowed: set[tuple[int, int]] | None = None,
 ) -> tuple[set[tuple[int, int]], int]:
     """Run two neighbourhood searches at once (CP-SAT releases the interpreter while solving)."""
     shared.offer(roster, objective)
@@ -2111,6 +2139,7 @@ def _twin_lns(
                 t0=t0,
                 log=log,
                 seed=1,
+                allowed=allowed,
             )
         )
 
@@ -2129,6 +2158,7 @@ def _twin_lns(
         trace=trace,
         t0=t0,
         log=log,
+        allowed=allowed,
     )
     thread.join()
     trace.extend(other_trace)

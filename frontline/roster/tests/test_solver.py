@@ -382,6 +382,22 @@ def test_twin_neighbourhood_search_on_a_big_model(monkeypatch: pytest.MonkeyPatc
     assert result.bound is not None and result.bound <= result.objective
 
 
+def test_planned_cells_keep_home_and_the_plans_communities() -> None:
+    # The big model's search only moves people where the aggregate plan sends them or home.
+    from frontline.roster.solver import _Index, _planned_cells
+
+    problem = small_problem(days=3)
+    ix = _Index(problem)
+    s0, s1 = ix.pid["S0"], ix.pid["S1"]  # homes C0 and C1
+    cells = _planned_cells(ix, {(s0, "C2"): 2, (s1, "C0"): 0})
+    communities = {i: {ix.shifts[j].community_id for ii, j in cells if ii == i} for i in (s0, s1)}
+    assert communities[s0] == {"C0", "C2"}  # home, and where the plan sends them
+    assert communities[s1] == {"C1"}  # a zero count in the plan opens nothing
+    leader = ix.pid["L0"]
+    assert {ix.shifts[j].kind for i, j in cells if i == leader} == {"leader"}  # no community: open
+    assert all(i in ix.elig_set[j] for i, j in cells)
+
+
 def _nights_problem(night_staff: int, roles: Rule) -> Problem:
     """A week: one night (needs a party member) and one day shift a day, four people, one a member."""
     all_days = [MONDAY + timedelta(days=k) for k in range(7)]
