@@ -43,10 +43,10 @@ Strategy (:func:`solve_curtois`, measured on instances 1-12 with 60 s and 2 work
   problem its whole row under every hard rule, priced by the master's duals, solved by
   CP-SAT. Its LP optimum, once pricing proves that no column is missing, is a lower
   bound far above the whole model's (5: 1141 against ~1050 after a minute; 7: 1054).
-  CP-SAT then solves the integer master over all columns (any choice of one column per
-  employee is a feasible roster), the whole model, hinted with the best roster and
-  floored at the bound, gets most of the time left, and a last master over every row
-  met the rest.
+  Our LNS (below) then improves the best roster for the time left, stopping if it meets
+  the bound. (An integer master over the columns and a second, hinted whole-model run
+  had this place before; on instance 7 they gained nothing where the LNS took 1168 to
+  1060-1066 within 15-30 s.)
 * Models up to ``_FULL_MAX`` cells with horizons beyond four weeks (14, 16-18) go to
   CP-SAT whole for the entire time.
 * Four-week models up to ``_FULL_MAX`` cells (8-11) get the whole model for a fifth of
@@ -767,9 +767,11 @@ def solve_curtois(
             say(f"lns: {best} after {iterations} neighbourhoods")
         return result("optimal" if bound is not None and bound >= best else "feasible", iterations)
 
-    # Small models (instances 1-7) go to CP-SAT whole for the entire time: its LP-heavy
-    # worker proves most of them optimal, and on them its own neighbourhood search beat
-    # ours. Four-week models up to _FULL_MAX cells (8-11) get the whole model for a share
+    # Small models of up to four weeks (instances 1-7) go to CP-SAT whole for most of the
+    # time: its LP-heavy worker proves 1-4 and 6 optimal, and on 5 it found far better
+    # rosters than our LNS from its early roster (1144-1150 against 1245); then columns
+    # for a bound and our LNS.
+    # Four-week models up to _FULL_MAX cells (8-11) get the whole model for a share
     # of the time (a bound and a start that served instance 9 better than the greedy
     # one), then our LNS; larger ones start from the greedy construction. Longer
     # horizons up to _FULL_MAX cells (14, 16-18) stay with the whole model, which did

@@ -213,3 +213,16 @@ def test_column_generation_bound_and_columns() -> None:
     check = check_curtois(inst, _to_roster(data, new))
     assert check.feasible and check.objective == obj
     assert obj <= data.objective(sol)
+
+
+@needs_data
+def test_small_model_columns_then_lns_is_checked() -> None:
+    # Instance 5 takes the small-model path: the whole model, the column generation's
+    # bound, then our LNS floored at it. The roster must pass the checker with the same
+    # objective, and the bound may not exceed it (1143 is the best known).
+    inst = read_instance(DATA / "Instance5.txt")
+    result = solve_curtois(inst, time_limit_s=5.0, workers=2, seed=0)
+    check = check_curtois(inst, result.roster)
+    assert check.feasible, check.violations[:5]
+    assert check.objective == result.objective
+    assert result.bound is not None and result.bound <= min(result.objective, 1143)
