@@ -353,11 +353,16 @@ def load(*, today: date | None = None, seed: int = 2020) -> DemoContext:
             )
         )
 
+    # The duty log-in stands in the batch serving today, so that it has duties to see and
+    # clock in for (the youth team of the first batch has gone home by day 29).
+    serving = next((b for b in ctx.batches if b.start_date <= today <= b.end_date), ctx.batches[-1])
+    on_duty = [s for s in serving.staff.all().order_by("pk") if s not in by_tag["leader"]]
+    duty_staff = on_duty[1] if len(on_duty) > 1 else by_tag["youth"][1]
     login_specs: list[tuple[str, str, Staff | None, Community | None]] = [
         (Role.LEADER, "leader", director, None),
         (Role.OFFICE, "office", office_head, None),
         (Role.GROUP_LEAD, "grouplead", by_tag["leader"][2], None),
-        (Role.DUTY, "duty", by_tag["youth"][1], None),
+        (Role.DUTY, "duty", duty_staff, None),
         (Role.LIAISON, "liaison", None, ctx.communities[0]),
         (Role.LAWYER, "lawyer", None, None),
         (Role.VIEWER, "viewer", None, None),

@@ -26,4 +26,7 @@ def test_demo_publishes_a_checked_roster_with_attendance_history() -> None:
     assert version.leader_duties.count() == n_days
     assert Attendance.objects.filter(clock_in__isnull=False).exists()
     assert Inspection.objects.count() >= 5 * 18
+    # The duty log-in serves in today's batch: its phone page has duties to show and clock in for.
+    duty = ctx.users["duty"].staff
+    assert version.assignments.filter(staff=duty).exists()
     print(f"roster demo: {elapsed:.1f}s")  # measured, not asserted: speed belongs to the bench
