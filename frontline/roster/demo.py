@@ -105,7 +105,7 @@ def _attendance(ctx: Any, version: RosterVersion) -> None:
             continue
         late = roll < 0.08
         clock_in = a.starts_at + timedelta(minutes=rng.randint(16, 40) if late else -rng.randint(0, 20))
-        clock_out = a.ends_at + timedelta(minutes=rng.randint(0, 15))
+        clock_out = min(now, a.ends_at + timedelta(minutes=rng.randint(0, 15)))  # never in the future
         rows.append(_row(a, clock_in, clock_out, Attendance.Status.LATE if late else Attendance.Status.PRESENT))
     Attendance.objects.bulk_create(rows, ignore_conflicts=True)
 
@@ -135,14 +135,14 @@ FINDINGS = [
 
 
 def _inspections(ctx: Any) -> None:
-    """The director inspected 20+ points a day; the other leaders a few each."""
+    """The director inspected 20+ points a day; the other leaders a few each (today: those already made)."""
     rng = ctx.rng
     leaders = list(ctx.groups[WorkingGroup.Kind.LEADERSHIP].members.all().order_by("id"))
     director = ctx.groups[WorkingGroup.Kind.LEADERSHIP].leader or leaders[0]
     checkpoints = list(Checkpoint.objects.filter(active=True).order_by("code"))
     now = timezone.now()
     tz = timezone.get_current_timezone()
-    for back in range(1, 6):
+    for back in range(0, 6):  # today's rounds so far too
         day = ctx.today - timedelta(days=back)
         at = timezone.make_aware(datetime.combine(day, datetime.min.time()).replace(hour=8), tz)
         for cp in checkpoints[: rng.randint(18, 21)]:
@@ -158,11 +158,14 @@ def _inspections(ctx: Any) -> None:
                 )
         other = rng.choice([s for s in leaders if s != director] or leaders)
         for cp in rng.sample(checkpoints, 3):
+            when = at + timedelta(hours=rng.randint(1, 5))
+            if when >= now:
+                continue
             services.inspection_record(
                 actor=ACTOR,
                 campaign=ctx.campaign,
                 leader=other,
                 checkpoint=cp,
-                at=at + timedelta(hours=rng.randint(1, 5)),
+                at=when,
                 findings=rng.choice(FINDINGS),
             )
