@@ -91,6 +91,21 @@ def load(ctx: Any) -> None:
     services.version_publish(actor=office, version=version)
     _attendance(ctx, version)
     _inspections(ctx)
+    _swap(ctx, version, batch)
+
+
+def _swap(ctx: Any, version: RosterVersion, batch: Any) -> None:
+    """One swap request waiting for the office: a duty the day after tomorrow, to a colleague free that day."""
+    day = ctx.today + timedelta(days=2)
+    duties = Assignment.objects.filter(version=version, day=day, checkpoint__isnull=False).order_by("starts_at", "pk")
+    busy = set(Assignment.objects.filter(version=version, day=day).values_list("staff_id", flat=True))
+    free = [s for s in batch.staff.order_by("pk") if s.pk not in busy]
+    duty = duties.select_related("staff").first()
+    if duty is None or not free:
+        return
+    services.swap_request(
+        actor=ACTOR, requester=duty.staff, duty=duty, substitute=free[0], reason="家中老人住院，需陪护一天"
+    )
 
 
 def _attendance(ctx: Any, version: RosterVersion) -> None:

@@ -7,7 +7,7 @@ import time
 import pytest
 
 from frontline.roster import planning
-from frontline.roster.models import Attendance, Inspection, RosterVersion
+from frontline.roster.models import Attendance, Inspection, RosterVersion, SwapRequest
 
 
 @pytest.mark.django_db
@@ -29,4 +29,6 @@ def test_demo_publishes_a_checked_roster_with_attendance_history() -> None:
     # The duty log-in serves in today's batch: its phone page has duties to show and clock in for.
     duty = ctx.users["duty"].staff
     assert version.assignments.filter(staff=duty).exists()
+    # And the office has a swap request to decide.
+    assert SwapRequest.objects.filter(status=SwapRequest.Status.PENDING).count() == 1
     print(f"roster demo: {elapsed:.1f}s")  # measured, not asserted: speed belongs to the bench
