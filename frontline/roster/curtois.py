@@ -757,14 +757,21 @@ def solve_curtois(
         # Our LNS for the time left, floored at the bound. On instance 7 it took the whole
         # model's roster from 1168 to 1060-1066 within 15-30 s, where a second whole-model
         # run hinted with it (and an integer master over the columns) gained nothing.
+        # It gets half of the time left, then the whole model, hinted with the best roster
+        # and floored at the bound, the rest: on instance 5 the LNS could not mend a poor
+        # early roster (1237 in one benchmark run) that more whole-model time had.
         iterations = 0
-        if deadline - time.monotonic() >= 1.0:
+        left = deadline - time.monotonic()
+        if left >= 1.0:
+            until = time.monotonic() + _LNS_SHARE_SMALL * left
             iterations = _lns(
-                data, sol, deadline=deadline, threads=max(1, workers), seed=seed, trace=trace, t0=t0, say=say,
+                data, sol, deadline=until, threads=max(1, workers), seed=seed, trace=trace, t0=t0, say=say,
                 bound=bound,
             )  # fmt: skip
             best = data.objective(sol)
             say(f"lns: {best} after {iterations} neighbourhoods")
+            if bound is None or best > bound:
+                run_full(deadline)
         return result("optimal" if bound is not None and bound >= best else "feasible", iterations)
 
     # Small models of up to four weeks (instances 1-7) go to CP-SAT whole for most of the
@@ -809,6 +816,7 @@ def solve_curtois(
 _COLUMNS_MAX = 1400  # cells up to which four-week models get the whole model, then column generation
 _COLUMNS_AFTER = 0.6  # share of the time the whole model gets before the columns
 _COLUMNS_ROOT = 0.15  # most of the time the root column generation may take
+_LNS_SHARE_SMALL = 0.5  # share of the time left after the columns that our LNS gets (the whole model the rest)
 _PRICE_LIMIT = 0.5  # seconds per pricing solve
 _FULL_MAX = 6000  # cells (employee x day x allowed type) up to which CP-SAT gets the whole model
 _SMALL_MAX = 1400  # cells up to which CP-SAT keeps the whole model for the whole time
