@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from frontline.core.models import TimeStampedModel
 from frontline.org.models import Batch, Campaign, Checkpoint, Staff
@@ -459,9 +460,10 @@ class SwapRequest(TimeStampedModel):
     """A staff member asks to hand one of their duties to someone else; the office decides."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        APPROVED = "approved", _("Approved")
-        REJECTED = "rejected", _("Rejected")
+        # A context of their own: "Pending" is also the outbox's, which means "not yet sent".
+        PENDING = "pending", pgettext_lazy("swap request", "Pending")
+        APPROVED = "approved", pgettext_lazy("swap request", "Approved")
+        REJECTED = "rejected", pgettext_lazy("swap request", "Rejected")
         CANCELLED = "cancelled", _("Cancelled")
 
     roster = models.ForeignKey(Roster, verbose_name=_("roster"), on_delete=models.CASCADE, related_name="swaps")

@@ -332,3 +332,17 @@ def test_selectors_for_other_apps_read_only_published_duties(roster_org: Any) ->
     duties = selectors.staff_duties(staff=person, day_from=roster_org.start)
     assert duties and all(d.staff_id == person.pk for d in duties)
     assert isinstance(Assignment.objects.first(), Assignment)
+
+
+def test_swap_status_reads_as_awaiting_approval_in_chinese() -> None:
+    # "Pending" is also the outbox's word (待发送, not yet sent): the swap's has its own context.
+    from django.utils import translation
+
+    from frontline.core.models import OutboxMessage
+    from frontline.roster.models import SwapRequest
+
+    with translation.override("zh-hans"):
+        assert str(SwapRequest.Status.PENDING.label) == "待审批"
+        assert str(SwapRequest.Status.APPROVED.label) == "已批准"
+        assert str(SwapRequest.Status.REJECTED.label) == "已驳回"
+        assert str(OutboxMessage.Status.PENDING.label) == "待发送"
