@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from frontline.core.fields import BlindIndexField, EncryptedTextField
 
@@ -129,7 +130,7 @@ class Passage(models.Model):
     at = models.DateTimeField(_("time"), default=timezone.now)
     day = models.DateField(_("date"))  # the local date of `at`: tallies and lists group by it
     direction = models.CharField(_("direction"), max_length=3, choices=Direction.choices, default=Direction.IN)
-    name = models.CharField(_("name"), max_length=50, blank=True)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50, blank=True)
     document_type = models.CharField(
         _("document type"), max_length=12, choices=DocumentType.choices, default=DocumentType.RESIDENT_ID
     )
@@ -212,7 +213,7 @@ class SelfRegistration(models.Model):
         "org.Checkpoint", verbose_name=_("checkpoint"), on_delete=models.PROTECT, related_name="self_registrations"
     )
     receipt = models.CharField(_("receipt code"), max_length=8, unique=True, default=receipt_code)
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     id_number = EncryptedTextField(_("resident ID number"), kind="id_number")
     id_number_hash = BlindIndexField(source="id_number", kind="id_number")
     phone = EncryptedTextField(_("phone"), kind="phone")

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from frontline.core.access import Role
 from frontline.core.fields import BlindIndexField, EncryptedTextField
@@ -337,7 +338,7 @@ class LegalAidRequest(TimeStampedModel):
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.WEB)
     topic = models.CharField(_("topic"), max_length=10, choices=Topic.choices)
     description = models.TextField(_("your question"))
-    requester_name = models.CharField(_("name"), max_length=50)
+    requester_name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     requester_phone = EncryptedTextField(_("phone"), kind="phone")
     requester_phone_hash = BlindIndexField(source="requester_phone", kind="phone")
     community = models.ForeignKey(
@@ -430,9 +431,12 @@ class LegalAidMessage(models.Model):
         STAFF = "staff", _("Centre staff")
 
     request = models.ForeignKey(
-        LegalAidRequest, verbose_name=_("request"), on_delete=models.CASCADE, related_name="messages"
+        LegalAidRequest,
+        verbose_name=pgettext_lazy("legal aid", "request"),
+        on_delete=models.CASCADE,
+        related_name="messages",
     )
-    author_kind = models.CharField(_("from"), max_length=10, choices=Author.choices)
+    author_kind = models.CharField(pgettext_lazy("message", "from"), max_length=10, choices=Author.choices)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("author"),

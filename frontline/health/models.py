@@ -375,7 +375,7 @@ class Escalation(TimeStampedModel):
     class Outcome(models.TextChoices):
         EXCLUDED = "excluded", _("Excluded")
         SUSPECTED = "suspected", _("Suspected")
-        CONFIRMED = "confirmed", _("Confirmed")
+        CONFIRMED = "confirmed", pgettext_lazy("case", "Confirmed")
         OTHER = "other", _("Other")
 
     person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="escalations")

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db import models
 from django.db.models import F, Q, Sum
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from frontline.core.models import TimeStampedModel
 from frontline.org.models import Campaign, Checkpoint, Community, Staff, Team, Unit
@@ -193,7 +194,7 @@ class DuesCollection(TimeStampedModel):
 
     class Kind(models.TextChoices):
         SPECIAL_DUES = "special_dues", _("Special party dues")
-        DONATION = "donation", _("Donation")
+        DONATION = "donation", pgettext_lazy("party", "Donation")
 
     title = models.CharField(_("title"), max_length=150)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.SPECIAL_DUES)

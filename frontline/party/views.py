@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -100,7 +100,7 @@ def branch_list(request: HttpRequest) -> HttpResponse:
             Column(_("Communities served"), lambda b: "、".join(c.name for c in b.communities.all())),
             Column(_("Secretary"), "secretary.name"),
             Column(_("Members"), "n_members", sort="n_members"),
-            Column(_("Reports"), "n_reports", sort="n_reports"),
+            Column(pgettext_lazy("party", "Reports"), "n_reports", sort="n_reports"),
             Column(_("Status"), lambda b: b.get_status_display() + (f" {b.dissolved_on}" if b.dissolved_on else "")),
         ],
         search=("name", "secretary__name"),
@@ -274,7 +274,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
             Column(_("Party status"), "get_party_status_display", sort="party_status"),
             Column(_("Since"), "party_since", sort="party_since"),
             Column(_("Branches"), lambda s: "、".join(m.branch.name for m in s.open_memberships)),
-            Column(_("Reports"), "n_reports", sort="n_reports"),
+            Column(pgettext_lazy("party", "Reports"), "n_reports", sort="n_reports"),
         ],
         search=("name", "position"),
         filters=[
@@ -422,7 +422,7 @@ def community_list(request: HttpRequest) -> HttpResponse:
             Column(_("Sub-district"), "subdistrict"),
             Column(_("Branches serving it"), "n_branches", sort="n_branches"),
             Column(_("Members who reported"), "n_reporters", sort="n_reporters"),
-            Column(_("Reports"), "n_reports", sort="n_reports"),
+            Column(pgettext_lazy("party", "Reports"), "n_reports", sort="n_reports"),
         ],
         search=("name",),
         default_sort="name",

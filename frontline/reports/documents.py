@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from frontline.core.errors import DomainError
 from frontline.core.excel import Sheet, workbook_bytes
@@ -275,7 +276,9 @@ def _events_section(f: dict[str, Any]) -> Section:
 def daily_report_sections(figures: dict[str, Any]) -> list[Section]:
     """Return the labelled sections of a daily report, in the active language."""
     return [
-        _checkpoint_section(figures["checkpoints"], title=_("Checkpoints (the day / to date)"), day_label=_("People")),
+        _checkpoint_section(
+            figures["checkpoints"], title=_("Checkpoints (the day / to date)"), day_label=pgettext("count", "People")
+        ),
         _events_section(figures.get("events", {})),
         _health_section(figures["health"]),
         _roster_section(figures["roster"]),
@@ -346,7 +349,9 @@ def summary_sections(figures: dict[str, Any], *, with_charts: bool = True) -> li
         cats = [c for c in hl.get("watched_by_category", []) if c["code"]]
         health.tables.append(
             Table(
-                _("People watched by category"), [_("Category"), _("People")], [[c["name"], c["count"]] for c in cats]
+                _("People watched by category"),
+                [_("Category"), pgettext("count", "People")],
+                [[c["name"], c["count"]] for c in cats],
             )
         )
         if with_charts and cats:

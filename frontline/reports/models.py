@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 REPORT_LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 
@@ -35,7 +36,9 @@ class DailyReport(models.Model):
     trigger = models.CharField(_("made"), max_length=10, choices=Trigger.choices, default=Trigger.ON_DEMAND)
     figures = models.JSONField(_("figures"), default=dict)
     pdf = models.FileField(_("PDF"), upload_to="reports/daily/%Y/%m/", max_length=200, blank=True)
-    xlsx = models.FileField(_("Excel"), upload_to="reports/daily/%Y/%m/", max_length=200, blank=True)
+    xlsx = models.FileField(
+        pgettext_lazy("file format", "Excel"), upload_to="reports/daily/%Y/%m/", max_length=200, blank=True
+    )
 
     class Meta:
         verbose_name = _("daily report")  # 日报

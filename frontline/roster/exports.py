@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.http import HttpResponse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 from frontline.core.excel import Sheet, xlsx_response
 from frontline.org.models import Checkpoint, Staff
@@ -53,13 +53,13 @@ def version_xlsx(version: RosterVersion, checkpoints: list[Checkpoint]) -> HttpR
         ),
         Sheet(
             gettext("By staff member"),
-            [gettext("Staff member"), gettext("Shifts"), *day_headers],
+            [gettext("Staff member"), pgettext("roster", "Shifts"), *day_headers],
             staff_rows,
             notes=[title],
         ),
         Sheet(gettext("Leaders on duty"), [gettext("Day"), gettext("Leader")], leaders),
         Sheet(
-            gettext("Duties"),
+            pgettext("roster", "Duties"),
             [
                 gettext("Day"),
                 gettext("Shift"),

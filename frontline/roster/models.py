@@ -201,8 +201,8 @@ class Unavailability(TimeStampedModel):
         Staff, verbose_name=_("staff member"), on_delete=models.CASCADE, related_name="unavailable"
     )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.UNAVAILABLE)
-    start_date = models.DateField(_("from"))
-    end_date = models.DateField(_("to"))
+    start_date = models.DateField(pgettext_lazy("roster", "from"))
+    end_date = models.DateField(pgettext_lazy("roster", "to"))
     reason = models.CharField(_("reason"), max_length=200, blank=True)
 
     class Meta:
@@ -225,8 +225,8 @@ class Roster(TimeStampedModel):
         Batch, verbose_name=_("batch"), null=True, blank=True, on_delete=models.PROTECT, related_name="rosters"
     )
     name = models.CharField(_("name"), max_length=100)
-    start_date = models.DateField(_("from"))
-    end_date = models.DateField(_("to"))
+    start_date = models.DateField(pgettext_lazy("roster", "from"))
+    end_date = models.DateField(pgettext_lazy("roster", "to"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.SET_NULL
     )
@@ -348,7 +348,7 @@ class Assignment(models.Model):
 
     class Meta:
         verbose_name = _("duty")  # 执勤班次
-        verbose_name_plural = _("duties")
+        verbose_name_plural = pgettext_lazy("roster", "duties")
         ordering = ["day", "starts_at", "checkpoint__code", "staff__name"]
         constraints = [
             models.UniqueConstraint(fields=["version", "staff", "starts_at"], name="assignment_one_place_at_a_time"),
@@ -374,7 +374,9 @@ class LeaderDuty(models.Model):
         RosterVersion, verbose_name=_("version"), on_delete=models.CASCADE, related_name="leader_duties"
     )
     day = models.DateField(_("day"))
-    staff = models.ForeignKey(Staff, verbose_name=_("leader"), on_delete=models.PROTECT, related_name="leader_days")
+    staff = models.ForeignKey(
+        Staff, verbose_name=pgettext_lazy("roster", "leader"), on_delete=models.PROTECT, related_name="leader_days"
+    )
 
     class Meta:
         verbose_name = _("leader on duty")  # 带班领导
@@ -435,7 +437,9 @@ class Inspection(TimeStampedModel):
     """A leader's inspection of a checkpoint (督导检查): who, where, when, what was found."""
 
     campaign = models.ForeignKey(Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="+")
-    leader = models.ForeignKey(Staff, verbose_name=_("leader"), on_delete=models.PROTECT, related_name="inspections")
+    leader = models.ForeignKey(
+        Staff, verbose_name=pgettext_lazy("roster", "leader"), on_delete=models.PROTECT, related_name="inspections"
+    )
     checkpoint = models.ForeignKey(
         Checkpoint, verbose_name=_("checkpoint"), on_delete=models.PROTECT, related_name="inspections"
     )

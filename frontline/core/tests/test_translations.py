@@ -1,0 +1,65 @@
+"""Every app's Chinese catalogue says what the page will show.
+
+Django merges all catalogues into one per language: the project's (``LOCALE_PATHS``)
+first, then the apps' in ``INSTALLED_APPS`` order, and the first translation of a msgid
+wins everywhere. An app that translates "Pending" or "name" its own way is silently
+overridden (a swap request read 待发送, "not yet sent", the outbox's word; a resident's
+name read 名称, the name of a thing). A word that means something else in an app gets a
+context (``pgettext``, ``{% translate ... context ... %}``); this test fails on any entry
+the merged catalogue would show differently.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext, pgettext
+
+ROOT = Path(settings.BASE_DIR)
+ENTRY = re.compile(r'^(?:msgctxt "(?P<ctx>.*)"\n)?msgid "(?P<id>.+)"\nmsgstr "(?P<str>.+)"$', re.M)
+
+
+def _unquote(text: str) -> str:
+    return str(ast.literal_eval(f'"{text}"'))
+
+
+def test_every_app_catalogue_entry_is_what_the_page_shows() -> None:
+    catalogues = sorted(ROOT.glob("frontline/*/locale/zh_Hans/LC_MESSAGES/django.po"))
+    catalogues.append(ROOT / "locale/zh_Hans/LC_MESSAGES/django.po")
+    assert len(catalogues) > 1
+    wrong = []
+    checked = 0
+    with translation.override("zh-hans"):
+        for po in catalogues:
+            for block in po.read_text(encoding="utf-8").split("\n\n"):
+                block = "\n".join(line for line in block.splitlines() if not line.startswith("#"))
+                entry = ENTRY.fullmatch(block.strip())
+                if entry is None:
+                    continue  # plurals and wrapped entries
+                msgid, want = _unquote(entry["id"]), _unquote(entry["str"])
+                ctx = entry["ctx"]
+                shown = pgettext(_unquote(ctx), msgid) if ctx is not None else gettext(msgid)
+                checked += 1
+                if shown != want:
+                    wrong.append(f"{po.relative_to(ROOT)}: {msgid!r} shows {shown!r}, not {want!r}")
+    assert checked > 1000
+    assert wrong == []
+
+
+def test_words_that_mean_something_else_in_an_app_have_their_own_context() -> None:
+    from frontline.checkpoints.models import Passage
+    from frontline.core.models import OutboxMessage
+    from frontline.desk.models import LegalAidRequest
+    from frontline.health.models import Escalation
+    from frontline.roster.models import Unavailability
+
+    with translation.override("zh-hans"):
+        assert str(Passage._meta.get_field("name").verbose_name) == "姓名"  # a person's, not a thing's
+        assert str(LegalAidRequest._meta.get_field("requester_name").verbose_name) == "姓名"
+        assert str(Unavailability._meta.get_field("start_date").verbose_name) == "开始日期"  # not 原状态
+        assert str(OutboxMessage.Status.PENDING.label) == "待发送"
+        assert str(Escalation.Outcome.CONFIRMED.label) == "确诊"  # a confirmed case, not 已确认
