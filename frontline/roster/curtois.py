@@ -43,10 +43,12 @@ Strategy (:func:`solve_curtois`, measured on instances 1-12 with 60 s and 2 work
   problem its whole row under every hard rule, priced by the master's duals, solved by
   CP-SAT. Its LP optimum, once pricing proves that no column is missing, is a lower
   bound far above the whole model's (5: 1141 against ~1050 after a minute; 7: 1054).
-  Our LNS (below) then improves the best roster for the time left, stopping if it meets
-  the bound. (An integer master over the columns and a second, hinted whole-model run
-  had this place before; on instance 7 they gained nothing where the LNS took 1168 to
-  1060-1066 within 15-30 s.)
+  Our LNS (below) then improves the best roster for half of the time left, stopping if
+  it meets the bound, and the whole model, hinted with the best roster and floored at
+  the bound, gets the rest. (An integer master over the columns had the LNS's place
+  before; on instance 7 it gained nothing where the LNS took 1168 to 1060-1066 within
+  15-30 s. On instance 5 the whole model matters more: from a poor early roster the LNS
+  alone stayed at 1237-1245.)
 * Models up to ``_FULL_MAX`` cells with horizons beyond four weeks (14, 16-18) go to
   CP-SAT whole for the entire time.
 * Four-week models up to ``_FULL_MAX`` cells (8-11) get the whole model for a fifth of
