@@ -81,7 +81,9 @@ class Campaign(TimeStampedModel):
         ordering = ["-start_date"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")), name="campaign_end_after_start"
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="campaign_end_after_start",
+                violation_error_message=_("The end date is before the start date."),
             )
         ]
 
@@ -271,7 +273,11 @@ class Batch(TimeStampedModel):
         ordering = ["campaign", "number"]
         constraints = [
             models.UniqueConstraint(fields=["campaign", "number"], name="batch_number_unique"),
-            models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="batch_end_after_start"),
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")),
+                name="batch_end_after_start",
+                violation_error_message=_("The end date is before the start date."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -316,8 +322,13 @@ class Checkpoint(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("opened_on")),
                 name="checkpoint_close_after_open",
+                violation_error_message=_("The closing date is before the opening date."),
             ),
-            models.CheckConstraint(condition=Q(staff_max__gte=F("staff_min")), name="checkpoint_staff_max_ge_min"),
+            models.CheckConstraint(
+                condition=Q(staff_max__gte=F("staff_min")),
+                name="checkpoint_staff_max_ge_min",
+                violation_error_message=_("The maximum staff per shift is below the minimum."),
+            ),
         ]
 
     def __str__(self) -> str:

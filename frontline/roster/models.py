@@ -140,6 +140,7 @@ class PersonLimit(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(max_hours_per_day__isnull=True) | Q(max_hours_per_day__gte=1, max_hours_per_day__lte=24),
                 name="person_limit_hours_range",
+                violation_error_message=_("At most hours a day: between 1 and 24."),
             )
         ]
 
@@ -210,7 +211,11 @@ class Unavailability(TimeStampedModel):
         verbose_name_plural = _("unavailabilities")
         ordering = ["-start_date", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="unavailability_end_after_start")
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")),
+                name="unavailability_end_after_start",
+                violation_error_message=_("To: must not be before the start."),
+            )
         ]
 
     def __str__(self) -> str:
@@ -236,7 +241,11 @@ class Roster(TimeStampedModel):
         verbose_name_plural = _("rosters")
         ordering = ["-start_date", "-id"]
         constraints = [
-            models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="roster_end_after_start")
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")),
+                name="roster_end_after_start",
+                violation_error_message=_("To: must not be before the start."),
+            )
         ]
 
     def __str__(self) -> str:

@@ -86,14 +86,17 @@ class Store(models.Model):
             models.CheckConstraint(
                 condition=~Q(kind="checkpoint") | (Q(checkpoint__isnull=False) & Q(community__isnull=False)),
                 name="supplies_store_checkpoint_has_checkpoint",
+                violation_error_message=_("Checkpoint: choose the checkpoint this store belongs to."),
             ),
             models.CheckConstraint(
                 condition=~Q(kind="community") | (Q(community__isnull=False) & Q(checkpoint__isnull=True)),
                 name="supplies_store_community_has_community",
+                violation_error_message=_("Community: choose the community this store belongs to."),
             ),
             models.CheckConstraint(
                 condition=~Q(kind="bureau") | (Q(community__isnull=True) & Q(checkpoint__isnull=True)),
                 name="supplies_store_bureau_is_central",
+                violation_error_message=_("Kind: the bureau's central store belongs to no checkpoint or community."),
             ),
         ]
 

@@ -63,3 +63,47 @@ def test_words_that_mean_something_else_in_an_app_have_their_own_context() -> No
         assert str(Unavailability._meta.get_field("start_date").verbose_name) == "开始日期"  # not 原状态
         assert str(OutboxMessage.Status.PENDING.label) == "待发送"
         assert str(Escalation.Outcome.CONFIRMED.label) == "确诊"  # a confirmed case, not 已确认
+
+
+def test_a_forms_check_constraints_say_which_field_and_why() -> None:
+    # A ModelForm validates its model's CheckConstraints before the service runs; without a
+    # message of its own the user reads Django's 'Constraint "…" is violated'.
+    import importlib
+    import inspect
+
+    from django import forms
+    from django.db import models
+
+    missing = []
+    for app in ("checkpoints", "desk", "health", "org", "party", "reports", "roster", "supplies"):
+        try:
+            module = importlib.import_module(f"frontline.{app}.forms")
+        except ImportError:
+            continue
+        for _name, form in inspect.getmembers(module, inspect.isclass):
+            if not issubclass(form, forms.ModelForm) or form.__module__ != module.__name__:
+                continue
+            model, fields = form._meta.model, set(form._meta.fields or ())
+            for constraint in model._meta.constraints:
+                if not isinstance(constraint, models.CheckConstraint):
+                    continue
+                refs = {model._meta.get_field(n).name for n in _referenced(constraint.condition)}
+                default = constraint.default_violation_error_message
+                if refs <= fields and constraint.violation_error_message == default:
+                    missing.append(f"{model.__name__}.{constraint.name} (in {form.__name__})")
+    assert missing == []
+
+
+def _referenced(q: object) -> set[str]:
+    from django.db.models import F, Q
+
+    names: set[str] = set()
+    for child in getattr(q, "children", ()):
+        if isinstance(child, Q):
+            names |= _referenced(child)
+        else:
+            lookup, value = child
+            names.add(lookup.split("__")[0])
+            if isinstance(value, F):
+                names.add(value.name.split("__")[0])
+    return names
