@@ -174,9 +174,37 @@ def unavailability_save(
     if end_date < start_date:
         raise DomainError(_("To: must not be before the start."), code="roster.unavailable_dates", field="end_date")
     fields = {"staff": staff, "kind": kind, "start_date": start_date, "end_date": end_date, "reason": reason}
-    return save_instance(
+    before = (unavailability.start_date, unavailability.end_date) if unavailability and unavailability.pk else None
+    record = save_instance(
         actor=actor, instance=unavailability or Unavailability(), fields=fields, action="roster.unavailable"
     )
+    if before != (start_date, end_date):
+        # Leave or sick leave over published duties: propose a repaired roster for the office
+        # to approve, as an isolation does (the dates are saved whatever the solver says).
+        transaction.on_commit(partial(_repair_for_unavailability, actor, record.pk))
+    return record
+
+
+def _repair_for_unavailability(actor: Any, pk: int) -> None:
+    record = Unavailability.objects.select_related("staff").filter(pk=pk).first()
+    today = timezone.localdate()
+    if record is None or record.end_date < today:
+        return
+    start = max(record.start_date, today)
+    try:
+        roster_repair_propose(
+            actor=actor,
+            staff=record.staff,
+            start=start,
+            end=record.end_date,
+            reason=str(
+                _("%(name)s: %(kind)s from %(start)s to %(end)s")
+                % {"name": record.staff.name, "kind": record.get_kind_display(), "start": start, "end": record.end_date}
+            ),
+            time_limit=REPAIR_TIME_LIMIT,
+        )
+    except Exception:  # the dates are recorded already; a failed proposal must not undo or hide them
+        log.exception("roster repair for unavailability %s failed", pk)
 
 
 @transaction.atomic

@@ -456,7 +456,24 @@ def unavailability_create(request: HttpRequest) -> HttpResponse:
     require(request.user, "roster.manage")
     form = UnavailabilityForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if call_service(form, services.unavailability_save, actor=request.user, **form.cleaned_data):
+        since = timezone.now()
+        record = call_service(form, services.unavailability_save, actor=request.user, **form.cleaned_data)
+        if record:
+            # Over published duties, a repaired roster was proposed: show the office what changes.
+            proposal = (
+                RosterVersion.objects.filter(
+                    status=RosterVersion.Status.PROPOSED, repair_staff=record.staff, created_at__gte=since
+                )
+                .order_by("-created_at")
+                .first()
+            )
+            if proposal is not None:
+                messages.success(
+                    request,
+                    gettext("Saved. %(name)s's duties in those days are given to others below: approve or reject.")
+                    % {"name": record.staff.name},
+                )
+                return redirect("roster:version_detail", pk=proposal.pk)
             messages.success(request, gettext("Saved. Re-solve open drafts to take it into account."))
             return redirect("roster:unavailability_list")
     return _form_page(request, form, _("Record leave"), reverse("roster:unavailability_list"))

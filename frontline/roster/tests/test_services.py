@@ -227,6 +227,45 @@ def test_isolation_proposes_a_repair_changing_only_that_persons_shifts_and_few_o
     assert selectors.published_version(v1.roster).pk == proposal.pk
 
 
+@pytest.mark.django_db(transaction=True)
+def test_sick_leave_over_published_duties_proposes_a_repair(roster_org: Any, monkeypatch: Any) -> None:
+    monkeypatch.setattr(services, "REPAIR_TIME_LIMIT", TL)
+    v1 = generate(roster_org, days=6)
+    services.version_publish(actor=roster_org.office, version=v1)
+    start = roster_org.start + timedelta(days=2)
+    counts = Counter(a.staff_id for a in v1.assignments.filter(day__gte=start, checkpoint__isnull=False))
+    sick = next(s for s in roster_org.staff if s.pk == counts.most_common(1)[0][0])
+    end = start + timedelta(days=1)
+    theirs = v1.assignments.filter(staff=sick, day__gte=start, day__lte=end).count()
+    assert theirs > 0
+
+    services.unavailability_save(
+        actor=roster_org.office, staff=sick, kind="sick", start_date=start, end_date=end, reason="发烧"
+    )
+
+    proposal = RosterVersion.objects.get(roster=v1.roster, status=RosterVersion.Status.PROPOSED)
+    assert proposal.kind == RosterVersion.Kind.REPAIR and proposal.repair_staff_id == sick.pk
+    assert not proposal.assignments.filter(staff=sick, day__gte=start, day__lte=end).exists()
+    # Others lose at most one duty per duty of theirs given away; the days before are untouched.
+    diff = selectors.version_diff(proposal, v1)
+    assert len([a for a in diff.removed if a.staff_id != sick.pk]) <= theirs
+    assert {a.key() for a in v1.assignments.filter(day__lt=start)} == {
+        a.key() for a in proposal.assignments.filter(day__lt=start)
+    }
+    assert independent_check(proposal).hard == []
+    assert Notification.objects.filter(user=roster_org.office, kind="roster.repair").exists()
+    # Saving the same dates again proposes nothing more; leave with no duties proposes nothing.
+    record = services.Unavailability.objects.get(staff=sick)
+    services.unavailability_save(
+        actor=roster_org.office, unavailability=record, staff=sick, kind="sick", start_date=start, end_date=end
+    )
+    later = v1.roster.end_date + timedelta(days=1)
+    services.unavailability_save(
+        actor=roster_org.office, staff=roster_org.staff[0], kind="leave", start_date=later, end_date=later
+    )
+    assert RosterVersion.objects.filter(status=RosterVersion.Status.PROPOSED).count() == 1
+
+
 @pytest.mark.django_db
 def test_rule_settings_are_stored_per_campaign_and_preferences_stay_soft(roster_org: Any) -> None:
     services.rule_setting_save(

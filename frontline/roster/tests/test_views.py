@@ -187,3 +187,36 @@ def test_swap_request_from_the_phone_and_decision_by_the_office(roster_org: Any,
     swap.refresh_from_db()
     assert swap.status == "rejected" and swap.decision_note == "人手不足"
     assert timezone.now() < future.starts_at
+
+
+@pytest.mark.django_db(transaction=True)
+def test_recording_sick_leave_over_duties_shows_the_proposed_repair(
+    roster_org: Any, client_as: Any, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr(services, "REPAIR_TIME_LIMIT", TL)
+    version = services.roster_create(
+        actor=roster_org.office,
+        campaign=roster_org.campaign,
+        name="本周排班",
+        start_date=roster_org.start,
+        end_date=roster_org.start + timedelta(days=3),
+        batch=roster_org.batch,
+        time_limit=TL,
+    )
+    services.version_publish(actor=roster_org.office, version=version)
+    day = roster_org.start + timedelta(days=1)
+    sick = version.assignments.filter(day=day, checkpoint__isnull=False).first().staff
+    c = client_as(roster_org.office)
+    form = {"staff": sick.pk, "kind": "sick", "start_date": day.isoformat(), "end_date": day.isoformat(), "reason": ""}
+    response = c.post("/roster/leave/new/", form, follow=True)
+    proposal = RosterVersion.objects.get(status=RosterVersion.Status.PROPOSED)
+    assert response.redirect_chain[-1][0] == f"/roster/versions/{proposal.pk}/"
+    page = response.content.decode()
+    assert f"{sick.name}在这几天的执勤已改由他人承担" in page
+    assert not proposal.assignments.filter(staff=sick, day=day).exists()
+    # Wrong dates: a translated error that names the field (not "constraint … is violated"), nothing saved.
+    bad = {**form, "start_date": (day + timedelta(days=2)).isoformat()}
+    response = c.post("/roster/leave/new/", bad)
+    assert response.status_code == 200 and "结束日期：不能早于开始日期。" in response.content.decode()
+    assert RosterVersion.objects.filter(status=RosterVersion.Status.PROPOSED).count() == 1
+    assert "约束" not in response.content.decode()
