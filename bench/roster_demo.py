@@ -227,8 +227,8 @@ def main() -> None:
             "(continuity counts 0 in it; runs, rest and one person per checkpoint and day are unseen), "
             "and the search is still improving when the minute ends (best after 10 s and 30 s above). "
             "Once the relaxation is in, the search's neighbourhoods only open each person's home "
-            "community and the communities its plan sends them to (`_planned_cells`): sub-models a "
-            "third the size; in paired 60-s runs on the shared machine it ended at 371, 429 and 473 "
+            "community and the communities its plan sends them to (`_planned_cells`): sub-models about "
+            "half the size; in paired 60-s runs on the shared machine it ended at 371, 429 and 473 "
             "against 457, 523 and 523 without. One run of 300 s reached 323 (home 283, nights 20, "
             "weekends 20, continuity 0), still falling slowly.",
             "",
