@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.http import HttpResponse
+from django.utils.formats import date_format
 from django.utils.translation import gettext, pgettext
 
 from frontline.core.excel import Sheet, xlsx_response
@@ -45,7 +46,7 @@ def version_xlsx(version: RosterVersion, checkpoints: list[Checkpoint]) -> HttpR
         ]
         for a in selectors.version_cells(version)
     ]
-    day_headers = [d.strftime("%m-%d %a") for d in days]
+    day_headers = [date_format(d, "m-d D") for d in days]  # the weekday in the reader's language
     title = f"{version.roster.name} v{version.number} ({version.get_status_display()})"
     sheets = [
         Sheet(

@@ -102,6 +102,9 @@ def test_excel_export_and_print_view(roster_org: Any, client_as: Any, draft: Ros
     assert len(wb.sheetnames) == 4
     grid = wb.worksheets[0]
     assert grid.cell(1, 1).value == "防控点"
+    # Sheet names and day headers in Chinese: the weekday too (12-03 星期四, not 12-03 Thu).
+    assert wb.sheetnames[1:] == ["按人员", "带班领导", "执勤班次"]
+    assert grid.cell(1, 3).value.endswith(("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日"))
     names = {a.staff.name for a in draft.assignments.all()}
     cells = " ".join(str(c.value) for row in grid.iter_rows(min_row=2) for c in row if c.value)
     assert any(n in cells for n in names)
