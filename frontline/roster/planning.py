@@ -430,6 +430,7 @@ def repair(plan: PlanData, *, current: list[Cell], staff_id: int, days: set[date
         current=_pairs(current),
         unavailable_staff_id=staff_id,
         from_day=min(days),
+        days=sorted(days),
         time_limit_s=time_limit,
         workers=WORKERS,
         locked=locked,

@@ -2397,13 +2397,21 @@ def repair(
     change_weight: int = 1000,
     locked: Iterable[Assignment] = (),
     reason: str = "unavailable",
+    days: Iterable[date] | None = None,
 ) -> Result:
-    """Re-roster from from_day without one person, changing as few other cells as possible."""
+    """Re-roster from from_day without one person, changing as few other cells as possible.
+
+    ``days`` are the days the person is away (two days of sick leave); without them they
+    are away from from_day to the end (an isolation with no known end). Their duties on
+    other days stay theirs unless moving them is the cheapest way to keep the rules.
+    """
     current = frozenset(current)
+    away = None if days is None else set(days)
+    gone: set[date] = set()
     staff = []
     for p in problem.staff:
         if p.id == unavailable_staff_id:
-            gone = {d for d in p.available_days if d >= from_day}
+            gone = {d for d in p.available_days if d >= from_day and (away is None or d in away)}
             p = replace(
                 p,
                 available_days=frozenset(p.available_days - gone),
@@ -2412,7 +2420,8 @@ def repair(
         staff.append(p)
     rules = replace(problem.rules, stability=Rule(hard=False, weight=change_weight))
     fixed = Problem(shifts=problem.shifts, staff=tuple(staff), rules=rules)
-    hint = [(a, b) for a, b in current if a != unavailable_staff_id]
+    day_of = {sh.id: sh.day for sh in problem.shifts}
+    hint = [(a, b) for a, b in current if a != unavailable_staff_id or day_of.get(b) not in gone]
     return solve(
         fixed,
         time_limit_s=time_limit_s,

@@ -233,9 +233,13 @@ def test_sick_leave_over_published_duties_proposes_a_repair(roster_org: Any, mon
     v1 = generate(roster_org, days=6)
     services.version_publish(actor=roster_org.office, version=v1)
     start = roster_org.start + timedelta(days=2)
-    counts = Counter(a.staff_id for a in v1.assignments.filter(day__gte=start, checkpoint__isnull=False))
-    sick = next(s for s in roster_org.staff if s.pk == counts.most_common(1)[0][0])
     end = start + timedelta(days=1)
+    # Someone on duty in those two days and after them.
+    during = set(
+        v1.assignments.filter(day__gte=start, day__lte=end, checkpoint__isnull=False).values_list("staff", flat=True)
+    )
+    later = set(v1.assignments.filter(day__gt=end).values_list("staff", flat=True))
+    sick = next(s for s in roster_org.staff if s.pk in during & later)
     theirs = v1.assignments.filter(staff=sick, day__gte=start, day__lte=end).count()
     assert theirs > 0
 
@@ -246,6 +250,9 @@ def test_sick_leave_over_published_duties_proposes_a_repair(roster_org: Any, mon
     proposal = RosterVersion.objects.get(roster=v1.roster, status=RosterVersion.Status.PROPOSED)
     assert proposal.kind == RosterVersion.Kind.REPAIR and proposal.repair_staff_id == sick.pk
     assert not proposal.assignments.filter(staff=sick, day__gte=start, day__lte=end).exists()
+    # Their duties after the leave stay theirs (they are away two days, not from then on).
+    after = {a.key() for a in v1.assignments.filter(staff=sick, day__gt=end)}
+    assert after and after <= {a.key() for a in proposal.assignments.filter(staff=sick)}
     # Others lose at most one duty per duty of theirs given away; the days before are untouched.
     diff = selectors.version_diff(proposal, v1)
     assert len([a for a in diff.removed if a.staff_id != sick.pk]) <= theirs
@@ -259,9 +266,9 @@ def test_sick_leave_over_published_duties_proposes_a_repair(roster_org: Any, mon
     services.unavailability_save(
         actor=roster_org.office, unavailability=record, staff=sick, kind="sick", start_date=start, end_date=end
     )
-    later = v1.roster.end_date + timedelta(days=1)
+    beyond = v1.roster.end_date + timedelta(days=1)
     services.unavailability_save(
-        actor=roster_org.office, staff=roster_org.staff[0], kind="leave", start_date=later, end_date=later
+        actor=roster_org.office, staff=roster_org.staff[0], kind="leave", start_date=beyond, end_date=beyond
     )
     assert RosterVersion.objects.filter(status=RosterVersion.Status.PROPOSED).count() == 1
 

@@ -203,6 +203,37 @@ def test_repair_moves_only_what_it_must() -> None:
     assert check_roster(unavailable, fixed.assignments).hard == []
 
 
+def test_repair_for_some_days_keeps_the_persons_other_duties() -> None:
+    # Two days of sick leave: away those days only, not from then on.
+    problem = small_problem()
+    first = solve(problem, time_limit_s=10)
+    assert first.status in ("optimal", "feasible")
+    shift_day = {s.id: s.day for s in problem.shifts}
+    away = {MONDAY + timedelta(days=2), MONDAY + timedelta(days=3)}
+    theirs = {a: {shift_day[b] for x, b in first.assignments if x == a} for a, _ in first.assignments}
+    sick = next(a for a, days in theirs.items() if days & away and any(d > max(away) for d in days))
+    fixed = repair(
+        problem,
+        current=first.assignments,
+        unavailable_staff_id=sick,
+        from_day=min(away),
+        days=away,
+        time_limit_s=10,
+    )
+    assert fixed.status in ("optimal", "feasible")
+    mine_after = {(a, b) for a, b in fixed.assignments if a == sick}
+    assert not any(shift_day[b] in away for _, b in mine_after)
+    later = {(a, b) for a, b in first.assignments if a == sick and shift_day[b] > max(away)}
+    assert later <= mine_after
+    sick_leave = replace(
+        problem,
+        staff=tuple(
+            replace(p, available_days=frozenset(p.available_days - away)) if p.id == sick else p for p in problem.staff
+        ),
+    )
+    assert check_roster(sick_leave, fixed.assignments).hard == []
+
+
 def test_stability_objective_matches_checker() -> None:
     problem = small_problem(days=5)
     first = solve(problem, time_limit_s=15)
