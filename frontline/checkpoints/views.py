@@ -55,6 +55,19 @@ STATIC_DIR = Path(__file__).resolve().parent / "static" / "checkpoints"
 # --- the field page -----------------------------------------------------------------------------
 
 
+def _duty_now(user: Any, checkpoints: list[Checkpoint]) -> dict[str, Any] | None:
+    """The checkpoint of the user's published duty now, and when it ends: the roster knows where they stand."""
+    staff = getattr(user, "staff", None)
+    if staff is None:
+        return None
+    from frontline.roster import selectors as roster_selectors
+
+    duty = roster_selectors.clockable_duty(staff=staff, at=timezone.now())
+    if duty is None or duty.checkpoint_id not in {c.pk for c in checkpoints}:
+        return None
+    return {"checkpoint": duty.checkpoint_id, "until": duty.ends_at.isoformat()}
+
+
 @login_required
 @never_cache
 def field(request: HttpRequest) -> HttpResponse:
@@ -87,6 +100,7 @@ def field(request: HttpRequest) -> HttpResponse:
                 "sw": reverse("checkpoints:field_sw"),
             },
             "user": request.user.pk,
+            "duty": _duty_now(request.user, checkpoints),
             "text": {
                 "waiting": gettext("%(n)s waiting to sync"),
                 "synced": gettext("All records are stored."),

@@ -119,3 +119,25 @@ def test_inspections_are_logged_and_shown_by_day(roster_org: Any, client_as: Any
     assert response.status_code == 302
     # Duty staff may look at nothing of the office's and record no inspection.
     assert client_as(roster_org.duty).get("/roster/inspections/new/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_gate_page_starts_at_the_checkpoint_of_the_duty_now(roster_org: Any, client_as: Any) -> None:
+    import json
+    import re
+
+    me = roster_org.staff[-1]  # the duty log-in's staff record
+    published_duties(roster_org, me)  # A01's morning shift
+
+    def config() -> dict[str, Any]:
+        page = client_as(roster_org.duty).get("/checkpoints/field/").content.decode()
+        found = re.search(r'<script id="field-config" type="application/json">(.*?)</script>', page, re.S)
+        assert found is not None
+        return dict(json.loads(found.group(1)))
+
+    with time_machine.travel(local(roster_org.start, 7, 30), tick=False):
+        duty = config()["duty"]
+        assert duty["checkpoint"] == roster_org.checkpoint_a.pk
+        assert datetime.fromisoformat(duty["until"]) == local(roster_org.start, 13)  # when the duty ends
+    with time_machine.travel(local(roster_org.start, 20, 0), tick=False):
+        assert config()["duty"] is None  # off duty: the phone keeps the last checkpoint chosen

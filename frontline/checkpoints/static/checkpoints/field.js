@@ -42,8 +42,13 @@
   var select = $("checkpoint");
   function checkpointId() { return parseInt(select.value, 10) || null; }
   (function restoreCheckpoint() {
-    var saved = localStorage.getItem("fl.checkpoint");
-    if (saved && select.querySelector('option[value="' + saved + '"]')) select.value = saved;
+    var saved = localStorage.getItem("fl.checkpoint"), duty = cfg.duty;
+    // The published roster says where this shift stands; a page kept offline from an earlier
+    // shift carries an old duty, so it counts only until that duty ends.
+    if (duty && Date.now() < Date.parse(duty.until) && select.querySelector('option[value="' + duty.checkpoint + '"]')) {
+      select.value = String(duty.checkpoint);
+      localStorage.setItem("fl.checkpoint", select.value);
+    } else if (saved && select.querySelector('option[value="' + saved + '"]')) select.value = saved;
     else if (cfg.checkpoints.length === 1) select.value = String(cfg.checkpoints[0].id);
   })();
   select.addEventListener("change", function () {
