@@ -174,11 +174,15 @@ def unavailability_save(
     if end_date < start_date:
         raise DomainError(_("To: must not be before the start."), code="roster.unavailable_dates", field="end_date")
     fields = {"staff": staff, "kind": kind, "start_date": start_date, "end_date": end_date, "reason": reason}
-    before = (unavailability.start_date, unavailability.end_date) if unavailability and unavailability.pk else None
+    before = (
+        (unavailability.staff_id, unavailability.start_date, unavailability.end_date)
+        if unavailability and unavailability.pk
+        else None
+    )
     record = save_instance(
         actor=actor, instance=unavailability or Unavailability(), fields=fields, action="roster.unavailable"
     )
-    if before != (start_date, end_date):
+    if before != (staff.pk, start_date, end_date):
         # Leave or sick leave over published duties: propose a repaired roster for the office
         # to approve, as an isolation does (the dates are saved whatever the solver says).
         transaction.on_commit(partial(_repair_for_unavailability, actor, record.pk))
