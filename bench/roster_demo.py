@@ -247,7 +247,7 @@ def main() -> None:
             "batches (likely cause: a night-capable member given to a community without nights "
             "stands none, which breaks the nights band).",
             "",
-            "Column generation (frontline/roster/columns.py, issue 5, 2026-12-07): a column is one "
+            "Column generation (issue 5, 2026-12-07; not in `solve()`, so removed: frontline/roster/columns.py at commit 3816d2f): a column is one "
             "person's whole row, priced by an exact dynamic programme over days; the master LP keeps "
             "fairness as linear rows. Its restricted master fell to 241 after 173 s, so its LP bound "
             "is at most 241 here, below the aggregate relaxation's 287: the bands on whole counts are "

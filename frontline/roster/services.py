@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from functools import partial
 from typing import Any
@@ -191,24 +191,18 @@ def unavailability_save(
 
 def _repair_for_unavailability(actor: Any, pk: int) -> None:
     record = Unavailability.objects.select_related("staff").filter(pk=pk).first()
-    today = timezone.localdate()
-    if record is None or record.end_date < today:
+    if record is None:
         return
-    start = max(record.start_date, today)
-    try:
-        roster_repair_propose(
-            actor=actor,
-            staff=record.staff,
-            start=start,
-            end=record.end_date,
-            reason=str(
-                _("%(name)s: %(kind)s from %(start)s to %(end)s")
-                % {"name": record.staff.name, "kind": record.get_kind_display(), "start": start, "end": record.end_date}
-            ),
-            time_limit=REPAIR_TIME_LIMIT,
-        )
-    except Exception:  # the dates are recorded already; a failed proposal must not undo or hide them
-        log.exception("roster repair for unavailability %s failed", pk)
+    _propose_repair_quietly(
+        actor=actor,
+        staff=record.staff,
+        start=record.start_date,
+        end=record.end_date,
+        reason=lambda start: (
+            _("%(name)s: %(kind)s from %(start)s to %(end)s")
+            % {"name": record.staff.name, "kind": record.get_kind_display(), "start": start, "end": record.end_date}
+        ),
+    )
 
 
 @transaction.atomic
@@ -677,18 +671,32 @@ REPAIR_TIME_LIMIT = 8.0
 
 def on_staff_measure_started(sender: Any, *, staff: Staff, measure: Any, **kwargs: Any) -> None:
     """Health put a staff member under a measure: propose repaired rosters without them."""
-    start = max(getattr(measure, "start_date", None) or timezone.localdate(), timezone.localdate())
-    end = getattr(measure, "planned_end", None)
+    _propose_repair_quietly(
+        actor="health",
+        staff=staff,
+        start=getattr(measure, "start_date", None),
+        end=getattr(measure, "planned_end", None),
+        reason=lambda start: _("%(name)s is under a health measure from %(day)s") % {"name": staff.name, "day": start},
+    )
+
+
+def _propose_repair_quietly(
+    *, actor: Any, staff: Staff, start: date | None, end: date | None, reason: Callable[[date], Any]
+) -> None:
+    """Propose repaired rosters for an absence from today on (leave, sick leave, a health measure).
+
+    The absence is recorded already: a failed proposal is logged, never raised, so that it
+    cannot undo or hide it.
+    """
+    today = timezone.localdate()
+    if end is not None and end < today:
+        return
+    first = max(start or today, today)
     try:
         roster_repair_propose(
-            actor="health",
-            staff=staff,
-            start=start,
-            end=end,
-            reason=str(_("%(name)s is under a health measure from %(day)s") % {"name": staff.name, "day": start}),
-            time_limit=REPAIR_TIME_LIMIT,
+            actor=actor, staff=staff, start=first, end=end, reason=str(reason(first)), time_limit=REPAIR_TIME_LIMIT
         )
-    except Exception:  # the measure is recorded already; a failed proposal must not undo or hide it
+    except Exception:
         log.exception("roster repair for staff %s failed", staff.pk)
 
 
