@@ -6,6 +6,8 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import BaseConstraint, CheckConstraint, F, Q, UniqueConstraint
 
 from frontline.core.errors import DomainError
 
@@ -28,6 +30,54 @@ class StyledFormMixin:
             if isinstance(widget, forms.DateInput):
                 widget.input_type = "date"
                 widget.format = "%Y-%m-%d"
+
+    def _update_errors(self, errors: ValidationError) -> None:
+        """As a ModelForm does, but a broken model constraint about one field is shown under
+        that field: Django puts every CheckConstraint's message (and a UniqueConstraint's over
+        several fields) at the top of the form, and the user has to guess which field it means."""
+        top = getattr(errors, "error_dict", {}).get(NON_FIELD_ERRORS)
+        if top:
+            fields = {}
+            for constraint in self.instance._meta.constraints:  # type: ignore[attr-defined]
+                field = constraint_field(constraint)
+                if field in self.fields:  # type: ignore[attr-defined]
+                    fields[str(constraint.get_violation_error_message())] = field
+            merged: dict[str, list[ValidationError]] = {
+                k: list(v) for k, v in errors.error_dict.items() if k != NON_FIELD_ERRORS
+            }
+            for error in top:
+                merged.setdefault(fields.get(str(error.message), NON_FIELD_ERRORS), []).append(error)
+            errors = ValidationError(merged)
+        super()._update_errors(errors)  # type: ignore[misc]
+
+
+def constraint_field(constraint: BaseConstraint) -> str | None:
+    """The field a model constraint is about, when it is about one, else None.
+
+    A check is about the field it compares with another (``end >= start``, also when
+    ``end`` may be empty: ``end``), or the one field all its terms name; a unique constraint
+    over several fields is about the last (``(campaign, name)``: ``name``).
+    """
+    if isinstance(constraint, UniqueConstraint):
+        return constraint.fields[-1] if constraint.fields else None
+    if not isinstance(constraint, CheckConstraint) or not isinstance(constraint.condition, Q):
+        return None
+    leaves: list[tuple[str, Any]] = []
+
+    def walk(q: Q) -> None:
+        for child in q.children:
+            if isinstance(child, Q):
+                walk(child)
+            else:
+                leaves.append((str(child[0]).split("__")[0], child[1]))
+
+    walk(constraint.condition)
+    compared = {name for name, value in leaves if isinstance(value, F)}
+    named = {name for name, _value in leaves}
+    for candidates in (compared, named):
+        if len(candidates) == 1:
+            return next(iter(candidates))
+    return None
 
 
 class DateInput(forms.DateInput):

@@ -93,3 +93,31 @@ def test_editing_a_staff_member_audits_what_changed(org, client_as):
     entry = AuditLog.objects.filter(action="staff.update", target_id=str(staff.pk)).latest("at")
     assert entry.changes["position"] == ["", "科长"]
     assert "phone" not in entry.changes  # unchanged, so not listed
+
+
+def test_a_broken_rule_between_two_fields_is_shown_under_the_field_it_is_about(org, client_as):
+    """A database check (closing before opening, maximum below minimum) answers under its
+    field in the user's language, and nothing is saved."""
+    cp = org.checkpoint_a
+    url = reverse("org:checkpoint_edit", args=[cp.pk])
+    data = {
+        "code": cp.code,
+        "name": cp.name,
+        "community": cp.community_id,
+        "address": cp.address,
+        "kind": cp.kind,
+        "opened_on": "2020-02-10",
+        "closed_on": "2020-02-01",
+        "shift_pattern": "07:00-13:00, 13:00-19:00",
+        "staff_min": 3,
+        "staff_max": 1,
+    }
+    response = client_as(org.office).post(url, data)
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.errors["closed_on"] == ["撤点日期早于启用日期。"]
+    assert form.errors["staff_max"] == ["每班最多人数小于最少人数。"]
+    assert "__all__" not in form.errors
+    before = (cp.staff_min, cp.staff_max, cp.closed_on)
+    cp.refresh_from_db()
+    assert (cp.staff_min, cp.staff_max, cp.closed_on) == before
