@@ -43,12 +43,16 @@ Strategy (:func:`solve_curtois`, measured on instances 1-12 with 60 s and 2 work
   problem its whole row under every hard rule, priced by the master's duals, solved by
   CP-SAT. Its LP optimum, once pricing proves that no column is missing, is a lower
   bound far above the whole model's (5: 1141 against ~1050 after a minute; 7: 1054).
-  Our LNS (below) then improves the best roster for half of the time left, stopping if
-  it meets the bound, and the whole model, hinted with the best roster and floored at
-  the bound, gets the rest. (An integer master over the columns had the LNS's place
-  before; on instance 7 it gained nothing where the LNS took 1168 to 1060-1066 within
-  15-30 s. On instance 5 the whole model matters more: from a poor early roster the LNS
-  alone stayed at 1237-1245.)
+  When the best roster is more than ``_MASTER_GAP`` above that bound (on instance 5 the
+  whole model can stall at 1236-1249 with a shift uncovered), the integer master over the
+  columns, whose every choice is a feasible roster, takes it out of that basin in seconds
+  (1145-1148 in our runs). Our LNS (below) then improves the best roster for half of the
+  time left, stopping if it meets the bound. Last, reduced-cost fixing
+  (:meth:`_Columns.fixings`): a cell whose flip costs an employee's row more reduced cost
+  than the best roster's distance to the LP optimum keeps its value in every better
+  roster; the whole model, with those cells fixed and its objective capped below the
+  best, gets the rest of the time, and proves the best optimal when it finds no roster
+  (instance 5 at 1143 with 242 cells fixed, 6 at 1950 with 601, in a few seconds).
 * Models up to ``_FULL_MAX`` cells with horizons beyond four weeks (14, 16-18) go to
   CP-SAT whole for the entire time.
 * Four-week models up to ``_FULL_MAX`` cells (8-11) get the whole model for a fifth of
@@ -682,7 +686,7 @@ def solve_curtois(
 
     found_rosters: list[list[list[int]]] = []  # every roster the whole model met (for columns)
 
-    def run_full(until: float, *, collect: bool = False) -> bool:
+    def run_full(until: float, *, collect: bool = False, fix: Sequence[tuple[int, int, int, int]] = ()) -> bool:
         """Run CP-SAT on the whole model (hinted with sol if any) until `until`; True when optimal."""
         nonlocal sol, best, bound, first_time
         budget = until - time.monotonic()
@@ -693,7 +697,15 @@ def solve_curtois(
         if bound is not None:
             # A proven lower bound (e.g. the column generation's) as a floor for its LP.
             sub.model.add(sum(c * v for v, c in sub.obj_terms) + sub.obj_const >= bound)
-        say(f"full model: {len(sub.x)} x-vars, {budget:.1f}s")
+        ub = best
+        if fix and ub is not None:
+            # The fixings hold for rosters better than the best only: look for those alone;
+            # an infeasible model then proves the best optimal.
+            sub.model.add(sum(c * v for v, c in sub.obj_terms) + sub.obj_const <= ub - 1)
+            for e, d, t, val in fix:
+                if (e, d, t) in sub.x:
+                    sub.model.add(sub.x[(e, d, t)] == val)
+        say(f"full model: {len(sub.x)} x-vars, {len(fix)} fixed, {budget:.1f}s")
 
         def seen(value: float) -> None:
             nonlocal first_time
@@ -709,6 +721,10 @@ def solve_curtois(
             on_solution=seen,
             on_roster=found_rosters.append if collect else None,
         )
+        if fix and ub is not None and status == cp_model.INFEASIBLE:
+            bound = ub
+            say(f"full model: no roster better than {ub}")
+            return True
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return False
         new = [[OFF] * data.H for _ in range(data.E)]
@@ -755,13 +771,22 @@ def solve_curtois(
         say(f"columns: {sum(len(c) for c in pool.cols)}, master LP {value} (proved: {pool.exact}), bound {bound}")
         if bound is not None and best <= bound:
             return result("optimal")
+        if bound is not None and best > bound * (1 + _MASTER_GAP):
+            # Far from the bound (on instance 5 the whole model can stall with a shift
+            # uncovered, at 1236-1249 against 1141): the integer master over the columns
+            # (every combination is a feasible roster) leaves that basin in seconds.
+            new, obj = pool.master(
+                sol, time_limit=min(_MASTER_LIMIT, deadline - time.monotonic() - 1.0), workers=workers, seed=seed
+            )
+            say(f"integer master: {obj}")
+            if new is not None and obj < best:
+                sol, best = new, obj
+                trace.append((time.monotonic() - t0, best))
 
         # Our LNS for the time left, floored at the bound. On instance 7 it took the whole
         # model's roster from 1168 to 1060-1066 within 15-30 s, where a second whole-model
-        # run hinted with it (and an integer master over the columns) gained nothing.
-        # It gets half of the time left, then the whole model, hinted with the best roster
-        # and floored at the bound, the rest: on instance 5 the LNS could not mend a poor
-        # early roster (1237 in one benchmark run) that more whole-model time had.
+        # run hinted with it gained nothing. It gets half of the time left, then the whole
+        # model, with the cells fixed by reduced cost and capped below the best, the rest.
         iterations = 0
         left = deadline - time.monotonic()
         if left >= 1.0:
@@ -773,7 +798,10 @@ def solve_curtois(
             best = data.objective(sol)
             say(f"lns: {best} after {iterations} neighbourhoods")
             if bound is None or best > bound:
-                run_full(deadline)
+                # Cells fixed by reduced cost rule out only rosters no better than the best.
+                fix = pool.fixings(best, until=min(deadline - 5.0, time.monotonic() + 10.0), workers=workers)
+                say(f"reduced-cost fixing: {len(fix)} cells")
+                run_full(deadline, fix=fix)
         return result("optimal" if bound is not None and bound >= best else "feasible", iterations)
 
     # Small models of up to four weeks (instances 1-7) go to CP-SAT whole for most of the
@@ -819,6 +847,8 @@ _COLUMNS_MAX = 1400  # cells up to which four-week models get the whole model, t
 _COLUMNS_AFTER = 0.6  # share of the time the whole model gets before the columns
 _COLUMNS_ROOT = 0.15  # most of the time the root column generation may take
 _LNS_SHARE_SMALL = 0.5  # share of the time left after the columns that our LNS gets (the whole model the rest)
+_MASTER_GAP = 0.03  # the integer master runs when the best roster is further above the bound than this
+_MASTER_LIMIT = 4.0  # seconds for it
 _PRICE_LIMIT = 0.5  # seconds per pricing solve
 _FULL_MAX = 6000  # cells (employee x day x allowed type) up to which CP-SAT gets the whole model
 _SMALL_MAX = 1400  # cells up to which CP-SAT keeps the whole model for the whole time
@@ -1121,6 +1151,39 @@ class _Pricer:
         status = solver.solve(sub.model, _Keep())
         return rows, status == cp_model.OPTIMAL
 
+    def fixings(
+        self, duals: Mapping[tuple[int, int], float], pi: float, margin: float, *, until: float
+    ) -> list[tuple[int, int, int]]:
+        """Cells (day, type, value) whose flip from the cheapest row costs more than margin."""
+        sub, S = self.sub, self.SCALE
+        terms = [(v, c * S) for v, c in self.req_terms]
+        for (_e, d, t), v in sub.x.items():
+            mu = duals.get((d, t), 0.0)
+            if mu:
+                terms.append((v, -int(round(mu * S))))
+        sub.model.clear_objective()
+        sub.model.minimize(sum(c * v for v, c in terms))
+        base = (sub.obj_const - pi) * S  # reduced cost * S = objective + base
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.max_time_in_seconds = 1.0
+        if solver.solve(sub.model) != cp_model.OPTIMAL:
+            return []
+        star = {k: solver.boolean_value(v) for k, v in sub.x.items()}
+        out = []
+        for (_e, d, t), v in sub.x.items():
+            if time.monotonic() >= until:
+                break
+            sub.model.clear_assumptions()
+            sub.model.add_assumptions([v.Not() if star[(_e, d, t)] else v])
+            status = solver.solve(sub.model)
+            if status == cp_model.INFEASIBLE or (
+                status == cp_model.OPTIMAL and (solver.objective_value + base) / S > margin
+            ):
+                out.append((d, t, int(star[(_e, d, t)])))
+        sub.model.clear_assumptions()
+        return out
+
 
 class _Columns:
     """A pool of rows (columns) per employee, its master LP and its integer master.
@@ -1245,6 +1308,44 @@ class _Columns:
             if added == 0:
                 self.exact = len(outs) > 0 and all(proved for _, proved in outs)
                 return value
+
+    def fixings(self, ub: int, *, until: float, workers: int) -> list[tuple[int, int, int, int]]:
+        """Cells every roster better than `ub` must take: (employee, day, type, 0 or 1).
+
+        Reduced-cost fixing. At the master LP's optimum z every column's reduced cost is
+        at least 0 (pricing proved it), and a roster's objective is z plus the reduced
+        costs of its rows and slacks; so each row of a roster of objective at most ub - 1
+        has a reduced cost of at most ub - 1 - z. For each cell, the employee's cheapest
+        row with the cell flipped from its cheapest row overall is priced (the same
+        pricing model under an assumption); if even that exceeds the margin, the cell
+        keeps its value in every better roster. Only valid once `exact` holds.
+        """
+        got = self.lp() if self.exact else None
+        if got is None:
+            return []
+        value, duals, pis = got
+        margin = ub - 1 - value + 0.05  # duals rounded to 1/SCALE: at most H/(2 SCALE) per row
+        if margin < 0:
+            return []
+        out: list[tuple[int, int, int, int]] = []
+
+        def run(employees: Sequence[int]) -> None:
+            for e in employees:
+                if time.monotonic() >= until:
+                    return
+                found = _Pricer(self.data, e).fixings(duals, pis[e], margin, until=until)
+                out.extend((e, d, t, val) for d, t, val in found)
+
+        order = list(range(self.data.E))
+        if workers >= 2:
+            pool = [threading.Thread(target=run, args=(order[k::2],)) for k in range(2)]
+            for th in pool:
+                th.start()
+            for th in pool:
+                th.join()
+        else:
+            run(order)
+        return out
 
     def master(
         self, best: Sequence[Sequence[int]], *, time_limit: float, workers: int, seed: int

@@ -226,3 +226,27 @@ def test_small_model_columns_then_lns_is_checked() -> None:
     assert check.feasible, check.violations[:5]
     assert check.objective == result.objective
     assert result.bound is not None and result.bound <= min(result.objective, 1143)
+
+
+@needs_data
+def test_reduced_cost_fixings_keep_every_better_roster() -> None:
+    # Instance 3 is solved to its proven optimum, 1001. Fixings computed for rosters better
+    # than 1002 must all agree with that optimal roster (else they would cut off a better
+    # roster than the bound allows), and there must be some (else the test proves nothing).
+    import random
+    import time
+
+    from frontline.roster.curtois import _Columns, _Data, _from_roster
+
+    inst = read_instance(DATA / "Instance3.txt")
+    data = _Data(inst)
+    best = solve_curtois(inst, time_limit_s=20, workers=2)
+    assert best.status == "optimal" and best.objective == 1001
+    sol = _from_roster(data, best.roster)
+    pool = _Columns(data, sol)
+    pool.generate(until=time.monotonic() + 20, workers=2, rng=random.Random(0))
+    assert pool.exact
+    fix = pool.fixings(1002, until=time.monotonic() + 30, workers=2)
+    assert fix
+    wrong = [(e, d, t, v) for e, d, t, v in fix if (sol[e][d] == t) != bool(v)]
+    assert not wrong
