@@ -1324,7 +1324,10 @@ class _Columns:
         if got is None:
             return []
         value, duals, pis = got
-        margin = ub - 1 - value + 0.05  # duals rounded to 1/SCALE: at most H/(2 SCALE) per row
+        # Pricing sees duals rounded to 1/SCALE, which can hide up to H / (2 SCALE) of reduced
+        # cost per row: every other employee's cheapest row may be that much below 0, and
+        # this cell's flip that much above what is computed.
+        margin = ub - 1 - value + (self.data.E + 1) * (self.data.H / (2 * _Pricer.SCALE) + 1e-3)
         if margin < 0:
             return []
         out: list[tuple[int, int, int, int]] = []
