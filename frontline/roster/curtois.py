@@ -686,25 +686,33 @@ def solve_curtois(
 
     found_rosters: list[list[list[int]]] = []  # every roster the whole model met (for columns)
 
-    def run_full(until: float, *, collect: bool = False, fix: Sequence[tuple[int, int, int, int]] = ()) -> bool:
-        """Run CP-SAT on the whole model (hinted with sol if any) until `until`; True when optimal."""
+    def run_full(
+        until: float,
+        *,
+        collect: bool = False,
+        fix: Sequence[tuple[int, int, int, int]] = (),
+        fixed_for: int | None = None,
+        cap: int | None = None,
+    ) -> str:
+        """Run CP-SAT on the whole model (hinted with sol if any) until `until`; return
+        "optimal", "feasible", "infeasible" (only with a cap: no roster of objective at most
+        `cap` keeps the fixings) or "unknown". The cells in `fix` must hold in every roster
+        of objective at most `fixed_for`: the model's bound is then a bound of those only."""
         nonlocal sol, best, bound, first_time
         budget = until - time.monotonic()
         if budget < 1.0:
-            return False
+            return "unknown"
         counts = _counts(data, sol) if sol is not None else None
         sub = _Sub(data, {e: (0, data.H) for e in range(data.E)}, sol, counts)
+        objective = sum(c * v for v, c in sub.obj_terms) + sub.obj_const
         if bound is not None:
             # A proven lower bound (e.g. the column generation's) as a floor for its LP.
-            sub.model.add(sum(c * v for v, c in sub.obj_terms) + sub.obj_const >= bound)
-        ub = best
-        if fix and ub is not None:
-            # The fixings hold for rosters better than the best only: look for those alone;
-            # an infeasible model then proves the best optimal.
-            sub.model.add(sum(c * v for v, c in sub.obj_terms) + sub.obj_const <= ub - 1)
-            for e, d, t, val in fix:
-                if (e, d, t) in sub.x:
-                    sub.model.add(sub.x[(e, d, t)] == val)
+            sub.model.add(objective >= bound)
+        if cap is not None:
+            sub.model.add(objective <= cap)
+        for e, d, t, val in fix:
+            if (e, d, t) in sub.x:
+                sub.model.add(sub.x[(e, d, t)] == val)
         say(f"full model: {len(sub.x)} x-vars, {len(fix)} fixed, {budget:.1f}s")
 
         def seen(value: float) -> None:
@@ -721,21 +729,24 @@ def solve_curtois(
             on_solution=seen,
             on_roster=found_rosters.append if collect else None,
         )
-        if fix and ub is not None and status == cp_model.INFEASIBLE:
-            bound = ub
-            say(f"full model: no roster better than {ub}")
-            return True
+        if cap is not None and status == cp_model.INFEASIBLE:
+            assert not fix or (fixed_for is not None and fixed_for >= cap)
+            bound = cap + 1 if bound is None else max(bound, cap + 1)
+            say(f"full model: no roster of at most {cap}")
+            return "infeasible"
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return False
+            return "unknown"
         new = [[OFF] * data.H for _ in range(data.E)]
         sub.read(solver, new)
         obj = data.objective(new)
         if best is None or obj < best:
             sol, best = new, obj
         found = math.ceil(solver.best_objective_bound - 1e-6)
+        if fix and fixed_for is not None:
+            found = min(found, fixed_for + 1)  # rosters above fixed_for were cut off
         bound = found if bound is None else max(bound, found)
         say(f"full model: {obj} bound {bound} {solver.status_name(status)}")
-        return status == cp_model.OPTIMAL
+        return "optimal" if status == cp_model.OPTIMAL else "feasible"
 
     def result(status: str, iterations: int = 0) -> CurtoisResult:
         return CurtoisResult(
@@ -771,6 +782,27 @@ def solve_curtois(
         say(f"columns: {sum(len(c) for c in pool.cols)}, master LP {value} (proved: {pool.exact}), bound {bound}")
         if bound is not None and best <= bound:
             return result("optimal")
+        flips = pool.flips(until=min(deadline - 2.0, time.monotonic() + _FLIPS_LIMIT), workers=workers)
+        if flips is not None:
+            say(f"flip costs of {len(flips[1])} cells")
+            # From the bound up: is there a roster of objective at most the bound? Every such
+            # roster keeps the cells reduced-cost fixing gives for it, few rosters are left,
+            # and the answer comes fast: none raises the bound by one, one is optimal.
+            while bound is not None and best > bound and deadline - time.monotonic() > 2.0:
+                target = bound
+                fix = pool.fixings(flips, target)
+                say(f"at most {target}: {len(fix)} cells fixed")
+                until = min(deadline, time.monotonic() + _QUERY_LIMIT)
+                if run_full(until, fix=fix, fixed_for=target, cap=target) == "infeasible":
+                    continue
+                # Not answered at once: search the rosters that keep those cells (the best
+                # may not) for their optimum; at most the target is optimal, above it raises
+                # the bound past the target.
+                until = min(deadline, time.monotonic() + _SEARCH_LIMIT)
+                if run_full(until, fix=fix, fixed_for=target) != "optimal" or best <= bound:
+                    break
+            if best <= bound:
+                return result("optimal")
         if bound is not None and best > bound * (1 + _MASTER_GAP):
             # Far from the bound (on instance 5 the whole model can stall with a shift
             # uncovered, at 1236-1249 against 1141): the integer master over the columns
@@ -798,10 +830,12 @@ def solve_curtois(
             best = data.objective(sol)
             say(f"lns: {best} after {iterations} neighbourhoods")
             if bound is None or best > bound:
-                # Cells fixed by reduced cost rule out only rosters no better than the best.
-                fix = pool.fixings(best, until=min(deadline - 5.0, time.monotonic() + 10.0), workers=workers)
-                say(f"reduced-cost fixing: {len(fix)} cells")
-                run_full(deadline, fix=fix)
+                fix = pool.fixings(flips, best - 1) if flips is not None else []
+                say(f"below {best}: {len(fix)} cells fixed")
+                if fix:
+                    run_full(deadline, fix=fix, fixed_for=best - 1, cap=best - 1)
+                else:
+                    run_full(deadline)
         return result("optimal" if bound is not None and bound >= best else "feasible", iterations)
 
     # Small models of up to four weeks (instances 1-7) go to CP-SAT whole for most of the
@@ -815,13 +849,13 @@ def solve_curtois(
     # better than our LNS on instance 14 in our runs.
     if sol is None and size <= _COLUMNS_MAX and data.H <= 28:
         # Small four-week models (instances 1-7): the whole model first, then columns.
-        if run_full(t0 + _COLUMNS_AFTER * time_limit_s, collect=True):
+        if run_full(t0 + _COLUMNS_AFTER * time_limit_s, collect=True) == "optimal":
             return result("optimal")
         if sol is not None:
             return _with_columns()
     if sol is None and size <= _FULL_MAX:
         whole = size <= _SMALL_MAX or data.H > 28
-        if run_full(deadline if whole else t0 + _FULL_SHARE * time_limit_s):
+        if run_full(deadline if whole else t0 + _FULL_SHARE * time_limit_s) == "optimal":
             return result("optimal")
         if whole and sol is not None:
             return result("optimal" if bound is not None and best is not None and bound >= best else "feasible")
@@ -849,6 +883,9 @@ _COLUMNS_ROOT = 0.15  # most of the time the root column generation may take
 _LNS_SHARE_SMALL = 0.5  # share of the time left after the columns that our LNS gets (the whole model the rest)
 _MASTER_GAP = 0.03  # the integer master runs when the best roster is further above the bound than this
 _MASTER_LIMIT = 4.0  # seconds for it
+_FLIPS_LIMIT = 12.0  # most seconds for the flip costs of every cell (reduced-cost fixing)
+_QUERY_LIMIT = 4.0  # most seconds for one "a roster of at most the bound?" question
+_SEARCH_LIMIT = 20.0  # most seconds for the search among rosters that keep the fixed cells
 _PRICE_LIMIT = 0.5  # seconds per pricing solve
 _FULL_MAX = 6000  # cells (employee x day x allowed type) up to which CP-SAT gets the whole model
 _SMALL_MAX = 1400  # cells up to which CP-SAT keeps the whole model for the whole time
@@ -1151,10 +1188,12 @@ class _Pricer:
         status = solver.solve(sub.model, _Keep())
         return rows, status == cp_model.OPTIMAL
 
-    def fixings(
-        self, duals: Mapping[tuple[int, int], float], pi: float, margin: float, *, until: float
-    ) -> list[tuple[int, int, int]]:
-        """Cells (day, type, value) whose flip from the cheapest row costs more than margin."""
+    def flips(
+        self, duals: Mapping[tuple[int, int], float], pi: float, *, until: float
+    ) -> list[tuple[int, int, int, float]]:
+        """For each cell (day, type): its value in the row of least reduced cost, and the least
+        reduced cost of a row where it takes the other value (inf when no row can; -inf when
+        not proved in time)."""
         sub, S = self.sub, self.SCALE
         terms = [(v, c * S) for v, c in self.req_terms]
         for (_e, d, t), v in sub.x.items():
@@ -1169,7 +1208,7 @@ class _Pricer:
         solver.parameters.max_time_in_seconds = 1.0
         if solver.solve(sub.model) != cp_model.OPTIMAL:
             return []
-        star = {k: solver.boolean_value(v) for k, v in sub.x.items()}
+        star = {k: int(solver.boolean_value(v)) for k, v in sub.x.items()}
         out = []
         for (_e, d, t), v in sub.x.items():
             if time.monotonic() >= until:
@@ -1177,10 +1216,13 @@ class _Pricer:
             sub.model.clear_assumptions()
             sub.model.add_assumptions([v.Not() if star[(_e, d, t)] else v])
             status = solver.solve(sub.model)
-            if status == cp_model.INFEASIBLE or (
-                status == cp_model.OPTIMAL and (solver.objective_value + base) / S > margin
-            ):
-                out.append((d, t, int(star[(_e, d, t)])))
+            if status == cp_model.INFEASIBLE:
+                cost = math.inf
+            elif status == cp_model.OPTIMAL:
+                cost = (solver.objective_value + base) / S
+            else:
+                cost = -math.inf
+            out.append((d, t, star[(_e, d, t)], cost))
         sub.model.clear_assumptions()
         return out
 
@@ -1309,35 +1351,22 @@ class _Columns:
                 self.exact = len(outs) > 0 and all(proved for _, proved in outs)
                 return value
 
-    def fixings(self, ub: int, *, until: float, workers: int) -> list[tuple[int, int, int, int]]:
-        """Cells every roster better than `ub` must take: (employee, day, type, 0 or 1).
-
-        Reduced-cost fixing. At the master LP's optimum z every column's reduced cost is
-        at least 0 (pricing proved it), and a roster's objective is z plus the reduced
-        costs of its rows and slacks; so each row of a roster of objective at most ub - 1
-        has a reduced cost of at most ub - 1 - z. For each cell, the employee's cheapest
-        row with the cell flipped from its cheapest row overall is priced (the same
-        pricing model under an assumption); if even that exceeds the margin, the cell
-        keeps its value in every better roster. Only valid once `exact` holds.
-        """
+    def flips(self, *, until: float, workers: int) -> tuple[float, list[tuple[int, int, int, int, float]]] | None:
+        """The master LP's optimum and, per cell, (employee, day, type, value in the
+        employee's row of least reduced cost, least reduced cost of a row that flips it);
+        None unless pricing proved the LP optimum (`exact`)."""
         got = self.lp() if self.exact else None
         if got is None:
-            return []
+            return None
         value, duals, pis = got
-        # Pricing sees duals rounded to 1/SCALE, which can hide up to H / (2 SCALE) of reduced
-        # cost per row: every other employee's cheapest row may be that much below 0, and
-        # this cell's flip that much above what is computed.
-        margin = ub - 1 - value + (self.data.E + 1) * (self.data.H / (2 * _Pricer.SCALE) + 1e-3)
-        if margin < 0:
-            return []
-        out: list[tuple[int, int, int, int]] = []
+        out: list[tuple[int, int, int, int, float]] = []
 
         def run(employees: Sequence[int]) -> None:
             for e in employees:
                 if time.monotonic() >= until:
                     return
-                found = _Pricer(self.data, e).fixings(duals, pis[e], margin, until=until)
-                out.extend((e, d, t, val) for d, t, val in found)
+                found = _Pricer(self.data, e).flips(duals, pis[e], until=until)
+                out.extend((e, d, t, val, cost) for d, t, val, cost in found)
 
         order = list(range(self.data.E))
         if workers >= 2:
@@ -1348,7 +1377,25 @@ class _Columns:
                 th.join()
         else:
             run(order)
-        return out
+        return value, out
+
+    def fixings(
+        self, flips: tuple[float, Sequence[tuple[int, int, int, int, float]]], cap: int
+    ) -> list[tuple[int, int, int, int]]:
+        """Cells every roster of objective at most `cap` must take: (employee, day, type, 0/1).
+
+        Reduced-cost fixing. At the master LP's optimum z every column's reduced cost is
+        at least 0 (pricing proved it), and a roster's objective is z plus the reduced
+        costs of its rows and slacks; so each row of a roster of objective at most cap has
+        a reduced cost of at most cap - z. A cell whose every flipping row costs more than
+        that keeps its value (from `flips`) in every such roster.
+        """
+        value, cells = flips
+        # Pricing sees duals rounded to 1/SCALE, which can hide up to H / (2 SCALE) of reduced
+        # cost per row: every other employee's cheapest row may be that much below 0, and
+        # this cell's flip that much above what is computed.
+        margin = cap - value + (self.data.E + 1) * (self.data.H / (2 * _Pricer.SCALE) + 1e-3)
+        return [(e, d, t, val) for e, d, t, val, cost in cells if cost > margin]
 
     def master(
         self, best: Sequence[Sequence[int]], *, time_limit: float, workers: int, seed: int
