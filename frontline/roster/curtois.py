@@ -878,14 +878,14 @@ def solve_curtois(
 
 
 _COLUMNS_MAX = 1400  # cells up to which four-week models get the whole model, then column generation
-_COLUMNS_AFTER = 0.6  # share of the time the whole model gets before the columns
+_COLUMNS_AFTER = 0.05  # share of the time the whole model gets before the columns
 _COLUMNS_ROOT = 0.15  # most of the time the root column generation may take
 _LNS_SHARE_SMALL = 0.5  # share of the time left after the columns that our LNS gets (the whole model the rest)
 _MASTER_GAP = 0.03  # the integer master runs when the best roster is further above the bound than this
 _MASTER_LIMIT = 4.0  # seconds for it
 _FLIPS_LIMIT = 12.0  # most seconds for the flip costs of every cell (reduced-cost fixing)
 _QUERY_LIMIT = 4.0  # most seconds for one "a roster of at most the bound?" question
-_SEARCH_LIMIT = 20.0  # most seconds for the search among rosters that keep the fixed cells
+_SEARCH_LIMIT = 60.0  # most seconds for the search among rosters that keep the fixed cells
 _PRICE_LIMIT = 0.5  # seconds per pricing solve
 _FULL_MAX = 6000  # cells (employee x day x allowed type) up to which CP-SAT gets the whole model
 _SMALL_MAX = 1400  # cells up to which CP-SAT keeps the whole model for the whole time
