@@ -35,24 +35,30 @@ re-optimised over any day window with the rest frozen, which the LNS exploits.
 
 Strategy (:func:`solve_curtois`, measured on instances 1-12 with 60 s and 2 workers):
 
-* Four-week models up to ``_COLUMNS_MAX`` cells (instances 1-7) go to CP-SAT whole, with
-  an LP-heavy worker (``max_lp``) beside CP-SAT's own neighbourhood search, for
-  ``_COLUMNS_AFTER`` of the time, keeping every roster it meets. Unless that proves the
-  optimum, column generation follows (:class:`_Columns`): a master LP choosing one row
-  per employee (the rows met so far are its first columns), each employee's pricing
-  problem its whole row under every hard rule, priced by the master's duals, solved by
-  CP-SAT. Its LP optimum, once pricing proves that no column is missing, is a lower
-  bound far above the whole model's (5: 1141 against ~1050 after a minute; 7: 1054).
-  When the best roster is more than ``_MASTER_GAP`` above that bound (on instance 5 the
-  whole model can stall at 1236-1249 with a shift uncovered), the integer master over the
-  columns, whose every choice is a feasible roster, takes it out of that basin in seconds
-  (1145-1148 in our runs). Our LNS (below) then improves the best roster for half of the
-  time left, stopping if it meets the bound. Last, reduced-cost fixing
-  (:meth:`_Columns.fixings`): a cell whose flip costs an employee's row more reduced cost
-  than the best roster's distance to the LP optimum keeps its value in every better
-  roster; the whole model, with those cells fixed and its objective capped below the
-  best, gets the rest of the time, and proves the best optimal when it finds no roster
-  (instance 5 at 1143 with 242 cells fixed, 6 at 1950 with 601, in a few seconds).
+* Four-week models up to ``_COLUMNS_MAX`` cells (instances 1-7) go to CP-SAT whole for
+  ``_COLUMNS_AFTER`` of the time, for a first roster (and, on 1-3, the proof). Then
+  column generation (:class:`_Columns`): a master LP choosing one row per employee (the
+  rows met so far are its first columns), each employee's pricing problem its whole row
+  under every hard rule, priced by the master's duals, solved by CP-SAT. Once pricing
+  proves that no column is missing, its LP optimum z is a lower bound far above the
+  whole model's (5: 1141, 6: 1949, 7: 1054; CP-SAT's own was ~1050 on 5 after a minute).
+  At that optimum every row's reduced cost is at least 0 and a roster's objective is z
+  plus its rows' reduced costs, so in a roster of objective at most c each row costs at
+  most c - z. :meth:`_Columns.flips` prices, for every cell, the employee's cheapest row
+  that flips it from their cheapest row; a cell whose flip costs more than c - z keeps
+  its value in every roster of at most c (reduced-cost fixing). From the bound up, the
+  solver asks whether a roster of objective at most the bound exists: with the cells
+  fixed for it and the objective capped, CP-SAT answers "none" within a second or two
+  (5: 1141 and 1142; 6: 1949; 7: 1054), which raises the bound by one; when it does not
+  answer at once, the whole model with those cells fixed (the best roster as its hint,
+  no cap) is searched for the rest of the time: a roster at most the bound is optimal,
+  and a proved optimum above it raises the bound again. In our runs this proved 4 (in
+  8 s), 5 (1143, in 18-32 s) and 6 (1950, in 20-34 s) optimal and reached 1056 on 7.
+  If the time runs out first, or pricing is not proved: the integer master over the
+  columns when the best roster is more than ``_MASTER_GAP`` above the bound (it leaves
+  the basin where a shift stays uncovered), our LNS (below) for half of the time left,
+  and the whole model, with the cells fixed for rosters better than the best and capped
+  below it, the rest.
 * Models up to ``_FULL_MAX`` cells with horizons beyond four weeks (14, 16-18) go to
   CP-SAT whole for the entire time.
 * Four-week models up to ``_FULL_MAX`` cells (8-11) get the whole model for a fifth of
@@ -729,10 +735,11 @@ def solve_curtois(
             on_solution=seen,
             on_roster=found_rosters.append if collect else None,
         )
-        if cap is not None and status == cp_model.INFEASIBLE:
-            assert not fix or (fixed_for is not None and fixed_for >= cap)
-            bound = cap + 1 if bound is None else max(bound, cap + 1)
-            say(f"full model: no roster of at most {cap}")
+        if status == cp_model.INFEASIBLE and (cap is not None or (fix and fixed_for is not None)):
+            # No roster of at most the cap (or of at most fixed_for, which all keep the fixings).
+            limit = min(v for v in (cap, fixed_for if fix else None) if v is not None)
+            bound = limit + 1 if bound is None else max(bound, limit + 1)
+            say(f"full model: no roster of at most {limit}")
             return "infeasible"
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return "unknown"
@@ -762,8 +769,8 @@ def solve_curtois(
         )
 
     def _with_columns() -> CurtoisResult:
-        """Column generation from the rosters met so far for a bound, then our LNS from the
-        best roster, floored at that bound."""
+        """Column generation from the rosters met so far for a bound, the questions from the
+        bound up under reduced-cost fixing, and if time is left our LNS and the whole model."""
         nonlocal sol, best, bound
         assert sol is not None and best is not None
         pool = _Columns(data, sol)
@@ -799,8 +806,10 @@ def solve_curtois(
                 # may not) for their optimum; at most the target is optimal, above it raises
                 # the bound past the target.
                 until = min(deadline, time.monotonic() + _SEARCH_LIMIT)
-                if run_full(until, fix=fix, fixed_for=target) != "optimal" or best <= bound:
-                    break
+                outcome = run_full(until, fix=fix, fixed_for=target)
+                if outcome == "infeasible" or (outcome == "optimal" and best > bound):
+                    continue
+                break
             if best <= bound:
                 return result("optimal")
         if bound is not None and best > bound * (1 + _MASTER_GAP):
@@ -838,17 +847,14 @@ def solve_curtois(
                     run_full(deadline)
         return result("optimal" if bound is not None and bound >= best else "feasible", iterations)
 
-    # Small models of up to four weeks (instances 1-7) go to CP-SAT whole for most of the
-    # time: its LP-heavy worker proves 1-4 and 6 optimal, and on 5 it found far better
-    # rosters than our LNS from its early roster (1144-1150 against 1245); then columns
-    # for a bound and our LNS.
+    # Small models of up to four weeks (instances 1-7): CP-SAT whole for a first roster,
+    # then columns, their bound and the questions from it up (see the module docstring).
     # Four-week models up to _FULL_MAX cells (8-11) get the whole model for a share
     # of the time (a bound and a start that served instance 9 better than the greedy
     # one), then our LNS; larger ones start from the greedy construction. Longer
     # horizons up to _FULL_MAX cells (14, 16-18) stay with the whole model, which did
     # better than our LNS on instance 14 in our runs.
     if sol is None and size <= _COLUMNS_MAX and data.H <= 28:
-        # Small four-week models (instances 1-7): the whole model first, then columns.
         if run_full(t0 + _COLUMNS_AFTER * time_limit_s, collect=True) == "optimal":
             return result("optimal")
         if sol is not None:
@@ -878,14 +884,14 @@ def solve_curtois(
 
 
 _COLUMNS_MAX = 1400  # cells up to which four-week models get the whole model, then column generation
-_COLUMNS_AFTER = 0.05  # share of the time the whole model gets before the columns
+_COLUMNS_AFTER = 0.05  # share of the time the whole model gets before the columns (a first roster)
 _COLUMNS_ROOT = 0.15  # most of the time the root column generation may take
 _LNS_SHARE_SMALL = 0.5  # share of the time left after the columns that our LNS gets (the whole model the rest)
 _MASTER_GAP = 0.03  # the integer master runs when the best roster is further above the bound than this
 _MASTER_LIMIT = 4.0  # seconds for it
 _FLIPS_LIMIT = 12.0  # most seconds for the flip costs of every cell (reduced-cost fixing)
 _QUERY_LIMIT = 4.0  # most seconds for one "a roster of at most the bound?" question
-_SEARCH_LIMIT = 60.0  # most seconds for the search among rosters that keep the fixed cells
+_SEARCH_LIMIT = 60.0  # most seconds for the search among rosters that keep the fixed cells (7 needed 35)
 _PRICE_LIMIT = 0.5  # seconds per pricing solve
 _FULL_MAX = 6000  # cells (employee x day x allowed type) up to which CP-SAT gets the whole model
 _SMALL_MAX = 1400  # cells up to which CP-SAT keeps the whole model for the whole time

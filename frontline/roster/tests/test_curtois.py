@@ -126,7 +126,7 @@ def test_solver_on_tiny_instance_is_checked() -> None:
 
 
 @needs_data
-@pytest.mark.parametrize(("number", "best_known", "limit"), [(1, 607, 10), (2, 828, 15), (3, 1001, 20)])
+@pytest.mark.parametrize(("number", "best_known", "limit"), [(1, 607, 10), (2, 828, 15), (3, 1001, 20), (4, 1716, 40)])
 def test_small_instances_reach_best_known(number: int, best_known: int, limit: float) -> None:
     inst = read_instance(DATA / f"Instance{number}.txt")
     result = solve_curtois(inst, time_limit_s=limit, workers=2)
@@ -230,9 +230,9 @@ def test_small_model_columns_then_lns_is_checked() -> None:
 
 @needs_data
 def test_reduced_cost_fixings_keep_every_better_roster() -> None:
-    # Instance 3 is solved to its proven optimum, 1001. Fixings computed for rosters better
-    # than 1002 must all agree with that optimal roster (else they would cut off a better
-    # roster than the bound allows), and there must be some (else the test proves nothing).
+    # Instance 3 is solved to its proven optimum, 1001. Fixings computed for rosters of at
+    # most 1001 must all agree with that optimal roster (else they would cut off a roster
+    # the bound allows), and there must be some (else the test proves nothing).
     import random
     import time
 
@@ -246,7 +246,13 @@ def test_reduced_cost_fixings_keep_every_better_roster() -> None:
     pool = _Columns(data, sol)
     pool.generate(until=time.monotonic() + 20, workers=2, rng=random.Random(0))
     assert pool.exact
-    fix = pool.fixings(1002, until=time.monotonic() + 30, workers=2)
+    flips = pool.flips(until=time.monotonic() + 30, workers=2)
+    assert flips is not None and len(flips[1]) == sum(len(data.allowed[e]) * data.H for e in range(data.E)) - sum(
+        len(data.allowed[e]) * len(data.dayoff[e]) for e in range(data.E)
+    )
+    fix = pool.fixings(flips, 1001)
     assert fix
     wrong = [(e, d, t, v) for e, d, t, v in fix if (sol[e][d] == t) != bool(v)]
     assert not wrong
+    # Asking for rosters below the optimum fixes more cells.
+    assert len(pool.fixings(flips, 1000)) > len(fix)
