@@ -37,10 +37,10 @@ class StyledFormMixin:
         several fields) at the top of the form, and the user has to guess which field it means."""
         top = getattr(errors, "error_dict", {}).get(NON_FIELD_ERRORS)
         if top:
-            fields = {}
+            fields: dict[str, str] = {}
             for constraint in self.instance._meta.constraints:  # type: ignore[attr-defined]
                 field = constraint_field(constraint)
-                if field in self.fields:  # type: ignore[attr-defined]
+                if field is not None and field in self.fields:  # type: ignore[attr-defined]
                     fields[str(constraint.get_violation_error_message())] = field
             merged: dict[str, list[ValidationError]] = {
                 k: list(v) for k, v in errors.error_dict.items() if k != NON_FIELD_ERRORS
@@ -68,7 +68,7 @@ def constraint_field(constraint: BaseConstraint) -> str | None:
         for child in q.children:
             if isinstance(child, Q):
                 walk(child)
-            else:
+            elif isinstance(child, tuple) and len(child) == 2:
                 leaves.append((str(child[0]).split("__")[0], child[1]))
 
     walk(constraint.condition)

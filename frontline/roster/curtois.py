@@ -53,7 +53,7 @@ Strategy (:func:`solve_curtois`, measured on instances 1-12 with 60 s and 2 work
   answer at once, the whole model with those cells fixed (the best roster as its hint,
   no cap) is searched for the rest of the time: a roster at most the bound is optimal,
   and a proved optimum above it raises the bound again. In our runs this proved 4 (in
-  8 s), 5 (1143, in 18-32 s) and 6 (1950, in 20-34 s) optimal and reached 1056 on 7.
+  6-8 s), 5 (1143, in 17-32 s) and 6 (1950, in 16-34 s) optimal and reached 1056 on 7.
   If the time runs out first, or pricing is not proved: the integer master over the
   columns when the best roster is more than ``_MASTER_GAP`` above the bound (it leaves
   the basin where a shift stays uncovered), our LNS (below) for half of the time left,
