@@ -88,7 +88,6 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -783,7 +782,7 @@ def solve_curtois(
             # The master LP's optimum bounds the whole problem (each employee's rows are
             # all in its columns' hull). Duals are rounded to 1/SCALE for pricing, which
             # can hide a reduced cost of up to H / (2 SCALE) + 1e-3 per employee.
-            slack = data.E * (data.H / (2 * _Pricer.SCALE) + 1e-3)
+            slack = data.E * _Pricer.rounding(data)
             found = math.ceil(value - slack - 1e-6)
             bound = found if bound is None else max(bound, found)
         say(f"columns: {sum(len(c) for c in pool.cols)}, master LP {value} (proved: {pool.exact}), bound {bound}")
@@ -1163,6 +1162,19 @@ def _row_cost(data: _Data, e: int, row: Sequence[int]) -> int:
     return total
 
 
+def _by_employees(run: Callable[[Sequence[int]], None], order: Sequence[int], workers: int) -> None:
+    """Call run on the employees in order; with two workers, on two threads with half each
+    (CP-SAT releases the GIL)."""
+    if workers < 2:
+        run(order)
+        return
+    pool = [threading.Thread(target=run, args=(order[k::2],)) for k in range(2)]
+    for th in pool:
+        th.start()
+    for th in pool:
+        th.join()
+
+
 class _Pricer:
     """One employee's row under every hard rule, as a CP-SAT model priced by master duals."""
 
@@ -1174,11 +1186,9 @@ class _Pricer:
         slack_ids = {v.index for u, o, _b, _r in self.sub.slacks for v in (u, o)}
         self.req_terms = [(v, c) for v, c in self.sub.obj_terms if v.index not in slack_ids]
 
-    def price(
-        self, duals: Mapping[tuple[int, int], float], pi: float, *, time_limit: float, seed: int
-    ) -> tuple[list[list[int]], bool]:
-        """Return the rows of negative reduced cost met, and whether the row of least
-        (dual-rounded) reduced cost was proved."""
+    def _reduced_cost_objective(self, duals: Mapping[tuple[int, int], float]) -> None:
+        """Minimise the row's request penalty less the duals of the cells it works, scaled
+        by SCALE (the reduced cost less the request constant and plus the convexity dual)."""
         sub, S = self.sub, self.SCALE
         terms = [(v, c * S) for v, c in self.req_terms]
         for (_e, d, t), v in sub.x.items():
@@ -1187,6 +1197,19 @@ class _Pricer:
                 terms.append((v, -int(round(mu * S))))
         sub.model.clear_objective()
         sub.model.minimize(sum(c * v for v, c in terms))
+
+    @classmethod
+    def rounding(cls, data: _Data) -> float:
+        """Reduced cost per row that duals rounded to 1/SCALE can hide from pricing."""
+        return data.H / (2 * cls.SCALE) + 1e-3
+
+    def price(
+        self, duals: Mapping[tuple[int, int], float], pi: float, *, time_limit: float, seed: int
+    ) -> tuple[list[list[int]], bool]:
+        """Return the rows of negative reduced cost met, and whether the row of least
+        (dual-rounded) reduced cost was proved."""
+        sub, S = self.sub, self.SCALE
+        self._reduced_cost_objective(duals)
         # Reduced cost = request penalty - sum of duals of the cells worked - pi; the
         # model's objective is it, scaled, less the request constant and plus pi.
         limit = (pi - sub.obj_const - 1e-3) * S
@@ -1212,13 +1235,7 @@ class _Pricer:
         reduced cost of a row where it takes the other value (inf when no row can; -inf when
         not proved in time)."""
         sub, S = self.sub, self.SCALE
-        terms = [(v, c * S) for v, c in self.req_terms]
-        for (_e, d, t), v in sub.x.items():
-            mu = duals.get((d, t), 0.0)
-            if mu:
-                terms.append((v, -int(round(mu * S))))
-        sub.model.clear_objective()
-        sub.model.minimize(sum(c * v for v, c in terms))
+        self._reduced_cost_objective(duals)
         base = (sub.obj_const - pi) * S  # reduced cost * S = objective + base
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
@@ -1333,11 +1350,6 @@ class _Columns:
             found.extend((e, row) for row in rows)
         return found, proved
 
-    def _price_into(
-        self, outs: list[tuple[list[tuple[int, list[int]]], bool]], order: Sequence[int], *args: Any
-    ) -> None:
-        outs.append(self._price_all(order, *args))
-
     def generate(self, *, until: float, workers: int, rng: random.Random) -> float | None:
         """Price columns until none has negative reduced cost or time runs out; return the
         last master LP value (self.exact tells whether it is proved the LP optimum)."""
@@ -1352,17 +1364,9 @@ class _Columns:
             order = list(range(self.data.E))
             rng.shuffle(order)
             seeds = {e: rng.randrange(1 << 30) for e in order}
-            if workers >= 2:
-                # CP-SAT releases the GIL: two threads price half of the employees each.
-                outs: list[tuple[list[tuple[int, list[int]]], bool]] = []
-                args = (duals, pis, seeds, until)
-                pool = [threading.Thread(target=self._price_into, args=(outs, order[k::2], *args)) for k in range(2)]
-                for th in pool:
-                    th.start()
-                for th in pool:
-                    th.join()
-            else:
-                outs = [self._price_all(order, duals, pis, seeds, until)]
+            outs: list[tuple[list[tuple[int, list[int]]], bool]] = []
+            # Called before the loop moves on, so the closure sees this round's values.
+            _by_employees(lambda part: outs.append(self._price_all(part, duals, pis, seeds, until)), order, workers)  # noqa: B023
             added = sum(self.add(e, row) for found, _ in outs for e, row in found)
             if added == 0:
                 self.exact = len(outs) > 0 and all(proved for _, proved in outs)
@@ -1385,15 +1389,7 @@ class _Columns:
                 found = _Pricer(self.data, e).flips(duals, pis[e], until=until)
                 out.extend((e, d, t, val, cost) for d, t, val, cost in found)
 
-        order = list(range(self.data.E))
-        if workers >= 2:
-            pool = [threading.Thread(target=run, args=(order[k::2],)) for k in range(2)]
-            for th in pool:
-                th.start()
-            for th in pool:
-                th.join()
-        else:
-            run(order)
+        _by_employees(run, list(range(self.data.E)), workers)
         return value, out
 
     def fixings(
@@ -1411,7 +1407,7 @@ class _Columns:
         # Pricing sees duals rounded to 1/SCALE, which can hide up to H / (2 SCALE) of reduced
         # cost per row: every other employee's cheapest row may be that much below 0, and
         # this cell's flip that much above what is computed.
-        margin = cap - value + (self.data.E + 1) * (self.data.H / (2 * _Pricer.SCALE) + 1e-3)
+        margin = cap - value + (self.data.E + 1) * _Pricer.rounding(self.data)
         return [(e, d, t, val) for e, d, t, val, cost in cells if cost > margin]
 
     def master(

@@ -267,6 +267,15 @@ def published_version(roster: Roster) -> RosterVersion | None:
 # --- field: my duties and clocking --------------------------------------------------------
 
 
+def repair_proposal_since(*, staff: Staff, since: datetime) -> RosterVersion | None:
+    """The newest repaired roster proposed for a staff member's absence since a moment."""
+    return (
+        RosterVersion.objects.filter(status=RosterVersion.Status.PROPOSED, repair_staff=staff, created_at__gte=since)
+        .order_by("-created_at")
+        .first()
+    )
+
+
 def clockable_duty(*, staff: Staff, at: datetime) -> Assignment | None:
     """Return the published duty the staff member may clock in or out of at this moment."""
     return (

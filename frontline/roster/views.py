@@ -460,13 +460,7 @@ def unavailability_create(request: HttpRequest) -> HttpResponse:
         record = call_service(form, services.unavailability_save, actor=request.user, **form.cleaned_data)
         if record:
             # Over published duties, a repaired roster was proposed: show the office what changes.
-            proposal = (
-                RosterVersion.objects.filter(
-                    status=RosterVersion.Status.PROPOSED, repair_staff=record.staff, created_at__gte=since
-                )
-                .order_by("-created_at")
-                .first()
-            )
+            proposal = selectors.repair_proposal_since(staff=record.staff, since=since)
             if proposal is not None:
                 messages.success(
                     request,
