@@ -42,27 +42,13 @@ def main() -> None:
     call_command("migrate", verbosity=0)
 
     from frontline.org import demo as org_demo
-    from frontline.roster import checker, demo, planning, services
-    from frontline.roster.models import Roster, RuleKey
+    from frontline.roster import checker, demo, planning
+    from frontline.roster.models import Roster
 
     t0 = time.monotonic()
     ctx = org_demo.load()
     campaign = ctx.campaign
-    services.roster_settings_save(
-        actor="bench",
-        campaign=campaign,
-        office_shift_pattern=["08:00-20:00", "20:00-08:00"],
-        office_staff=1,
-        leader_rota=True,
-    )
-    for key in (RuleKey.MAX_SHIFTS_PER_WEEK, RuleKey.MAX_CONSECUTIVE_DAYS):
-        services.rule_setting_save(
-            actor="bench", campaign=campaign, key=key, enabled=True, hard=True, weight=50, value=6
-        )
-    services.person_limit_save(
-        actor="bench", campaign=campaign, name="55+", min_age=55, max_hours_per_day=6, no_nights=True
-    )
-    demo.shape_demand(ctx)
+    demo.configure(ctx)
     setup_s = time.monotonic() - t0
     # As the pages do it: one roster per batch, each solved on its own.
     per_batch = []

@@ -45,10 +45,9 @@ def shape_demand(ctx: Any) -> None:
             services.checkpoint_demand_save(actor=ACTOR, checkpoint=cp, need_party_member=True, need_team_leader=False)
 
 
-def load(ctx: Any) -> None:
-    """Publish a roster for the current batch's first 14 days, with attendance for the days gone."""
+def configure(ctx: Any) -> None:
+    """Set the demo's roster settings, rules, age limit and demand (also used by the bench and tests)."""
     campaign = ctx.campaign
-    today = ctx.today
     services.roster_settings_save(
         actor=ACTOR,
         campaign=campaign,
@@ -67,6 +66,13 @@ def load(ctx: Any) -> None:
         actor=ACTOR, campaign=campaign, name="55岁及以上", min_age=55, max_hours_per_day=6, no_nights=True
     )
     shape_demand(ctx)
+
+
+def load(ctx: Any) -> None:
+    """Publish a roster for the current batch's first 14 days, with attendance for the days gone."""
+    campaign = ctx.campaign
+    today = ctx.today
+    configure(ctx)
     batch = next((b for b in ctx.batches if b.start_date <= today <= b.end_date), ctx.batches[-1])
     start = batch.start_date
     office = ctx.users.get("office") or ACTOR

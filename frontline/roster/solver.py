@@ -1237,7 +1237,6 @@ def _greedy(
     worked = [[False] * nd for _ in range(n)]
     shifts_on = [[0] * nd for _ in range(n)]
     held: list[dict[int, list[int]]] = [defaultdict(list) for _ in range(n)]  # person -> day -> shifts
-    last_cp: list[tuple[int, Hashable] | None] = [None] * n
     count = [0] * n
     nights = [0] * n
     filled = [0] * len(ix.shifts)
@@ -1264,7 +1263,6 @@ def _greedy(
         nights[i] += int(s.is_night)
         filled[j] += 1
         held[i][k].append(j)
-        last_cp[i] = (k, s.checkpoint_id)
         planned[(i, s.community_id)] += 1
 
     for i, j in sorted(fixed, key=lambda ij: ix.shifts[ij[1]].start):
@@ -1286,94 +1284,121 @@ def _greedy(
         if p.max_minutes_per_day is not None and shifts_on[i][k]:
             if s.minutes + sum(ix.shifts[jj].minutes for jj in held[i].get(k, ())) > p.max_minutes_per_day:
                 return False
-        run = 0
-        while k - run - 1 >= 0 and worked[i][k - run - 1]:
-            run += 1
-        if run >= M:
+        # Days already held after k count too: scarce shifts are placed over the whole
+        # horizon first, and locked cells may lie ahead.
+        back = 0
+        while k - back - 1 >= 0 and worked[i][k - back - 1]:
+            back += 1
+        ahead = 0
+        while k + ahead + 1 < nd and worked[i][k + ahead + 1]:
+            ahead += 1
+        if back + 1 + ahead > M:
             return False
+        if back + 1 + ahead == M and any(worked[i][d] for d in range(k + ahead + 2, min(nd, k + ahead + R + 1))):
+            return False  # the run would reach the maximum with a duty day inside its rest
         # Days off after a run of M: the R-1 days after the forced day off stay off too.
-        for back in range(1, R):
-            end = k - back  # candidate off day index closing a max run
+        for off in range(1, R):
+            end = k - off  # candidate off day index closing a max run
             if end - M < 0:
                 break
             if all(worked[i][end - M + t] for t in range(M)) and not any(worked[i][end:k]):
                 return False
-        # A short block of days off between duty days is not allowed.
+        # A short block of days off between duty days is not allowed, before k or after it.
         if K_off > 1 and k > 0 and not worked[i][k - 1]:
             gap = 0
             while k - gap - 1 >= 0 and not worked[i][k - gap - 1]:
                 gap += 1
             if gap < K_off and k - gap - 1 >= 0:
                 return False
-        week = sum(shifts_on[i][d] for d in range(max(0, k - 6), k + 1))
-        if week >= W:
-            return False
+        if K_off > 1 and k + 1 < nd and not worked[i][k + 1]:
+            gap = 0
+            while k + gap + 1 < nd and not worked[i][k + gap + 1]:
+                gap += 1
+            if gap < K_off and k + gap + 1 < nd:
+                return False
+        # Every 7 days holding k (from the horizon's start while it is shorter).
+        for first_day in range(max(0, k - 6), k + 1):
+            if first_day > 0 and first_day + 6 >= nd:
+                break
+            if sum(shifts_on[i][first_day : first_day + 7]) >= W:
+                return False
         return True
 
-    for k in range(frozen_day, nd):
-        day_shifts = sorted(
-            ix.by_day[k],
-            key=lambda j: (
-                -(ix.shifts[j].needs_party_member + ix.shifts[j].needs_team_leader),
-                len(ix.elig[j]),
-                ix.shifts[j].start,
-            ),
-        )
-        for j in day_shifts:
-            s = ix.shifts[j]
-            needs = []
-            have = [i for (i, jj) in chosen if jj == j]
-            if s.needs_party_member and not any(ix.staff[i].is_party_member for i in have):
-                needs.append("is_party_member")
-            if s.needs_team_leader and not any(ix.staff[i].is_team_leader for i in have):
-                needs.append("is_team_leader")
-            while filled[j] < s.min_staff:
-                cands = []
-                for i in ix.elig[j]:
-                    if (i, j) in chosen or not can(i, j):
-                        continue
-                    p = ix.staff[i]
-                    # Roles first: someone holding every missing role beats someone with one.
-                    missing_roles = sum(1 for attr in needs if not getattr(p, attr))
-                    if needs and missing_roles == len(needs) and filled[j] + len(needs) >= s.min_staff:
-                        continue
-                    load = (nights[i] if s.is_night else count[i]) * a_ref[p.group] / max(1, ix.avail_days[i])
-                    cands.append((missing_roles, load, i))
-                best = None
-                if cands:
-                    # Stay within a band of the least loaded, then follow the soft preferences
-                    # (continuity, home community) the way the objective weighs them.
-                    fewest_missing = min(c[0] for c in cands)
-                    pool = [c for c in cands if c[0] == fewest_missing]
-                    lightest = min(c[1] for c in pool)
-                    best_key = None
-                    for _, load, i in pool:
-                        if load > lightest + (1.0 if plan is None else 2.0):
+    # Shifts only a few people may stand (office duty for four office staff, say) are
+    # placed over the whole horizon first; the rest then fill day by day around them.
+    pools = sorted(len(e) for e in ix.elig if e)
+    median_pool = pools[len(pools) // 2] if pools else 0
+    scarce = [2 * len(e) <= median_pool for e in ix.elig]
+    for scarce_pass in (True, False) if any(scarce) else (None,):
+        for k in range(frozen_day, nd):
+            day_shifts = sorted(
+                (j for j in ix.by_day[k] if scarce_pass is None or scarce[j] == scarce_pass),
+                key=lambda j: (
+                    -(ix.shifts[j].needs_party_member + ix.shifts[j].needs_team_leader),
+                    len(ix.elig[j]),
+                    ix.shifts[j].start,
+                ),
+            )
+            for j in day_shifts:
+                s = ix.shifts[j]
+                needs = []
+                have = [i for (i, jj) in chosen if jj == j]
+                if s.needs_party_member and not any(ix.staff[i].is_party_member for i in have):
+                    needs.append("is_party_member")
+                if s.needs_team_leader and not any(ix.staff[i].is_team_leader for i in have):
+                    needs.append("is_team_leader")
+                while filled[j] < s.min_staff:
+                    cands = []
+                    for i in ix.elig[j]:
+                        if (i, j) in chosen or not can(i, j):
                             continue
                         p = ix.staff[i]
-                        moved = k > 0 and worked[i][k - 1] and last_cp[i] != (k - 1, s.checkpoint_id)
-                        away = (
-                            p.home_community_id is not None
-                            and s.community_id is not None
-                            and p.home_community_id != s.community_id
-                        )
-                        # Keep scarce roles free for shifts that need them.
-                        spare_role = (p.is_party_member and not s.needs_party_member) + (
-                            p.is_team_leader and not s.needs_team_leader
-                        )
-                        off_plan = plan is not None and planned[(i, s.community_id)] >= plan.get((i, s.community_id), 0)
-                        key = (w_cont * moved + w_home * away + 2.0 * off_plan + 0.3 * spare_role + 0.5 * load, i)
-                        if best_key is None or key < best_key:
-                            best, best_key = i, key
-                if best is None:
-                    if needs:
-                        needs.clear()  # nobody with the roles can come: fill the place anyway
-                        continue
-                    break
-                take(best, j)
-                for attr in list(needs):
-                    if getattr(ix.staff[best], attr):
-                        needs.remove(attr)
+                        # Roles first: someone holding every missing role beats someone with one.
+                        missing_roles = sum(1 for attr in needs if not getattr(p, attr))
+                        if needs and missing_roles == len(needs) and filled[j] + len(needs) >= s.min_staff:
+                            continue
+                        load = (nights[i] if s.is_night else count[i]) * a_ref[p.group] / max(1, ix.avail_days[i])
+                        cands.append((missing_roles, load, i))
+                    best = None
+                    if cands:
+                        # Stay within a band of the least loaded, then follow the soft preferences
+                        # (continuity, home community) the way the objective weighs them.
+                        fewest_missing = min(c[0] for c in cands)
+                        pool = [c for c in cands if c[0] == fewest_missing]
+                        lightest = min(c[1] for c in pool)
+                        best_key = None
+                        for _, load, i in pool:
+                            if load > lightest + (1.0 if plan is None else 2.0):
+                                continue
+                            p = ix.staff[i]
+                            moved = k > 0 and all(
+                                ix.shifts[jj].checkpoint_id != s.checkpoint_id for jj in held[i].get(k - 1, ())
+                            )
+                            moved = moved and worked[i][k - 1]
+                            away = (
+                                p.home_community_id is not None
+                                and s.community_id is not None
+                                and p.home_community_id != s.community_id
+                            )
+                            # Keep scarce roles free for shifts that need them.
+                            spare_role = (p.is_party_member and not s.needs_party_member) + (
+                                p.is_team_leader and not s.needs_team_leader
+                            )
+                            off_plan = plan is not None and planned[(i, s.community_id)] >= plan.get(
+                                (i, s.community_id), 0
+                            )
+                            key = (w_cont * moved + w_home * away + 2.0 * off_plan + 0.3 * spare_role + 0.5 * load, i)
+                            if best_key is None or key < best_key:
+                                best, best_key = i, key
+                    if best is None:
+                        if needs:
+                            needs.clear()  # nobody with the roles can come: fill the place anyway
+                            continue
+                        break
+                    take(best, j)
+                    for attr in list(needs):
+                        if getattr(ix.staff[best], attr):
+                            needs.remove(attr)
     return chosen
 
 

@@ -486,3 +486,19 @@ def test_nights_fairness_compares_only_who_can_take_a_night(night_staff: int, ro
         result = solve(problem, time_limit_s=10, workers=1)
         assert result.objective == check_roster(problem, result.assignments).objective
         assert result.breakdown.get("fairness_nights", 0) == 0
+
+
+def test_start_roster_respects_the_cells_already_placed_ahead() -> None:
+    """A locked run later on limits the days before it: the start roster leaves a place open rather than break a rule."""
+    from frontline.roster.solver import _greedy, _Index, _ids
+
+    all_days = [MONDAY + timedelta(days=k) for k in range(10)]
+    shifts = tuple(_shift("K1", day, "M") for day in all_days)
+    one = Staff(id="S0", name="Staff 0", available_days=frozenset(all_days))
+    problem = Problem(shifts=shifts, staff=(one,), rules=Rules(max_consecutive_days=Rule(value=6)))
+    ix = _Index(problem)
+    locked = {(0, ix.sid[f"K1-{all_days[k].isoformat()}-M"]) for k in range(3, 8)}  # five in a row, days 3-7
+    start = _greedy(ix, fixed=locked, frozen_day=0)
+    assert locked <= start
+    broken = {b.rule for b in check_roster(problem, _ids(ix, start)).hard}
+    assert broken == {"coverage"}  # days it had to leave open; no run longer than six
