@@ -1297,7 +1297,7 @@ class _Columns:
 
     def lp(self) -> tuple[float, dict[tuple[int, int], float], list[float]] | None:
         """Solve the master LP (GLOP); return its value, cover duals and convexity duals."""
-        from ortools.linear_solver import pywraplp
+        import ortools.linear_solver.pywraplp as pywraplp
 
         data = self.data
         lp = pywraplp.Solver.CreateSolver("GLOP")

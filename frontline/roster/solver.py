@@ -1045,7 +1045,12 @@ _AGGREGATE_RESERVE = 1.0  # seconds of the aggregate bound's time kept for each 
 
 
 def _aggregate_bound(
-    ix: _Index, *, deadline: float, workers: int = 2, plan: dict[tuple[int, Hashable], int] | None = None
+    ix: _Index,
+    *,
+    deadline: float,
+    workers: int = 2,
+    plan: dict[tuple[int, Hashable], int] | None = None,
+    parts: dict[Hashable, int] | None = None,
 ) -> int | None:
     """Return a proven lower bound on the objective of every roster that keeps the hard rules.
 
@@ -1077,7 +1082,8 @@ def _aggregate_bound(
     full model handles; what it captures exactly, fast, is the integer part the LP
     misses: fairness bands on whole counts, scarce roles and home communities.
     Return None when a rule it relies on is not hard. When ``plan`` is given it receives
-    the relaxation's best counts per (person, community): a guide for the greedy start.
+    the relaxation's best counts per (person, community): a guide for the greedy start;
+    ``parts`` receives each group's own bound L_G.
     """
     rules = ix.problem.rules
     one = rules.one_shift_per_day
@@ -1091,7 +1097,7 @@ def _aggregate_bound(
         groups[p.group].append(i)
     weekend = [d.weekday() >= 5 for d in ix.days]
     total = 0
-    for index, members in enumerate(groups.values()):
+    for index, (group, members) in enumerate(groups.items()):
         inside = set(members)
         types: dict[tuple, list[int]] = defaultdict(list)
         for j, s in enumerate(ix.shifts):
@@ -1207,10 +1213,190 @@ def _aggregate_bound(
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE, cp_model.UNKNOWN):
             # CP-SAT's bound is proven whatever the status; the group's part is >= 0 anyway.
             found = solver.best_objective_bound
-            total += max(0, int(math.ceil(found - 1e-6))) if math.isfinite(found) else 0
+            part = max(0, int(math.ceil(found - 1e-6))) if math.isfinite(found) else 0
+            total += part
+            if parts is not None:
+                parts[group] = part
         if plan is not None and status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             for (i, key), v in n.items():
                 plan[(i, key[0])] = plan.get((i, key[0]), 0) + solver.value(v)
+    return total
+
+
+_DAYS_BOUND_MAX_CELLS = 80_000  # above this the LP takes longer than the time it is given
+
+
+def _days_bound(ix: _Index, *, deadline: float, parts: dict[Hashable, int] | None = None) -> int | None:
+    """Return a proven lower bound from the linear relaxation of each fairness group's roster, day by day.
+
+    Why it is valid: as in :func:`_aggregate_bound`, the objective splits by fairness group
+    G into home(R, G) + fair(R, G) + roles(R, G) + rest(R) >= the brackets, where roles(R, G)
+    prices the missing roles (and missing people, with coverage soft) of shifts only G's
+    people may take, and rest(R) >= 0 holds continuity and the rules left out here. Each
+    bracket is at least the optimum of G's linear programme: one variable in [0, 1] per
+    person and shift they may take; a shift only G may take gets between min_staff and its
+    capacity (a shift shared with another group only its capacity); one shift a day; the
+    hard rest, run, days-off and 7-day rules as the model states them (on duty days, which
+    are sums of cells with one shift a day); home and the roles as in the objective; the
+    fairness band on continuous hi and lo (hi * A_i >= A_ref * count_i, lo * A_i <= A_ref *
+    count_i), below the band on whole numbers. Any roster's cells are a point of that
+    programme with at least its value, so the LP optimum, rounded up, bounds the optimum.
+
+    Unlike the aggregate relaxation it sees days: who is free on which day, runs and rest.
+    On the demo campaign built by the Django side, where every community has enough of its
+    own people in total, the aggregate bound is 0 and this one about 180. It is solved by
+    HiGHS's LP (OR-Tools' model builder, no integer variables), a few seconds per batch.
+    Return None when one shift a day is not a hard rule; a group whose LP does not finish
+    by the deadline counts 0.
+    """
+    from ortools.linear_solver.python import model_builder as mb
+
+    rules = ix.problem.rules
+    one = rules.one_shift_per_day
+    if not (one.enabled and one.hard) or sum(len(e) for e in ix.elig) > _DAYS_BOUND_MAX_CELLS:
+        return None
+    nd = len(ix.days)
+    cov, roles_rule = rules.coverage, rules.roles
+    rest_rule, mx, after = rules.min_rest_hours, rules.max_consecutive_days, rules.days_off_after_max_run
+    week, off = rules.max_shifts_per_week, rules.min_consecutive_days_off
+    gap_needed = timedelta(hours=rest_rule.value if rest_rule.enabled else 0)
+    groups: dict[Hashable, list[int]] = defaultdict(list)
+    for i, p in enumerate(ix.staff):
+        groups[p.group].append(i)
+    total = 0
+    for group, members in groups.items():
+        if time.monotonic() > deadline - 0.5:
+            break  # out of time: the groups left count 0, still a lower bound
+        inside = set(members)
+        m = mb.Model()
+        objective: list[tuple[float, object]] = []
+        cells: dict[int, dict[int, object]] = defaultdict(dict)  # person -> shift -> variable
+        on: dict[int, list[tuple[int, object]]] = defaultdict(list)  # shift -> (person, variable)
+        for j in range(len(ix.shifts)):
+            for i in ix.elig[j]:
+                if i in inside:
+                    v = m.new_num_var(0, 1, "")
+                    cells[i][j] = v
+                    on[j].append((i, v))
+        if not on:
+            continue
+        for j, crew in on.items():
+            s = ix.shifts[j]
+            everyone = mb.LinearExpr.sum([v for _, v in crew])
+            m.add(everyone <= s.capacity)
+            if not ix.elig_set[j] <= inside:
+                continue  # shared with another group: nothing is owed here
+            if cov.enabled and cov.hard:
+                m.add(everyone >= s.min_staff)
+            elif cov.enabled:
+                short = m.new_num_var(0, s.min_staff, "")
+                m.add(everyone + short >= s.min_staff)
+                objective.append((cov.weight, short))
+            if roles_rule.enabled:
+                for flag, attr in ((s.needs_party_member, "is_party_member"), (s.needs_team_leader, "is_team_leader")):
+                    if not flag:
+                        continue
+                    holders = mb.LinearExpr.sum([v for i, v in crew if getattr(ix.staff[i], attr)])
+                    if roles_rule.hard:
+                        m.add(holders >= 1)
+                    else:
+                        miss = m.new_num_var(0, 1, "")
+                        m.add(holders + miss >= 1)
+                        objective.append((roles_rule.weight, miss))
+        counts: dict[str, dict[int, object]] = defaultdict(dict)
+        for i in members:
+            mine = cells.get(i)
+            if not mine:
+                continue
+            p = ix.staff[i]
+            by_day: list[list[int]] = [[] for _ in range(nd)]
+            for j in mine:
+                by_day[ix.dix[ix.shifts[j].day]].append(j)
+            w: list[object] = []
+            for k in range(nd):
+                if by_day[k]:
+                    wv = m.new_num_var(0, 1, "")
+                    m.add(mb.LinearExpr.sum([mine[j] for j in by_day[k]]) == wv)
+                    w.append(wv)
+                else:
+                    w.append(0)
+            if rest_rule.enabled and rest_rule.hard:
+                for k in range(nd - 1):
+                    today: dict[tuple[datetime, datetime], list[object]] = defaultdict(list)
+                    for j in by_day[k]:
+                        today[(ix.shifts[j].start, ix.shifts[j].end)].append(mine[j])
+                    for j2 in by_day[k + 1]:
+                        b = ix.shifts[j2]
+                        for (_, end), lits in today.items():
+                            if b.start < end + gap_needed:
+                                m.add(mb.LinearExpr.sum([*lits, mine[j2]]) <= 1)
+            if mx.enabled and mx.hard and mx.value < nd:
+                M = mx.value
+                for first in range(nd - M):
+                    m.add(mb.LinearExpr.sum(w[first : first + M + 1]) <= M)
+                if after.enabled and after.hard and after.value > 1:
+                    for d in range(M, nd):
+                        for jj in range(1, after.value):
+                            if d + jj < nd:
+                                m.add(mb.LinearExpr.sum([*w[d - M : d], w[d + jj]]) <= M)
+            if week.enabled and week.hard:
+                for first in range(max(1, nd - 6)):
+                    m.add(mb.LinearExpr.sum(w[first : min(nd, first + 7)]) <= week.value)
+            if off.enabled and off.hard and off.value > 1:
+                for gap in range(1, off.value):
+                    for d in range(nd - gap - 1):
+                        # not (duty d, off d+1..d+gap, duty d+gap+1)
+                        m.add(
+                            mb.LinearExpr.sum([w[d], w[d + gap + 1]]) - mb.LinearExpr.sum(w[d + 1 : d + gap + 1]) <= 1
+                        )
+            counts["fairness_shifts"][i] = mb.LinearExpr.sum(list(mine.values()))
+            counts["fairness_nights"][i] = mb.LinearExpr.sum([v for j, v in mine.items() if ix.shifts[j].is_night])
+            counts["fairness_weekends"][i] = mb.LinearExpr.sum(
+                [v for j, v in mine.items() if ix.shifts[j].day.weekday() >= 5]
+            )
+            if rules.home_community.enabled and p.home_community_id is not None:
+                for j, v in mine.items():
+                    c = ix.shifts[j].community_id
+                    if c is not None and c != p.home_community_id:
+                        objective.append((rules.home_community.weight, v))
+        for name in ("fairness_shifts", "fairness_nights", "fairness_weekends"):
+            rule: Rule = getattr(rules, name)
+            if not rule.enabled:
+                continue
+            a_ref = max((ix.avail_days[i] for i in members), default=0)
+            judged = [i for i in members if a_ref and 2 * ix.avail_days[i] >= a_ref and ix.can_any[name][i]]
+            judged = [i for i in judged if i in counts[name]]
+            if len(judged) < 2:
+                continue
+            hi, lo = m.new_num_var(0, 3 * nd * a_ref, ""), m.new_num_var(0, 3 * nd * a_ref, "")
+            for i in judged:
+                m.add(hi * ix.avail_days[i] - counts[name][i] * a_ref >= 0)
+                m.add(lo * ix.avail_days[i] - counts[name][i] * a_ref <= 0)
+            if rule.hard:
+                m.add(hi - lo <= rule.value)
+            else:
+                over = m.new_num_var(0, 3 * nd * a_ref, "")
+                m.add(over - hi + lo >= -rule.value)
+                objective.append((rule.weight, over))
+        if not objective:
+            continue
+        m.minimize(mb.LinearExpr.weighted_sum([v for _, v in objective], [c for c, _ in objective]))
+        solver = mb.Solver("highs")
+        solver.enable_output(False)
+        left = deadline - time.monotonic()
+        if left < 0.2:
+            break
+        solver.set_time_limit_in_seconds(left)
+        status = solver.solve(m)
+        if status == mb.SolveStatus.INFEASIBLE:
+            return None  # the full model is infeasible too; the search will say why
+        if status != mb.SolveStatus.OPTIMAL:
+            continue  # no proven LP optimum: this group counts 0
+        value = solver.objective_value
+        part = max(0, int(math.ceil(value - 1e-6 * (1 + abs(value)))))
+        total += part
+        if parts is not None:
+            parts[group] = part
     return total
 
 
@@ -1463,21 +1649,33 @@ def solve(
     # A fresh roster gets the aggregate bound (see _aggregate_bound), computed on one core
     # while this thread builds the start roster and the model. With a previous roster, a
     # frozen past or locked cells only CP-SAT's bound is used.
-    agg: list[int | None] = []
+    relaxations: dict[str, int | None] = {}
+    parts: dict[str, dict[Hashable, int]] = {"aggregate": {}, "days_lp": {}}
     plan: dict[tuple[int, Hashable], int] = {}
-    agg_thread: threading.Thread | None = None
-    waiting = _Shared(None)  # done once the aggregate bound is in
+    bound_threads: list[threading.Thread] = []
+    waiting = _Shared(None)  # done once the relaxations' bounds are in
     if not previous_set and freeze_before is None and not locked_set:
-        agg_deadline = t0 + min(15.0, 0.3 * time_limit_s)
+        # Two relaxations, each a bound per fairness group, each on its own thread (both
+        # solvers release the GIL): the aggregate one (whole counts, exact fairness bands)
+        # and the day-by-day LP (who is free on which day, runs and rest). The larger per
+        # group is still a bound of that group's part of the objective.
+        agg_deadline = t0 + min(20.0, 0.4 * time_limit_s)
+        finished: list[str] = []
 
-        def run_aggregate() -> None:
+        def relax(name: str) -> None:
             try:
-                agg.append(_aggregate_bound(ix, deadline=agg_deadline, workers=1, plan=plan))
+                if name == "aggregate":
+                    value = _aggregate_bound(ix, deadline=agg_deadline, workers=1, plan=plan, parts=parts[name])
+                else:
+                    value = _days_bound(ix, deadline=agg_deadline, parts=parts[name])
+                relaxations[name] = value
             finally:
-                waiting.done = True
+                finished.append(name)
+                waiting.done = len(finished) == 2
 
-        agg_thread = threading.Thread(target=run_aggregate, daemon=True)
-        agg_thread.start()
+        for name in ("aggregate", "days_lp"):
+            bound_threads.append(threading.Thread(target=relax, args=(name,), daemon=True))
+            bound_threads[-1].start()
     if hint is not None:
         roster = {(ix.pid[a], ix.sid[b]) for a, b in hint if a in ix.pid and b in ix.sid}
     elif previous_set:
@@ -1540,7 +1738,7 @@ def solve(
     if log:
         log(f"hint ready at {time.monotonic() - t0:.2f}s, objective {hint_obj}")
     agg_bound: int | None = None
-    if agg_thread is not None:
+    if bound_threads:
         if twin and hint_obj is not None:
             # Do not leave this core idle while the other computes the bound: improve the
             # start roster meanwhile.
@@ -1559,10 +1757,13 @@ def solve(
                 log=log,
                 seed=2,
             )
-        agg_thread.join()
-        agg_bound = agg[0] if agg else None
+        for thread in bound_threads:
+            thread.join()
+        if any(v is not None for v in relaxations.values()):
+            groups = {g for found in parts.values() for g in found}
+            agg_bound = sum(max(found.get(g, 0) for found in parts.values()) for g in groups)
         if log:
-            log(f"aggregate bound {agg_bound} at {time.monotonic() - t0:.2f}s")
+            log(f"relaxation bound {agg_bound} ({relaxations}) at {time.monotonic() - t0:.2f}s")
         if plan and hint is None and complete:
             # A second start guided by the relaxation's plan; keep the cheaper of the two.
             planned = _start(ix, fixed=lock_idx, frozen_day=frozen_day, plan=plan)
@@ -1620,6 +1821,7 @@ def solve(
             freeze_before=freeze_before,
             first_time=first_time,
             trace_points=trace_points,
+            relaxations=relaxations,
         )
     assert mdl is not None
     full = _FullSearch(
@@ -1668,6 +1870,7 @@ def solve(
         freeze_before=freeze_before,
         first_time=first_time,
         trace_points=trace_points,
+        relaxations=relaxations,
     )
 
 
@@ -1686,6 +1889,7 @@ def _finish(
     freeze_before: date | None,
     first_time: float | None,
     trace_points: list[tuple[float, int, int]],
+    relaxations: Mapping[str, int | None] | None = None,
 ) -> Result:
     """Pick the best roster found, price it exactly and explain what is left."""
     status = full.status
@@ -1786,7 +1990,11 @@ def _finish(
         changes=changes,
         bounds={
             name: value
-            for name, value in (("cp_sat", full.cp_bound), ("aggregate", full.agg_bound))
+            for name, value in (
+                ("cp_sat", full.cp_bound),
+                ("relaxation", full.agg_bound),  # per group the larger of the two below
+                *((relaxations or {}).items() if full.agg_bound is not None else ()),
+            )
             if value is not None
         },
     )

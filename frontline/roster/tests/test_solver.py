@@ -387,6 +387,7 @@ def test_aggregate_bound_never_exceeds_the_optimum(make) -> None:  # type: ignor
     bound = _aggregate_bound(_Index(problem), deadline=time.monotonic() + 30)
     assert bound is not None and 0 <= bound <= result.objective
     assert result.bounds.get("aggregate") in (None, bound)
+    assert result.bounds.get("relaxation", 0) <= result.objective
 
 
 def test_reported_gap_uses_a_valid_bound() -> None:
@@ -409,7 +410,7 @@ def test_twin_neighbourhood_search_on_a_big_model(monkeypatch: pytest.MonkeyPatc
     check = check_roster(problem, result.assignments)
     assert check.hard == []
     assert check.objective == result.objective
-    assert "cp_sat" not in result.bounds and result.bound == result.bounds.get("aggregate")
+    assert "cp_sat" not in result.bounds and result.bound == result.bounds.get("relaxation")
     assert result.bound is not None and result.bound <= result.objective
 
 
@@ -502,3 +503,61 @@ def test_start_roster_respects_the_cells_already_placed_ahead() -> None:
     assert locked <= start
     broken = {b.rule for b in check_roster(problem, _ids(ix, start)).hard}
     assert broken == {"coverage"}  # days it had to leave open; no run longer than six
+
+
+def _home_only_early() -> Problem:
+    """Two people of community C0 serve only its first four days; its last three need someone from away.
+
+    In total C0's own people could stand all seven of its shifts (four days each), so the
+    aggregate relaxation, which counts weekend shifts apart but not days, sees only the
+    weekend's two; day by day, three shifts go to people from C1.
+    """
+    all_days = [MONDAY + timedelta(days=k) for k in range(7)]
+    shifts = tuple(
+        shift for day in all_days for shift in (_shift("K0", day, "M"), _shift("K1", day, "A"))
+    )  # K0 is in community C0, K1 in C1
+    early = frozenset(all_days[:4])
+    people = (
+        Staff(id="A", name="A", available_days=early, home_community_id="C0"),
+        Staff(id="B", name="B", available_days=early, home_community_id="C0"),
+        Staff(id="C", name="C", available_days=frozenset(all_days), home_community_id="C1"),
+        Staff(id="D", name="D", available_days=frozenset(all_days), home_community_id="C1"),
+    )
+    rules = Rules(
+        fairness_shifts=Rule(enabled=False),
+        fairness_nights=Rule(enabled=False),
+        fairness_weekends=Rule(enabled=False),
+        continuity=Rule(enabled=False),
+    )
+    return Problem(shifts=shifts, staff=people, rules=rules)
+
+
+@pytest.mark.parametrize(
+    "make", [lambda: small_problem(days=4), lambda: small_problem(days=6), _two_batches, _home_only_early]
+)
+def test_day_by_day_bound_never_exceeds_the_optimum(make) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    from frontline.roster.solver import _days_bound, _Index
+
+    problem = make()
+    result = solve(problem, time_limit_s=60, workers=1)
+    assert result.status == "optimal"
+    parts: dict[object, int] = {}
+    bound = _days_bound(_Index(problem), deadline=time.monotonic() + 30, parts=parts)
+    assert bound is not None and 0 <= bound <= result.objective
+    assert sum(parts.values()) == bound
+
+
+def test_day_by_day_bound_sees_who_is_free_on_which_day() -> None:
+    import time
+
+    from frontline.roster.solver import _aggregate_bound, _days_bound, _Index
+
+    problem = _home_only_early()
+    ix = _Index(problem)
+    assert _aggregate_bound(ix, deadline=time.monotonic() + 30) == 2
+    assert _days_bound(ix, deadline=time.monotonic() + 30) == 3
+    result = solve(problem, time_limit_s=20, workers=2)
+    assert result.objective == 3 and result.status == "optimal"  # proved by the bound
+    assert result.bounds["days_lp"] == result.bounds["relaxation"] == 3
