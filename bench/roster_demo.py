@@ -214,7 +214,12 @@ def main() -> None:
         "group may take, are left optional. It proves that home community and the fairness bands "
         "cost at least that much; continuity counts 0 in it. It takes a few seconds on one core "
         "(CP-SAT, linearization level 2) while the other builds the start roster and begins to "
-        "improve it. CP-SAT's own "
+        "improve it. Beside it, on a thread of its own, the day-by-day LP relaxation (`_days_bound`: "
+        "one variable in [0, 1] per person and shift they may take, the hard run, rest and week rules "
+        "on duty days, fairness bands on continuous hi and lo, continuity left out) bounds each group "
+        "too; per group the larger of the two counts. Here the aggregate one is the larger in every "
+        "batch (108/122/57 against the LP's 106/92/49); on the demo campaign built by the Django side "
+        "it is the LP (see docs/benchmarks-roster-django.md). CP-SAT's own "
         "bound on the full model was 177 after a minute on one core before this change (22 when "
         "it had to share that core), so above 20,000 cells both cores run the neighbourhood "
         "search instead, and no CP-SAT bound is reported for this instance.",
@@ -253,6 +258,16 @@ def main() -> None:
             "is at most 241 here, below the aggregate relaxation's 287: the bands on whole counts are "
             "what the aggregate bound gets right.",
             "",
+            "Integer programming (HiGHS, 2026-12-07; not in `solve()`): the first batch's whole roster "
+            "as a MIP without continuity (handover shifts optional) is solved to optimality in 28-37 s "
+            "on one core, at 108, the aggregate bound for that batch: the aggregate relaxation is exact "
+            "for the problem without continuity there, so the gap is the search's, and continuity's. "
+            "With continuity in (a change variable per person and day, by checkpoint or by the tighter "
+            "'same checkpoint both days' form) the LP alone takes 50-60 s and its value does not move "
+            "(109.02 either way on days 1-18), and no roster came within 90 s. Re-assigning checkpoints "
+            "to the MIP roster's duty days afterwards (CP-SAT, 20 s) to repair continuity ended at 161 "
+            "(continuity 38, home 123) where the bound is 116.",
+            "",
             "What would close the gap: a bound that keeps the integer fairness bands of the aggregate "
             "relaxation and also sees days (for instance the aggregate model per group with each "
             "person's count bounded by the pricing programme's rows, or branching on the bands inside "
@@ -265,7 +280,12 @@ def main() -> None:
 
 
 def _bounds(result: Result) -> str:
-    names = {"aggregate": "aggregate relaxation", "cp_sat": "CP-SAT"}
+    names = {
+        "relaxation": "relaxations, the larger per group",
+        "aggregate": "aggregate relaxation",
+        "days_lp": "day-by-day LP",
+        "cp_sat": "CP-SAT",
+    }
     return ", ".join(f"{names.get(k, k)} {v}" for k, v in sorted(result.bounds.items())) or "none"
 
 
