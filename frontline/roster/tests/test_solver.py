@@ -491,7 +491,7 @@ def test_nights_fairness_compares_only_who_can_take_a_night(night_staff: int, ro
 
 def test_start_roster_respects_the_cells_already_placed_ahead() -> None:
     """A locked run later on limits the days before it: the start roster leaves a place open rather than break a rule."""
-    from frontline.roster.solver import _greedy, _Index, _ids
+    from frontline.roster.solver import _greedy, _ids, _Index
 
     all_days = [MONDAY + timedelta(days=k) for k in range(10)]
     shifts = tuple(_shift("K1", day, "M") for day in all_days)
