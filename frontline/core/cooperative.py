@@ -17,6 +17,7 @@ cooperatively. Without gevent (threaded workers, tests, management commands) it 
 from __future__ import annotations
 
 import importlib
+import os
 import pickle
 import subprocess
 import sys
@@ -72,6 +73,11 @@ def call_elsewhere(target: str, *args: Any, **kwargs: Any) -> Any:
 
 def _child() -> None:
     target, args, kwargs = pickle.loads(sys.stdin.buffer.read())  # noqa: S301 (sent by call_in_child)
+    # Standard output carries only the answer: whatever the call writes there, Python or a
+    # C library (HiGHS prints its banner), goes to standard error instead.
+    answer_out = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
     module, _, name = target.partition(":")
     try:
         answer: tuple[bool, Any] = (True, getattr(importlib.import_module(module), name)(*args, **kwargs))
@@ -81,7 +87,8 @@ def _child() -> None:
         out = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
     except Exception as exc:  # what cannot travel is described instead
         out = pickle.dumps((False, ChildFailed(f"{target}: {answer[1]!r} (not picklable: {exc!r})")))
-    sys.stdout.buffer.write(out)
+    answer_out.write(out)
+    answer_out.flush()
 
 
 if __name__ == "__main__":

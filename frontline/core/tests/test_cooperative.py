@@ -30,6 +30,13 @@ def test_an_exception_in_the_child_is_raised_in_the_parent() -> None:
         cooperative.call_in_child("json:loads", "{")
 
 
+def test_what_the_call_prints_does_not_spoil_the_answer() -> None:
+    # HiGHS prints a banner on the C side; before, its bytes went into the pickled answer.
+    text = b"Running a solver (c) somebody\n"
+    assert cooperative.call_in_child("os:write", 1, text) == len(text)  # the file descriptor itself
+    assert cooperative.call_in_child("builtins:print", "and from Python") is None
+
+
 def test_a_child_that_dies_without_an_answer_fails_clearly() -> None:
     with pytest.raises(cooperative.ChildFailed, match="os:_exit ended with code 3"):
         cooperative.call_in_child("os:_exit", 3)
