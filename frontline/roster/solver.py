@@ -1661,7 +1661,6 @@ def solve(
         # and the day-by-day LP (who is free on which day, runs and rest). The larger per
         # group is still a bound of that group's part of the objective.
         agg_deadline = t0 + min(20.0, 0.4 * time_limit_s)
-        finished: list[str] = []
 
         def relax(name: str) -> None:
             try:
@@ -1674,12 +1673,23 @@ def solve(
                     value = _days_bound(ix, deadline=agg_deadline, parts=parts[name])
                 relaxations[name] = value
             finally:
-                finished.append(name)
-                waiting.done = len(finished) == 2
+                if name == "aggregate":
+                    waiting.done = True  # its plan guides the start; the LP may go on meanwhile
 
         for name in ("aggregate", "days_lp"):
             bound_threads.append(threading.Thread(target=relax, args=(name,), daemon=True))
             bound_threads[-1].start()
+
+    def relaxed(*, wait: bool = False) -> int | None:
+        """Return the relaxations' bound so far: per group the larger part found."""
+        if wait:
+            for thread in bound_threads:
+                thread.join()  # both stop by agg_deadline
+        if not any(v is not None for v in relaxations.values()):
+            return None
+        groups = {g for found in parts.values() for g in found}
+        return sum(max(found.get(g, 0) for found in parts.values()) for g in groups)
+
     if hint is not None:
         roster = {(ix.pid[a], ix.sid[b]) for a, b in hint if a in ix.pid and b in ix.sid}
     elif previous_set:
@@ -1762,11 +1772,8 @@ def solve(
                 log=log,
                 seed=2,
             )
-        for thread in bound_threads:
-            thread.join()
-        if any(v is not None for v in relaxations.values()):
-            groups = {g for found in parts.values() for g in found}
-            agg_bound = sum(max(found.get(g, 0) for found in parts.values()) for g in groups)
+        bound_threads[0].join()  # the aggregate relaxation; the day-by-day LP is joined at the end
+        agg_bound = relaxed()
         if log:
             log(f"relaxation bound {agg_bound} ({relaxations}) at {time.monotonic() - t0:.2f}s")
         if plan and hint is None and complete:
@@ -1827,6 +1834,7 @@ def solve(
             first_time=first_time,
             trace_points=trace_points,
             relaxations=relaxations,
+            late_bound=relaxed if bound_threads else None,
         )
     assert mdl is not None
     full = _FullSearch(
@@ -1876,6 +1884,7 @@ def solve(
         first_time=first_time,
         trace_points=trace_points,
         relaxations=relaxations,
+        late_bound=relaxed if bound_threads else None,
     )
 
 
@@ -1895,8 +1904,17 @@ def _finish(
     first_time: float | None,
     trace_points: list[tuple[float, int, int]],
     relaxations: Mapping[str, int | None] | None = None,
+    late_bound: Callable[..., int | None] | None = None,
 ) -> Result:
     """Pick the best roster found, price it exactly and explain what is left."""
+    if late_bound is not None:
+        # The day-by-day LP may have finished after the search started: count it now.
+        value = late_bound(wait=True)
+        proved_none = full.status == cp_model.INFEASIBLE
+        if value is not None and not proved_none and (full.agg_bound is None or value > full.agg_bound):
+            full.agg_bound = value
+            if isinstance(full, _Shared):
+                full.bound = value
     status = full.status
     if full.best is not None and (best_obj is None or full.best_obj <= best_obj):
         best, best_obj = full.best, full.best_obj
