@@ -57,12 +57,15 @@ shifts to break symmetry. A roster leaving hard demand open when the search ends
 never returned as a solution.
 
 Bound. Besides CP-SAT's bound, a fresh solve (no previous roster, frozen past or locked
-cells) computes :func:`_aggregate_bound` on one core while the start roster is built: a
-relaxation per fairness group that counts shifts per person and type (community, night,
-weekend, role) instead of placing them on days; the proof that it is a lower bound of
-the checker's objective is in its docstring. Its optimal counts also guide a second
-greedy start. ``Result.bound`` is the larger of the two, ``Result.bounds`` has both, and
-the gap is ``(objective - bound) / objective``.
+cells) computes two relaxations, each per fairness group and each on its own thread:
+:func:`_aggregate_bound`, which counts shifts per person and type (community, night,
+weekend, role) instead of placing them on days and keeps whole-number fairness bands, and
+:func:`_days_bound`, the linear programme of the roster day by day (who is free when, runs,
+rest), solved by HiGHS. Per group the larger counts; the proofs are in their docstrings.
+The aggregate one's optimal counts also guide a second greedy start; the search does not
+wait for the LP, whose bound is counted when the result is made. ``Result.bound`` is the
+largest proven bound, ``Result.bounds`` has each (``relaxation`` is the one combined per
+group), and the gap is ``(objective - bound) / objective``.
 
 Infeasibility is explained in the user's terms: a pre-check compares each shift, each day
 (by bipartite matching of people to places, roles included) and each rolling week, per
