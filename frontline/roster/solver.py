@@ -944,8 +944,7 @@ class _Model:
             if not rule.enabled:
                 continue
             for members in groups.values():
-                a_ref = max((ix.avail_days[i] for i in members), default=0)
-                judged = [i for i in members if a_ref and 2 * ix.avail_days[i] >= a_ref and ix.can_any[name][i]]
+                a_ref, judged = _judged(ix, members, name)
                 if len(judged) < 2 or not any(i in self.free for i in judged):
                     continue
                 counts = {i: self.counts[name][i] if i in self.free else fixed_counts[name].get(i, 0) for i in judged}
@@ -1000,6 +999,16 @@ class _Model:
         for members in self.sym_classes:
             for a, b in zip(members, members[1:]):
                 self.model.add(counts[a] >= counts[b])
+
+
+def _judged(ix: _Index, members: Sequence[int], name: str) -> tuple[int, list[int]]:
+    """Return a group's reference availability and who its fairness band ``name`` compares.
+
+    Counts are scaled to the best-available member (A_ref); people available less than half
+    of it, or who could never take such a shift, are left out (see the module docstring).
+    """
+    a_ref = max((ix.avail_days[i] for i in members), default=0)
+    return a_ref, [i for i in members if a_ref and 2 * ix.avail_days[i] >= a_ref and ix.can_any[name][i]]
 
 
 def _neg(lit: Lit) -> Lit:
@@ -1183,8 +1192,7 @@ def _aggregate_bound(
             rule: Rule = getattr(rules, name)
             if not rule.enabled:
                 continue
-            a_ref = max((ix.avail_days[i] for i in members), default=0)
-            judged = [i for i in members if a_ref and 2 * ix.avail_days[i] >= a_ref and ix.can_any[name][i]]
+            a_ref, judged = _judged(ix, members, name)
             if len(judged) < 2:
                 continue
             ub = 3 * max(1, nd) * a_ref
@@ -1366,8 +1374,7 @@ def _days_bound(ix: _Index, *, deadline: float, parts: dict[Hashable, int] | Non
             rule: Rule = getattr(rules, name)
             if not rule.enabled:
                 continue
-            a_ref = max((ix.avail_days[i] for i in members), default=0)
-            judged = [i for i in members if a_ref and 2 * ix.avail_days[i] >= a_ref and ix.can_any[name][i]]
+            a_ref, judged = _judged(ix, members, name)
             judged = [i for i in judged if i in counts[name]]
             if len(judged) < 2:
                 continue
