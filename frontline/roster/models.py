@@ -244,7 +244,7 @@ class Roster(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(end_date__gte=F("start_date")),
                 name="roster_end_after_start",
-                violation_error_message=_("To: must not be before the start."),
+                violation_error_message=_("Last day: must not be before the first day."),
             )
         ]
 

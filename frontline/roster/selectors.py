@@ -267,13 +267,13 @@ def published_version(roster: Roster) -> RosterVersion | None:
 # --- field: my duties and clocking --------------------------------------------------------
 
 
-def repair_proposal_since(*, staff: Staff, since: datetime) -> RosterVersion | None:
-    """The newest repaired roster proposed for a staff member's absence since a moment."""
-    return (
-        RosterVersion.objects.filter(status=RosterVersion.Status.PROPOSED, repair_staff=staff, created_at__gte=since)
-        .order_by("-created_at")
-        .first()
-    )
+def repair_proposals(*, staff: Staff, since: datetime | None = None) -> list[RosterVersion]:
+    """Repaired rosters awaiting approval for a staff member's absence (made since a moment,
+    when given), earliest roster first: one absence can touch several rosters."""
+    rows = RosterVersion.objects.filter(status=RosterVersion.Status.PROPOSED, repair_staff=staff)
+    if since is not None:
+        rows = rows.filter(created_at__gte=since)
+    return list(rows.select_related("roster").order_by("roster__start_date", "roster_id", "-created_at"))
 
 
 def clockable_duty(*, staff: Staff, at: datetime) -> Assignment | None:

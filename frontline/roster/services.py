@@ -320,9 +320,9 @@ def roster_create(
 ) -> RosterVersion:
     """Create a roster for a batch and date range and solve its first draft."""
     if end_date < start_date:
-        raise DomainError(_("To: must not be before the start."), code="roster.dates", field="end_date")
+        raise DomainError(_("Last day: must not be before the first day."), code="roster.dates", field="end_date")
     if (end_date - start_date).days > 91:
-        raise DomainError(_("To: a roster covers at most 92 days."), code="roster.too_long", field="end_date")
+        raise DomainError(_("Last day: a roster covers at most 92 days."), code="roster.too_long", field="end_date")
     if batch is not None and batch.campaign_id != campaign.pk:
         raise DomainError(_("Batch: not a batch of this campaign."), code="roster.batch", field="batch")
     roster = save_instance(

@@ -167,6 +167,12 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if version.status in (RosterVersion.Status.DRAFT,) and previous is None:
         previous = selectors.published_version(roster)
     diff = selectors.version_diff(version, previous) if previous else None
+    # The same absence may have proposed repairs of other rosters too: the office sees them all.
+    other_repairs = (
+        [v for v in selectors.repair_proposals(staff=version.repair_staff) if v.pk != version.pk]
+        if version.status == RosterVersion.Status.PROPOSED and version.repair_staff_id
+        else []
+    )
     found = planning.check_version(version) if version.editable else []
     breaches = [b for b in found if b.hard]
     soft: dict[str, int] = {}
@@ -182,6 +188,7 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "leader_row": [leaders.get(d) for d in grid.days],
         "previous": previous,
         "diff": diff,
+        "other_repairs": other_repairs,
         "breaches": breaches,
         "soft_summary": sorted(soft.items(), key=lambda kv: -kv[1]),
         "explanation": [
@@ -224,10 +231,18 @@ def version_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 messages.success(request, gettext("Re-solved; locked cells were kept."))
             else:
                 messages.warning(request, gettext("No roster keeps every hard rule; see the explanation."))
-    elif action == "publish":
-        _run(request, services.version_publish, gettext("Published."), version=version)
-    elif action == "discard":
-        _run(request, services.version_discard, gettext("Discarded."), version=version)
+    elif action in ("publish", "discard"):
+        proposed = version.status == RosterVersion.Status.PROPOSED
+        if action == "publish":
+            done = _run(request, services.version_publish, gettext("Published."), version=version)
+        else:
+            done = _run(request, services.version_discard, gettext("Discarded."), version=version)
+        if done is not None and proposed and version.repair_staff_id:
+            # The next repair proposed for the same absence, until every one is decided.
+            waiting = selectors.repair_proposals(staff=version.repair_staff)
+            if waiting:
+                messages.info(request, gettext("Next: another roster's repair for the same absence."))
+                return redirect("roster:version_detail", pk=waiting[0].pk)
     elif action == "draft":
         draft = _run(request, services.version_draft, gettext("A new draft was opened."), roster=version.roster)
         if draft is not None:
@@ -460,14 +475,24 @@ def unavailability_create(request: HttpRequest) -> HttpResponse:
         record = call_service(form, services.unavailability_save, actor=request.user, **form.cleaned_data)
         if record:
             # Over published duties, a repaired roster was proposed: show the office what changes.
-            proposal = selectors.repair_proposal_since(staff=record.staff, since=since)
-            if proposal is not None:
+            proposals = selectors.repair_proposals(staff=record.staff, since=since)
+            if len(proposals) == 1:
                 messages.success(
                     request,
                     gettext("Saved. %(name)s's duties in those days are given to others below: approve or reject.")
                     % {"name": record.staff.name},
                 )
-                return redirect("roster:version_detail", pk=proposal.pk)
+            elif proposals:
+                messages.success(
+                    request,
+                    gettext(
+                        "Saved. %(name)s's duties in those days are given to others in %(n)d rosters: approve or"
+                        " reject each; the first is below."
+                    )
+                    % {"name": record.staff.name, "n": len(proposals)},
+                )
+            if proposals:
+                return redirect("roster:version_detail", pk=proposals[0].pk)
             messages.success(request, gettext("Saved. Re-solve open drafts to take it into account."))
             return redirect("roster:unavailability_list")
     return _form_page(request, form, _("Record leave"), reverse("roster:unavailability_list"))

@@ -223,3 +223,63 @@ def test_recording_sick_leave_over_duties_shows_the_proposed_repair(
     assert response.status_code == 200 and "结束日期：不能早于开始日期。" in response.content.decode()
     assert RosterVersion.objects.filter(status=RosterVersion.Status.PROPOSED).count() == 1
     assert "约束" not in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_leave_over_two_rosters_leads_the_office_through_both_proposed_repairs(
+    roster_org: Any, client_as: Any, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr(services, "REPAIR_TIME_LIMIT", TL)
+    rosters = []
+    for name, first in (("前半周", 0), ("后半周", 3)):
+        version = services.roster_create(
+            actor=roster_org.office,
+            campaign=roster_org.campaign,
+            name=name,
+            start_date=roster_org.start + timedelta(days=first),
+            end_date=roster_org.start + timedelta(days=first + 2),
+            batch=roster_org.batch,
+            time_limit=TL,
+        )
+        services.version_publish(actor=roster_org.office, version=version)
+        rosters.append(version.roster)
+    # Someone on duty in both halves goes on sick leave over the whole week.
+    first_half = {a.staff_id for a in rosters[0].versions.get().assignments.filter(checkpoint__isnull=False)}
+    second_half = {a.staff_id for a in rosters[1].versions.get().assignments.filter(checkpoint__isnull=False)}
+    sick = next(p for p in roster_org.staff if p.pk in first_half & second_half)
+    c = client_as(roster_org.office)
+    last = roster_org.start + timedelta(days=5)
+    form = {"staff": sick.pk, "kind": "sick", "start_date": roster_org.start, "end_date": last, "reason": ""}
+    response = c.post("/roster/leave/new/", form, follow=True)
+    first, second = (RosterVersion.objects.get(roster=r, status=RosterVersion.Status.PROPOSED) for r in rosters)
+    assert response.redirect_chain[-1][0] == f"/roster/versions/{first.pk}/"
+    page = response.content.decode()
+    assert f"{sick.name}在这几天的执勤已在2张排班表中改由他人承担" in page
+    assert f'href="/roster/versions/{second.pk}/"' in page.split('id="other-repairs"')[1].split("</div>")[0]
+    # Approving the first leads to the second; the second no longer lists the first.
+    response = c.post(f"/roster/versions/{first.pk}/publish/", follow=True)
+    assert response.redirect_chain[-1][0] == f"/roster/versions/{second.pk}/"
+    assert 'id="other-repairs"' not in response.content.decode()
+    response = c.post(f"/roster/versions/{second.pk}/discard/", follow=True)
+    assert response.redirect_chain[-1][0] == f"/roster/versions/{second.pk}/"
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, second.status) == (RosterVersion.Status.PUBLISHED, RosterVersion.Status.DISCARDED)
+    assert not first.assignments.filter(staff=sick, day__gte=timezone.localdate()).exists()
+
+
+@pytest.mark.django_db
+def test_a_roster_whose_last_day_is_before_its_first_names_that_field(roster_org: Any, client_as: Any) -> None:
+    c = client_as(roster_org.office)
+    c.post("/i18n/setlang/", {"language": "en", "next": "/roster/"})
+    form = {
+        "name": "x",
+        "batch": roster_org.batch.pk,
+        "start_date": roster_org.start + timedelta(days=2),
+        "end_date": roster_org.start,
+        "time_limit": 3,
+    }
+    response = c.post("/roster/new/", form)
+    assert response.status_code == 200
+    assert "Last day: must not be before the first day." in response.content.decode()
+    assert not RosterVersion.objects.exists()
