@@ -168,11 +168,8 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
         previous = selectors.published_version(roster)
     diff = selectors.version_diff(version, previous) if previous else None
     # The same absence may have proposed repairs of other rosters too: the office sees them all.
-    other_repairs = (
-        [v for v in selectors.repair_proposals(staff=version.repair_staff) if v.pk != version.pk]
-        if version.status == RosterVersion.Status.PROPOSED and version.repair_staff_id
-        else []
-    )
+    absent = version.repair_staff if version.status == RosterVersion.Status.PROPOSED else None
+    other_repairs = [v for v in selectors.repair_proposals(staff=absent) if v.pk != version.pk] if absent else []
     found = planning.check_version(version) if version.editable else []
     breaches = [b for b in found if b.hard]
     soft: dict[str, int] = {}
@@ -237,9 +234,10 @@ def version_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             done = _run(request, services.version_publish, gettext("Published."), version=version)
         else:
             done = _run(request, services.version_discard, gettext("Discarded."), version=version)
-        if done is not None and proposed and version.repair_staff_id:
+        absent = version.repair_staff if proposed else None
+        if done is not None and absent is not None:
             # The next repair proposed for the same absence, until every one is decided.
-            waiting = selectors.repair_proposals(staff=version.repair_staff)
+            waiting = selectors.repair_proposals(staff=absent)
             if waiting:
                 messages.info(request, gettext("Next: another roster's repair for the same absence."))
                 return redirect("roster:version_detail", pk=waiting[0].pk)

@@ -5,17 +5,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('org', '0003_alter_batch_batch_end_after_start_and_more'),
-        ('roster', '0002_alter_personlimit_person_limit_hours_range_and_more'),
+        ("org", "0003_alter_batch_batch_end_after_start_and_more"),
+        ("roster", "0002_alter_personlimit_person_limit_hours_range_and_more"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterConstraint(
-            model_name='roster',
-            name='roster_end_after_start',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__gte', models.F('start_date'))), name='roster_end_after_start', violation_error_message='Last day: must not be before the first day.'),
+            model_name="roster",
+            name="roster_end_after_start",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("end_date__gte", models.F("start_date"))),
+                name="roster_end_after_start",
+                violation_error_message="Last day: must not be before the first day.",
+            ),
         ),
     ]
