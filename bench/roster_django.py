@@ -144,7 +144,17 @@ def main() -> None:
         "What is left: the batches' gaps are the search's as much as the bound's. On the smallest batch, "
         "HiGHS's MIP of the roster without continuity (an experiment, not in the code) raised the bound "
         "from the LP's 116 to 132 with its root cuts in 10 s and found a roster of 156 after 89 s, where "
-        "our search ends at about 210-270.",
+        "our search ends at 208-222 in 20 s (260-269 before 2026-12-07, when the start guided by the "
+        "aggregate relaxation's plan could spend 7 of the 20 s closing its gaps, and failed, before the "
+        "search began; it now gets 5 % of the time) and at about 176 in 60 s.",
+        "",
+        "On the whole campaign the day-by-day LP is almost exact without continuity: HiGHS's MIP of the "
+        "same model (1 thread, an experiment) had a bound of 178 after 16 s and a roster of 181 after about "
+        "a minute. Our rosters are 217-267 there (home community 211-227, continuity 6-40), so that gap is "
+        "the search's. The LP's own solution cannot seed it: fixing its integral cells (1,059 of them) and "
+        "letting CP-SAT place the rest gave continuity 692 (the LP moves people between checkpoints day "
+        "to day at no cost), and restricting the neighbourhoods to the communities the LP uses did not "
+        "clearly help (239 and 251 against 259 and 267).",
         "",
     ]
     args.out.parent.mkdir(parents=True, exist_ok=True)
