@@ -92,4 +92,5 @@ def test_the_plan_guided_second_start_does_not_hold_up_the_search() -> None:
 
     result = solve(problem, time_limit_s=20, log=log)
     assert result.status == "feasible"
-    assert stamps["planned start"] - stamps["relaxation bound"] <= 0.05 * 20 + 1.5, stamps
+    # 1 s allowed, and slack for a loaded machine; before, it ran to 0.4 * 20 s (about 7 s here).
+    assert stamps["planned start"] - stamps["relaxation bound"] <= 0.05 * 20 + 3.0, stamps
