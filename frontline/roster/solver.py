@@ -1237,7 +1237,13 @@ def _aggregate_bound(
 _DAYS_BOUND_MAX_CELLS = 80_000  # above this the LP takes longer than the time it is given
 
 
-def _days_bound(ix: _Index, *, deadline: float, parts: dict[Hashable, int] | None = None) -> int | None:
+def _days_bound(
+    ix: _Index,
+    *,
+    deadline: float,
+    parts: dict[Hashable, int] | None = None,
+    plan: dict[tuple[int, Hashable], float] | None = None,
+) -> int | None:
     """Return a proven lower bound from the linear relaxation of each fairness group's roster, day by day.
 
     Why it is valid: as in :func:`_aggregate_bound`, the objective splits by fairness group
@@ -1258,7 +1264,8 @@ def _days_bound(ix: _Index, *, deadline: float, parts: dict[Hashable, int] | Non
     own people in total, the aggregate bound is 0 and this one about 180. It is solved by
     HiGHS's LP (OR-Tools' model builder, no integer variables), a few seconds per batch.
     Return None when one shift a day is not a hard rule; a group whose LP does not finish
-    by the deadline counts 0.
+    by the deadline counts 0. With ``plan``, the LP optimum's shifts per person and
+    community are added to it (as :func:`_aggregate_bound`'s plan, for the search).
     """
     from ortools.linear_solver.python import model_builder as mb
 
@@ -1407,6 +1414,13 @@ def _days_bound(ix: _Index, *, deadline: float, parts: dict[Hashable, int] | Non
         total += part
         if parts is not None:
             parts[group] = part
+        if plan is not None:
+            for i, mine in cells.items():
+                for j, v in mine.items():
+                    c = ix.shifts[j].community_id
+                    x = solver.value(v)
+                    if c is not None and x > 1e-6:
+                        plan[(i, c)] = plan.get((i, c), 0.0) + x
     return total
 
 
@@ -1665,9 +1679,12 @@ def solve(
     relaxations: dict[str, int | None] = {}
     parts: dict[str, dict[Hashable, int]] = {"aggregate": {}, "days_lp": {}}
     plan: dict[tuple[int, Hashable], int] = {}
+    lp_plan: dict[tuple[int, Hashable], float] = {}
     bound_threads: list[threading.Thread] = []
     start_ready = threading.Event()
-    waiting = _Shared(None)  # done once the relaxations' bounds are in
+    waiting = _Shared(None)  # done once the relaxations' bounds (and plans) are in
+    running = [0]
+    running_lock = threading.Lock()
     if not previous_set and freeze_before is None and not locked_set:
         # Two relaxations, each a bound per fairness group, each on its own thread (both
         # solvers release the GIL): the aggregate one (whole counts, exact fairness bands)
@@ -1683,12 +1700,15 @@ def solve(
                     # Its model is built in Python: wait for the start roster, the first
                     # feasible one, rather than slow it down.
                     start_ready.wait(max(0.0, agg_deadline - time.monotonic()))
-                    value = _days_bound(ix, deadline=agg_deadline, parts=parts[name])
+                    value = _days_bound(ix, deadline=agg_deadline, parts=parts[name], plan=lp_plan)
                 relaxations[name] = value
             finally:
-                if name == "aggregate":
-                    waiting.done = True  # its plan guides the start; the LP may go on meanwhile
+                with running_lock:
+                    running[0] -= 1
+                    if running[0] == 0:
+                        waiting.done = True
 
+        running[0] = 2
         for name in ("aggregate", "days_lp"):
             bound_threads.append(threading.Thread(target=relax, args=(name,), daemon=True))
             bound_threads[-1].start()
@@ -1768,8 +1788,8 @@ def solve(
     agg_bound: int | None = None
     if bound_threads:
         if twin and hint_obj is not None:
-            # Do not leave this core idle while the other computes the bound: improve the
-            # start roster meanwhile.
+            # Do not leave this core idle while the other computes the bounds: improve the
+            # start roster meanwhile. Both relaxations' plans then shape the neighbourhoods.
             roster, hint_obj = _lns(
                 ix,
                 set(roster),
@@ -1821,7 +1841,11 @@ def solve(
     if twin and hint_obj is not None:
         # Both cores run the neighbourhood search, from different seeds, sharing their best.
         shared = _Shared(agg_bound)
-        allowed = _planned_cells(ix, plan) if plan else None
+        # Where either relaxation sends people (see _planned_cells). On the Django demo's
+        # whole campaign the aggregate plan sends nobody away (its bound is 0) and the LP's
+        # shows where away duty pays: 217/239/251 against 247-267 with the aggregate's alone.
+        planned_where = {**{key: n for key, n in lp_plan.items() if n > 0}, **{k: n for k, n in plan.items() if n > 0}}
+        allowed = _planned_cells(ix, planned_where) if planned_where else None
         best, best_obj = _twin_lns(
             ix,
             set(roster),
@@ -2379,8 +2403,11 @@ def _lns(
 _FULL_SEARCH_MAX_VARS = 20_000  # above this the full model only runs on small instances' terms
 
 
-def _planned_cells(ix: _Index, plan: Mapping[tuple[int, Hashable], int]) -> set[tuple[int, int]]:
+def _planned_cells(ix: _Index, plan: Mapping[tuple[int, Hashable], float]) -> set[tuple[int, int]]:
     """Return the cells the search may use: each person's home community and where the plan sends them.
+
+    The plan is the relaxations' (person, community) -> shifts there: the aggregate one's
+    and, when it finished in time, the day-by-day LP's.
 
     The aggregate relaxation's best counts say in which communities each person works
     (:func:`_aggregate_bound`'s ``plan``). Neighbourhoods restricted to those cells (and

@@ -561,3 +561,21 @@ def test_day_by_day_bound_sees_who_is_free_on_which_day() -> None:
     result = solve(problem, time_limit_s=20, workers=2)
     assert result.objective == 3 and result.status == "optimal"  # proved by the bound
     assert result.bounds["days_lp"] == result.bounds["relaxation"] == 3
+
+
+def test_day_by_day_plan_shows_the_search_where_away_duty_pays() -> None:
+    """The LP's optimum, per person and community, opens the search's neighbourhoods
+    (_planned_cells): here it sends C1's people to C0 for the three late days."""
+    import time
+
+    from frontline.roster.solver import _days_bound, _Index, _planned_cells
+
+    ix = _Index(_home_only_early())
+    plan: dict[tuple[int, object], float] = {}
+    assert _days_bound(ix, deadline=time.monotonic() + 30, plan=plan) == 3
+    away = sum(n for (i, c), n in plan.items() if c == "C0" and ix.staff[i].home_community_id == "C1")
+    assert away == pytest.approx(3)
+    home = sum(n for (i, c), n in plan.items() if c == "C0" and ix.staff[i].home_community_id == "C0")
+    assert home == pytest.approx(4)
+    opened = {(ix.staff[i].id, ix.shifts[j].community_id) for i, j in _planned_cells(ix, plan)}
+    assert ("C", "C0") in opened or ("D", "C0") in opened
