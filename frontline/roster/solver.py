@@ -62,8 +62,11 @@ cells) computes two relaxations, each per fairness group and each on its own thr
 weekend, role) instead of placing them on days and keeps whole-number fairness bands, and
 :func:`_days_bound`, the linear programme of the roster day by day (who is free when, runs,
 rest), solved by HiGHS. Per group the larger counts; the proofs are in their docstrings.
-The aggregate one's optimal counts also guide a second greedy start; the search does not
-wait for the LP, whose bound is counted when the result is made. ``Result.bound`` is the
+The aggregate one's optimal counts also guide a second greedy start. Both optima, as
+shifts per person and community, bound where the two-core neighbourhood search may send
+people (:func:`_planned_cells`), so it waits for both, improving the start meanwhile; the
+search on the full model does not wait for the LP, whose bound is counted when the result
+is made. ``Result.bound`` is the
 largest proven bound, ``Result.bounds`` has each (``relaxation`` is the one combined per
 group), and the gap is ``(objective - bound) / objective``.
 
