@@ -65,8 +65,8 @@ rest), solved by HiGHS. Per group the larger counts; the proofs are in their doc
 The aggregate one's optimal counts also guide a second greedy start. Both optima, as
 shifts per person and community, bound where the two-core neighbourhood search may send
 people (:func:`_planned_cells`), so it waits for both, improving the start meanwhile; the
-search on the full model does not wait for the LP, whose bound is counted when the result
-is made. ``Result.bound`` is the
+search beside the full model uses the aggregate one's alone and does not wait for the LP,
+whose bound is counted when the result is made. ``Result.bound`` is the
 largest proven bound, ``Result.bounds`` has each (``relaxation`` is the one combined per
 group), and the gap is ``(objective - bound) / objective``.
 
@@ -1911,6 +1911,9 @@ def solve(
             trace=trace_points,
             t0=t0,
             log=log,
+            # The aggregate plan bounds these neighbourhoods too (the LP's comes later here):
+            # on the demo's third batch at 20 s, 180/189/192 against 208/208/212 without.
+            allowed=_planned_cells(ix, plan) if plan else None,
         )
         full.stop()  # our search ended first (time, gap or bound): the full one may stop too
     full.join()
