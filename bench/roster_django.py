@@ -146,7 +146,8 @@ def main() -> None:
         "from the LP's 116 to 132 with its root cuts in 10 s and found a roster of 156 after 89 s, where "
         "our search ends at 208-222 in 20 s (260-269 before 2026-12-07, when the start guided by the "
         "aggregate relaxation's plan could spend 7 of the 20 s closing its gaps, and failed, before the "
-        "search began; it now gets 5 % of the time) and at about 176 in 60 s.",
+        "search began; it now gets 5 % of the time), and at 180-192 since the search beside the full model "
+        "also keeps to the aggregate plan's communities; at 60 s, 167-176.",
         "",
         "On the whole campaign the day-by-day LP is almost exact without continuity: HiGHS's MIP of the "
         "same model (1 thread, an experiment) had a bound of 178 after 16 s and a roster of 181 after about "
