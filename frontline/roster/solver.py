@@ -1686,8 +1686,6 @@ def solve(
     bound_threads: list[threading.Thread] = []
     start_ready = threading.Event()
     waiting = _Shared(None)  # done once the relaxations' bounds (and plans) are in
-    running = [0]
-    running_lock = threading.Lock()
     if not previous_set and freeze_before is None and not locked_set:
         # Two relaxations, each a bound per fairness group, each on its own thread (both
         # solvers release the GIL): the aggregate one (whole counts, exact fairness bands)
@@ -1706,12 +1704,10 @@ def solve(
                     value = _days_bound(ix, deadline=agg_deadline, parts=parts[name], plan=lp_plan)
                 relaxations[name] = value
             finally:
-                with running_lock:
-                    running[0] -= 1
-                    if running[0] == 0:
-                        waiting.done = True
+                relaxations.setdefault(name, None)  # finished, with a bound or not
+                if len(relaxations) == 2:  # only ever set: the other thread may have set it already
+                    waiting.done = True
 
-        running[0] = 2
         for name in ("aggregate", "days_lp"):
             bound_threads.append(threading.Thread(target=relax, args=(name,), daemon=True))
             bound_threads[-1].start()

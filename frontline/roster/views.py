@@ -229,12 +229,13 @@ def version_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             else:
                 messages.warning(request, gettext("No roster keeps every hard rule; see the explanation."))
     elif action in ("publish", "discard"):
-        proposed = version.status == RosterVersion.Status.PROPOSED
-        if action == "publish":
-            done = _run(request, services.version_publish, gettext("Published."), version=version)
-        else:
-            done = _run(request, services.version_discard, gettext("Discarded."), version=version)
-        absent = version.repair_staff if proposed else None
+        absent = version.repair_staff if version.status == RosterVersion.Status.PROPOSED else None
+        fn, said = (
+            (services.version_publish, gettext("Published."))
+            if action == "publish"
+            else (services.version_discard, gettext("Discarded."))
+        )
+        done = _run(request, fn, said, version=version)
         if done is not None and absent is not None:
             # The next repair proposed for the same absence, until every one is decided.
             waiting = selectors.repair_proposals(staff=absent)
