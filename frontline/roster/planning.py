@@ -420,8 +420,19 @@ def solve(plan: PlanData, *, time_limit: float) -> SolveOutcome:
     return _outcome(plan, result, locked)
 
 
-def repair(plan: PlanData, *, current: list[Cell], staff_id: int, days: set[date], time_limit: float) -> SolveOutcome:
-    """Re-solve around an absent person: only cells that must change, and as few others as possible."""
+def repair(
+    plan: PlanData,
+    *,
+    current: list[Cell],
+    staff_id: int,
+    days: set[date],
+    time_limit: float,
+    from_day: date | None = None,
+) -> SolveOutcome:
+    """Re-solve around an absent person: only cells that must change, and as few others as possible.
+
+    Days before from_day (by default the first day away) stay as they are.
+    """
     problem = to_problem(plan)
     locked = frozenset((c.staff, (c.day, c.post, c.shift)) for c in current if c.locked and c.staff != staff_id)
     result = call_elsewhere(
@@ -429,7 +440,7 @@ def repair(plan: PlanData, *, current: list[Cell], staff_id: int, days: set[date
         problem,
         current=_pairs(current),
         unavailable_staff_id=staff_id,
-        from_day=min(days),
+        from_day=min(days) if from_day is None else min(from_day, min(days)),
         days=sorted(days),
         time_limit_s=time_limit,
         workers=WORKERS,

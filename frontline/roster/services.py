@@ -558,7 +558,9 @@ def version_publish(*, actor: Any, version: RosterVersion) -> RosterVersion:
     old = selectors.published_version(version.roster)
     if old is not None:
         version_set_status(actor=actor, version=old, status=V.SUPERSEDED)
-    # Other open proposals were made against the roster that is now replaced.
+    # Other open proposals were made against the roster that is now replaced. Nothing is lost:
+    # a repair folds in every absence recorded before it (so at most one is open), and the
+    # version published has no breaches, so it already keeps every recorded absence off duty.
     for stale in version.roster.versions.filter(status=V.PROPOSED).exclude(pk=version.pk):
         version_set_status(actor=actor, version=stale, status=V.DISCARDED)
     version_set_status(actor=actor, version=version, status=V.PUBLISHED)
@@ -609,8 +611,10 @@ def roster_repair_propose(
     replacement must move, and the solver is told to change as few as possible.
     """
     proposals: list[RosterVersion] = []
+    # Rosters that give them duties in those days: the published version, or an open repair
+    # of it (which handed them someone else's duties before this absence was known).
     rosters = Roster.objects.filter(
-        versions__status=V.PUBLISHED,
+        versions__status__in=(V.PUBLISHED, V.PROPOSED),
         versions__assignments__staff=staff,
         versions__assignments__day__gte=start,
         **({"versions__assignments__day__lte": end} if end else {}),
@@ -619,34 +623,54 @@ def roster_repair_propose(
         published = selectors.published_version(roster)
         if published is None:
             continue
-        last = min(end or roster.end_date, roster.end_date)
-        gone = {start + timedelta(days=i) for i in range((last - start).days + 1)}
-        plan = planning.build_plan(roster)
-        plan.available[staff.pk] = plan.available.get(staff.pk, set()) - gone
-        current = planning.cells_of(published)
-        outcome = planning.repair(plan, current=current, staff_id=staff.pk, days=gone, time_limit=time_limit)
-        version = _new_version(
-            actor=actor,
-            roster=roster,
-            status=V.PROPOSED,
-            kind=RosterVersion.Kind.REPAIR,
-            based_on=published,
-            note=reason or str(_("%(name)s unavailable from %(day)s") % {"name": staff.name, "day": start}),
+        note = reason or str(_("%(name)s unavailable from %(day)s") % {"name": staff.name, "day": start})
+        proposals.append(
+            _propose_repair(
+                actor=actor, published=published, staff=staff, start=start, end=end, note=note, time_limit=time_limit
+            )
         )
-        version.repair_staff = staff
-        version.save(update_fields=["repair_staff"])
-        _write_cells(version, outcome.cells)
-        _copy_leaders(published, version)
-        _store_outcome(version, outcome)
-        audit_record(
-            actor=actor,
-            action="roster.repair",
-            target=version,
-            changes={"staff": staff.name, "from": start, "status": outcome.status},
-        )
-        proposals.append(version)
-        transaction.on_commit(partial(_notify_office, version))
     return proposals
+
+
+def _propose_repair(
+    *, actor: Any, published: RosterVersion, staff: Staff, start: date, end: date | None, note: str, time_limit: float
+) -> RosterVersion:
+    """Propose one roster's repair: the published version without the staff member from start to end.
+
+    The plan knows every absence recorded so far, so the repair also moves the duties of anyone
+    else now away; an earlier proposal for the roster, still open, is folded into this one.
+    """
+    roster = published.roster
+    last = min(end or roster.end_date, roster.end_date)
+    gone = {start + timedelta(days=i) for i in range((last - start).days + 1)}
+    plan = planning.build_plan(roster)
+    plan.available[staff.pk] = plan.available.get(staff.pk, set()) - gone
+    current = planning.cells_of(published)
+    today = timezone.localdate()
+    others_away = [c.day for c in current if c.day >= today and c.day not in plan.available.get(c.staff, set())]
+    outcome = planning.repair(
+        plan, current=current, staff_id=staff.pk, days=gone, from_day=min([*gone, *others_away]), time_limit=time_limit
+    )
+    folded = list(roster.versions.filter(status=V.PROPOSED, kind=RosterVersion.Kind.REPAIR))
+    for earlier in folded:
+        version_set_status(actor=actor, version=earlier, status=V.DISCARDED)
+    note = "; ".join([note, *(v.note for v in folded)])[:300]
+    version = _new_version(
+        actor=actor, roster=roster, status=V.PROPOSED, kind=RosterVersion.Kind.REPAIR, based_on=published, note=note
+    )
+    version.repair_staff = staff
+    version.save(update_fields=["repair_staff"])
+    _write_cells(version, outcome.cells)
+    _copy_leaders(published, version)
+    _store_outcome(version, outcome)
+    audit_record(
+        actor=actor,
+        action="roster.repair",
+        target=version,
+        changes={"staff": staff.name, "from": start, "status": outcome.status},
+    )
+    transaction.on_commit(partial(_notify_office, version))
+    return version
 
 
 def _notify_office(version: RosterVersion) -> None:

@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from frontline.roster import services
+from frontline.roster import planning, services
 from frontline.roster.models import CalendarToken, RosterVersion, RuleSetting
 from frontline.roster.tests.test_attendance import local, published_duties
 
@@ -266,6 +266,84 @@ def test_leave_over_two_rosters_leads_the_office_through_both_proposed_repairs(
     second.refresh_from_db()
     assert (first.status, second.status) == (RosterVersion.Status.PUBLISHED, RosterVersion.Status.DISCARDED)
     assert not first.assignments.filter(staff=sick, day__gte=timezone.localdate()).exists()
+
+
+def _published_week(roster_org: Any) -> RosterVersion:
+    version = services.roster_create(
+        actor=roster_org.office,
+        campaign=roster_org.campaign,
+        name="一周",
+        start_date=roster_org.start,
+        end_date=roster_org.start + timedelta(days=4),
+        batch=roster_org.batch,
+        time_limit=TL,
+    )
+    return services.version_publish(actor=roster_org.office, version=version)
+
+
+def _sick_all_week(roster_org: Any, person: Any) -> None:
+    services.unavailability_save(
+        actor=roster_org.office,
+        staff=person,
+        kind="sick",
+        start_date=roster_org.start,
+        end_date=roster_org.start + timedelta(days=4),
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_second_absence_on_a_roster_folds_the_open_repair_into_one_proposal(
+    roster_org: Any, client_as: Any, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr(services, "REPAIR_TIME_LIMIT", TL)
+    version = _published_week(roster_org)
+    on_duty = list(dict.fromkeys(a.staff for a in version.assignments.filter(checkpoint__isnull=False)))
+    first_sick, second_sick = on_duty[:2]
+    _sick_all_week(roster_org, first_sick)
+    earlier = RosterVersion.objects.get(status=RosterVersion.Status.PROPOSED)
+    _sick_all_week(roster_org, second_sick)
+    # The first proposal may hand duties to the second person: it is replaced by one that repairs both.
+    earlier.refresh_from_db()
+    assert earlier.status == RosterVersion.Status.DISCARDED
+    both = RosterVersion.objects.get(status=RosterVersion.Status.PROPOSED)
+    assert (both.repair_staff, both.based_on_id) == (second_sick, version.pk)
+    assert first_sick.name in both.note and second_sick.name in both.note
+    response = client_as(roster_org.office).post(f"/roster/versions/{both.pk}/publish/", follow=True)
+    assert "已发布" in response.content.decode()
+    both.refresh_from_db()
+    assert both.status == RosterVersion.Status.PUBLISHED
+    today = timezone.localdate()
+    assert not both.assignments.filter(staff__in=[first_sick, second_sick], day__gte=today).exists()
+    assert not [b for b in planning.check_version(both) if b.hard]
+    # Everyone else keeps what they had, except those who took over the two people's duties.
+    kept = {(a.staff_id, a.day, a.checkpoint_id, a.shift) for a in version.assignments.all()}
+    now = {(a.staff_id, a.day, a.checkpoint_id, a.shift) for a in both.assignments.all()}
+    moved = {row for row in kept - now if row[0] not in (first_sick.pk, second_sick.pk)}
+    assert len(moved) <= len(kept - now - moved)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_leave_for_someone_an_open_repair_hands_duties_to_remakes_that_repair(
+    roster_org: Any, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr(services, "REPAIR_TIME_LIMIT", TL)
+    version = _published_week(roster_org)
+    sick = version.assignments.filter(checkpoint__isnull=False).first().staff
+    _sick_all_week(roster_org, sick)
+    earlier = RosterVersion.objects.get(status=RosterVersion.Status.PROPOSED)
+    before = {(a.staff_id, a.day) for a in version.assignments.all()}
+    stand_in = next(a for a in earlier.assignments.all() if (a.staff_id, a.day) not in before)
+    # The stand-in has no published duty that day; only the open proposal gives them one.
+    services.unavailability_save(
+        actor=roster_org.office, staff=stand_in.staff, kind="leave", start_date=stand_in.day, end_date=stand_in.day
+    )
+    earlier.refresh_from_db()
+    assert earlier.status == RosterVersion.Status.DISCARDED
+    remade = RosterVersion.objects.get(status=RosterVersion.Status.PROPOSED)
+    assert remade.based_on_id == version.pk
+    assert not remade.assignments.filter(staff=sick, day__gte=timezone.localdate()).exists()
+    assert not remade.assignments.filter(staff=stand_in.staff, day=stand_in.day).exists()
+    assert not [b for b in planning.check_version(remade) if b.hard]
 
 
 @pytest.mark.django_db
