@@ -1693,23 +1693,25 @@ def solve(
         # group is still a bound of that group's part of the objective.
         agg_deadline = t0 + min(20.0, 0.4 * time_limit_s)
 
-        def relax(name: str) -> None:
+        def aggregate() -> int | None:
+            return _aggregate_bound(ix, deadline=agg_deadline, workers=1, plan=plan, parts=parts["aggregate"])
+
+        def days_lp() -> int | None:
+            # Its model is built in Python: wait for the start roster, the first feasible
+            # one, rather than slow it down.
+            start_ready.wait(max(0.0, agg_deadline - time.monotonic()))
+            return _days_bound(ix, deadline=agg_deadline, parts=parts["days_lp"], plan=lp_plan)
+
+        def relax(name: str, compute: Callable[[], int | None]) -> None:
             try:
-                if name == "aggregate":
-                    value = _aggregate_bound(ix, deadline=agg_deadline, workers=1, plan=plan, parts=parts[name])
-                else:
-                    # Its model is built in Python: wait for the start roster, the first
-                    # feasible one, rather than slow it down.
-                    start_ready.wait(max(0.0, agg_deadline - time.monotonic()))
-                    value = _days_bound(ix, deadline=agg_deadline, parts=parts[name], plan=lp_plan)
-                relaxations[name] = value
+                relaxations[name] = compute()
             finally:
                 relaxations.setdefault(name, None)  # finished, with a bound or not
                 if len(relaxations) == 2:  # only ever set: the other thread may have set it already
                     waiting.done = True
 
-        for name in ("aggregate", "days_lp"):
-            bound_threads.append(threading.Thread(target=relax, args=(name,), daemon=True))
+        for name, compute in (("aggregate", aggregate), ("days_lp", days_lp)):
+            bound_threads.append(threading.Thread(target=relax, args=(name, compute), daemon=True))
             bound_threads[-1].start()
 
     def relaxed(*, wait: bool = False) -> int | None:
