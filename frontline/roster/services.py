@@ -787,6 +787,16 @@ def swap_decide(*, actor: Any, swap: SwapRequest, approve: bool, note: str = "")
             _("Status: this request has already been decided."), code="roster.swap_decided", field="status"
         )
     if approve:
+        # A repair awaiting approval was made on the version in force: publishing the swap
+        # first would set it aside with the absence unrepaired. Changes are decided in turn.
+        waiting = swap.roster.versions.filter(status=V.PROPOSED).order_by("number").first()
+        if waiting is not None:
+            raise DomainError(
+                _("Roster: a proposed change (v%(n)s, %(note)s) awaits approval; approve or reject it first."),
+                code="roster.swap_after_proposal",
+                field="status",
+                params={"n": waiting.number, "note": waiting.note},
+            )
         published = selectors.published_version(swap.roster)
         duty = (
             published.assignments.filter(staff=swap.requester, starts_at=swap.starts_at).first() if published else None

@@ -364,6 +364,34 @@ def test_a_swap_request_approved_publishes_a_version_with_the_substitute(roster_
 
 
 @pytest.mark.django_db
+def test_a_swap_waits_for_the_repair_proposed_on_the_same_roster(roster_org: Any) -> None:
+    v1 = generate(roster_org, days=5)
+    services.version_publish(actor=roster_org.office, version=v1)
+    later = v1.assignments.filter(day__gte=roster_org.start + timedelta(days=1), checkpoint__isnull=False)
+    absent = later.first().staff
+    [proposal] = services.roster_repair_propose(
+        actor=roster_org.office, staff=absent, start=roster_org.start + timedelta(days=1), time_limit=3
+    )
+    duty = later.exclude(staff=absent).first()
+    substitute = next(s for s in roster_org.staff if s not in (absent, duty.staff))
+    swap = services.swap_request(
+        actor=roster_org.duty, requester=duty.staff, duty=duty, substitute=substitute, reason="家中有事"
+    )
+    # Publishing the swap first would set the repair aside with the absence left on the roster.
+    with pytest.raises(DomainError) as exc:
+        services.swap_decide(actor=roster_org.office, swap=swap, approve=True)
+    assert exc.value.code == "roster.swap_after_proposal" and f"第{proposal.number}版" in str(exc.value)
+    proposal.refresh_from_db()
+    assert proposal.status == RosterVersion.Status.PROPOSED
+    assert selectors.published_version(v1.roster) == v1
+    # Once the repair is decided, the swap can be.
+    services.version_discard(actor=roster_org.office, version=proposal)
+    swap.refresh_from_db()
+    assert swap.status == swap.Status.PENDING
+    services.swap_decide(actor=roster_org.office, swap=swap, approve=False)
+
+
+@pytest.mark.django_db
 def test_selectors_for_other_apps_read_only_published_duties(roster_org: Any) -> None:
     v1 = generate(roster_org, days=3)
     day = roster_org.start + timedelta(days=1)
