@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "ninja",  # the API docs page serves Swagger UI from its own static files, not a CDN
     "frontline.core",
     "frontline.org",
     "frontline.checkpoints",

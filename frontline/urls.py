@@ -2,6 +2,8 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.shortcuts import redirect
+from django.templatetags.static import static as static_url
 from django.urls import include, path
 from django.views.generic import RedirectView
 
@@ -10,6 +12,8 @@ from frontline.core.views import home
 
 urlpatterns = [
     path("", home, name="home"),
+    # Browsers ask for /favicon.ico on pages that name no icon (a PDF, the API's JSON).
+    path("favicon.ico", lambda request: redirect(static_url("frontline/favicon.svg"), permanent=True)),
     path("p/", RedirectView.as_view(url="/desk/public/", permanent=False), name="public_home"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -229,3 +229,11 @@ def test_the_openapi_document_describes_the_endpoints(client, db):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     for path in ["/api/v1/passages", "/api/v1/passages/batch", "/api/v1/vehicles", "/api/v1/vehicles/batch"]:
         assert path in paths
+
+
+def test_the_api_docs_page_loads_swagger_from_this_server(client, db):
+    # A bureau's network may not reach a CDN: the docs page's scripts and styles are our own static files.
+    page = client.get("/api/v1/docs").content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in page
+    assert "cdn." not in page
+    assert client.get("/static/ninja/swagger-ui-bundle.js").status_code == 200
