@@ -192,21 +192,26 @@ def test_swap_request_from_the_phone_and_decision_by_the_office(roster_org: Any,
     assert timezone.now() < future.starts_at
 
 
+def _published(roster_org: Any, *, name: str = "一周", first: int = 0, last: int = 4) -> RosterVersion:
+    """Generate and publish a roster over days first..last from today."""
+    version = services.roster_create(
+        actor=roster_org.office,
+        campaign=roster_org.campaign,
+        name=name,
+        start_date=roster_org.start + timedelta(days=first),
+        end_date=roster_org.start + timedelta(days=last),
+        batch=roster_org.batch,
+        time_limit=TL,
+    )
+    return services.version_publish(actor=roster_org.office, version=version)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_recording_sick_leave_over_duties_shows_the_proposed_repair(
     roster_org: Any, client_as: Any, monkeypatch: Any
 ) -> None:
     monkeypatch.setattr(services, "REPAIR_TIME_LIMIT", TL)
-    version = services.roster_create(
-        actor=roster_org.office,
-        campaign=roster_org.campaign,
-        name="本周排班",
-        start_date=roster_org.start,
-        end_date=roster_org.start + timedelta(days=3),
-        batch=roster_org.batch,
-        time_limit=TL,
-    )
-    services.version_publish(actor=roster_org.office, version=version)
+    version = _published(roster_org, name="本周排班", last=3)
     day = roster_org.start + timedelta(days=1)
     sick = version.assignments.filter(day=day, checkpoint__isnull=False).first().staff
     c = client_as(roster_org.office)
@@ -232,17 +237,7 @@ def test_leave_over_two_rosters_leads_the_office_through_both_proposed_repairs(
     monkeypatch.setattr(services, "REPAIR_TIME_LIMIT", TL)
     rosters = []
     for name, first in (("前半周", 0), ("后半周", 3)):
-        version = services.roster_create(
-            actor=roster_org.office,
-            campaign=roster_org.campaign,
-            name=name,
-            start_date=roster_org.start + timedelta(days=first),
-            end_date=roster_org.start + timedelta(days=first + 2),
-            batch=roster_org.batch,
-            time_limit=TL,
-        )
-        services.version_publish(actor=roster_org.office, version=version)
-        rosters.append(version.roster)
+        rosters.append(_published(roster_org, name=name, first=first, last=first + 2).roster)
     # Someone on duty in both halves goes on sick leave over the whole week.
     first_half = {a.staff_id for a in rosters[0].versions.get().assignments.filter(checkpoint__isnull=False)}
     second_half = {a.staff_id for a in rosters[1].versions.get().assignments.filter(checkpoint__isnull=False)}
@@ -268,19 +263,6 @@ def test_leave_over_two_rosters_leads_the_office_through_both_proposed_repairs(
     assert not first.assignments.filter(staff=sick, day__gte=timezone.localdate()).exists()
 
 
-def _published_week(roster_org: Any) -> RosterVersion:
-    version = services.roster_create(
-        actor=roster_org.office,
-        campaign=roster_org.campaign,
-        name="一周",
-        start_date=roster_org.start,
-        end_date=roster_org.start + timedelta(days=4),
-        batch=roster_org.batch,
-        time_limit=TL,
-    )
-    return services.version_publish(actor=roster_org.office, version=version)
-
-
 def _sick_all_week(roster_org: Any, person: Any) -> None:
     services.unavailability_save(
         actor=roster_org.office,
@@ -296,7 +278,7 @@ def test_a_second_absence_on_a_roster_folds_the_open_repair_into_one_proposal(
     roster_org: Any, client_as: Any, monkeypatch: Any
 ) -> None:
     monkeypatch.setattr(services, "REPAIR_TIME_LIMIT", TL)
-    version = _published_week(roster_org)
+    version = _published(roster_org)
     on_duty = list(dict.fromkeys(a.staff for a in version.assignments.filter(checkpoint__isnull=False)))
     first_sick, second_sick = on_duty[:2]
     _sick_all_week(roster_org, first_sick)
@@ -327,7 +309,7 @@ def test_leave_for_someone_an_open_repair_hands_duties_to_remakes_that_repair(
     roster_org: Any, monkeypatch: Any
 ) -> None:
     monkeypatch.setattr(services, "REPAIR_TIME_LIMIT", TL)
-    version = _published_week(roster_org)
+    version = _published(roster_org)
     sick = version.assignments.filter(checkpoint__isnull=False).first().staff
     _sick_all_week(roster_org, sick)
     earlier = RosterVersion.objects.get(status=RosterVersion.Status.PROPOSED)
