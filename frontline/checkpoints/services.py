@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from frontline.checkpoints import selectors
@@ -42,7 +43,7 @@ from frontline.core.bulk import hot_cursor, insert_rows, new_instance
 from frontline.core.context import client_ip
 from frontline.core.errors import DomainError
 from frontline.core.groupcommit import GroupCommit
-from frontline.core.notify import notify
+from frontline.core.notify import later, notify, stored
 from frontline.core.validators import validate_mobile, validate_plate, validate_region_code, validate_resident_id
 from frontline.org.models import Campaign, Checkpoint
 from frontline.org.selectors import users_with_role
@@ -505,16 +506,23 @@ def fever_event_raise(*, passage: Passage) -> None:
     """Raise a fever event for a passage: tell the health workflow now, the office after commit."""
     _send_safely(fever_detected, passage=passage)
     checkpoint = passage.checkpoint
-    title = _("Fever at %(checkpoint)s: %(temperature)s °C") % {
-        "checkpoint": checkpoint.name,
-        "temperature": passage.temperature if passage.temperature is not None else "—",
-    }
-    body = _("%(time)s, %(name)s. Symptoms: %(symptoms)s. Outcome: %(outcome)s.") % {
-        "time": timezone.localtime(passage.at).strftime("%H:%M"),
-        "name": passage.name[:1] + "**" if passage.name else "—",
-        "symptoms": "、".join(str(Symptom(s).label) for s in passage.symptoms) or "—",
-        "outcome": passage.get_outcome_display(),
-    }
+    title = later(
+        _("Fever at %(checkpoint)s: %(temperature)s °C"),
+        {
+            "checkpoint": checkpoint.name,
+            "temperature": passage.temperature if passage.temperature is not None else "—",
+        },
+    )
+    symptoms = [Symptom(s).label for s in passage.symptoms]
+    body = later(
+        _("%(time)s, %(name)s. Symptoms: %(symptoms)s. Outcome: %(outcome)s."),
+        {
+            "time": timezone.localtime(passage.at).strftime("%H:%M"),
+            "name": passage.name[:1] + "**" if passage.name else "—",
+            "symptoms": lazy(lambda: "、".join(str(s) for s in symptoms) or "—", str)(),
+            "outcome": Outcome(passage.outcome).label if passage.outcome in Outcome.values else passage.outcome,
+        },
+    )
     link = reverse("checkpoints:fever_today")
     pk = passage.pk
 
@@ -883,7 +891,7 @@ def self_registration_confirm(
             symptoms=list(locked.symptoms),
             origin_region=locked.origin_region,
             arrived_on=locked.arrived_on,
-            purpose=str(_("QR self-registration %(code)s") % {"code": locked.receipt}),
+            purpose=stored(later(_("QR self-registration %(code)s"), {"code": locked.receipt})),
         )
         result = passage_record(actor=actor, data=data, source=Source.QR)
         locked.passage = result.obj if result.status == "created" else Passage.objects.get(client_uuid=data.client_uuid)

@@ -7,7 +7,7 @@ import logging
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
+from django.utils.functional import lazy
 
 from frontline.core.models import Channel, Notification, OutboxMessage
 
@@ -24,6 +25,25 @@ MAX_ATTEMPTS = 8
 BACKOFF_BASE_SECONDS = 30
 BACKOFF_MAX_SECONDS = 3600
 STALE_SENDING_SECONDS = 600
+
+
+def later(message: Any, params: Mapping[str, Any] | None = None) -> Any:
+    """A translated message with its parameters, rendered only when read.
+
+    ``_("…") % {…}`` renders at once in the language of whoever acted; text that is stored
+    and read by others (a notification, a version's note) is rendered by :func:`notify` or
+    :func:`stored` in the campaign's language instead. Parameters may be lazy too (a
+    choice's label).
+    """
+    if params is None:
+        return lazy(lambda: str(message), str)()
+    return lazy(lambda: str(message) % {k: str(v) for k, v in params.items()}, str)()
+
+
+def stored(text: Any) -> str:
+    """Render a message now in the campaign's language, for text stored once and read by everyone."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(text)
 
 
 def notify(

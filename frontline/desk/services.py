@@ -13,14 +13,13 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
 from frontline.core.access import Role
 from frontline.core.audit import audit_record
 from frontline.core.errors import DomainError
-from frontline.core.notify import notify
+from frontline.core.notify import later, notify, stored
 from frontline.core.services import save_instance
 from frontline.core.validators import validate_mobile, validate_resident_id
 from frontline.desk.models import (
@@ -43,11 +42,6 @@ PHOTO_FORMATS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
 PHOTO_MAX_BYTES = int(getattr(settings, "FRONTLINE_DESK_PHOTO_MAX_BYTES", 5 * 1024 * 1024))
 PHOTO_MAX_PIXELS = 40_000_000  # a 40-megapixel photo is plenty; larger ones are decompression bombs
 TIP_SENSITIVE = frozenset({"reporter_phone", "subject_id_number", "subject_phone", "subject_address"})
-
-
-def _msg(message: Any, params: dict[str, Any]) -> Any:
-    """A translated message with parameters, rendered when read (notify renders it in the campaign's language)."""
-    return lazy(lambda: str(message) % params, str)()
 
 
 def _office() -> list[User]:
@@ -339,7 +333,7 @@ def tip_submit(
             sensitive=TIP_SENSITIVE | {"lookup_digest", "description", "reporter_name", "subject_name"},
         )
         link = reverse("desk:tip_detail", args=[tip.pk])
-        title = _msg(
+        title = later(
             _("New hotline tip %(code)s: %(category)s"),
             {"code": tip.display_code, "category": tip.get_category_display()},
         )
@@ -411,12 +405,12 @@ def tip_transition(
         fields["closed_at"] = now
         if tip.status in (Tip.Status.RECEIVED, Tip.Status.ASSIGNED):
             fields["handling"] = _text(handling, field="handling", label=_("Why it is closed"))
-            fields["answer"] = answer.strip() or str(_("Thank you. The tip was checked and closed."))
+            fields["answer"] = answer.strip() or stored(_("Thank you. The tip was checked and closed."))
     with transaction.atomic():
         saved = save_instance(actor=actor, instance=tip, fields=fields, action=f"tip.{to}")
         if to == Tip.Status.ASSIGNED and assignee is not None and assignee != actor:
             link = reverse("desk:tip_detail", args=[tip.pk])
-            title = _msg(_("Hotline tip %(code)s is yours to handle"), {"code": tip.display_code})
+            title = later(_("Hotline tip %(code)s is yours to handle"), {"code": tip.display_code})
             key = f"desk.tip_assigned:{tip.pk}:{assignee.pk}"
             transaction.on_commit(
                 lambda: notify(users=[assignee], kind="desk.tip_assigned", title=title, link=link, dedupe_key=key)
@@ -468,9 +462,11 @@ def tip_convert_to_watch(*, actor: Any, tip: Tip) -> Tip:
                 action="tip.watch_queued",
             )
         return saved
-    note = str(_("From hotline tip %(code)s: %(text)s")) % {"code": tip.display_code, "text": tip.description[:500]}
+    note = stored(
+        later(_("From hotline tip %(code)s: %(text)s"), {"code": tip.display_code, "text": tip.description[:500]})
+    )
     if tip.came_from:
-        note += " · " + str(_("Returned from: %(place)s")) % {"place": tip.came_from}
+        note += " · " + stored(later(_("Returned from: %(place)s"), {"place": tip.came_from}))
     with transaction.atomic():
         person = create(
             actor=actor,
@@ -651,12 +647,12 @@ def legalaid_submit(
                 request,
                 lawyer,
                 kind="legalaid.assigned",
-                title=_msg(_("New legal-aid request %(code)s: %(topic)s"), params),
+                title=later(_("New legal-aid request %(code)s: %(topic)s"), params),
                 key=f"legalaid.assigned:{request.pk}:{lawyer.pk}",
             )
         else:
             link = reverse("desk:legalaid_detail", args=[request.pk])
-            title = _msg(_("Legal-aid request %(code)s has no lawyer on duty: assign one"), params)
+            title = later(_("Legal-aid request %(code)s has no lawyer on duty: assign one"), params)
             transaction.on_commit(
                 lambda: notify(
                     users=_office(),
@@ -687,7 +683,7 @@ def legalaid_assign(*, actor: Any, request: LegalAidRequest, lawyer: User) -> Le
             saved,
             lawyer,
             kind="legalaid.assigned",
-            title=_msg(_("Legal-aid request %(code)s was assigned to you"), {"code": saved.display_code}),
+            title=later(_("Legal-aid request %(code)s was assigned to you"), {"code": saved.display_code}),
             key=f"legalaid.assigned:{saved.pk}:{lawyer.pk}",
         )
     return saved
@@ -734,7 +730,7 @@ def legalaid_follow_up(*, request: LegalAidRequest, body: str, actor: Any = "req
                 locked,
                 locked.lawyer,
                 kind="legalaid.follow_up",
-                title=_msg(_("Follow-up question on legal-aid request %(code)s"), {"code": locked.display_code}),
+                title=later(_("Follow-up question on legal-aid request %(code)s"), {"code": locked.display_code}),
                 key=f"legalaid.follow_up:{locked.pk}:{n}",
             )
     request.refresh_from_db()
@@ -812,7 +808,7 @@ def desk_overdue_check(*, now: datetime | None = None) -> dict[str, int]:
                 target=request,
                 changes={"due": request.first_reply_due_at},
             )
-            title = _msg(
+            title = later(
                 _("Legal-aid request %(code)s has had no reply for %(hours)s hours"),
                 {"code": request.display_code, "hours": int((now - request.submitted_at).total_seconds() // 3600)},
             )
@@ -831,7 +827,7 @@ def desk_overdue_check(*, now: datetime | None = None) -> dict[str, int]:
             if not Tip.objects.filter(pk=tip.pk, overdue_flagged_at__isnull=True).update(overdue_flagged_at=now):
                 continue
             audit_record(actor="desk.overdue", action="tip.overdue", target=tip, changes={"due": tip.due_at})
-            title = _msg(_("Hotline tip %(code)s is past its response target"), {"code": tip.display_code})
+            title = later(_("Hotline tip %(code)s is past its response target"), {"code": tip.display_code})
             users = [*office, tip.assignee] if tip.assignee else office
             link = reverse("desk:tip_detail", args=[tip.pk])
             key = f"desk.tip_overdue:{tip.pk}"

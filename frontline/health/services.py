@@ -17,7 +17,7 @@ from frontline.core.access import Role
 from frontline.core.audit import audit_record
 from frontline.core.errors import DomainError
 from frontline.core.masking import mask_name
-from frontline.core.notify import notify
+from frontline.core.notify import later, notify, stored
 from frontline.core.services import save_instance
 from frontline.core.validators import validate_mobile, validate_resident_id
 from frontline.health.models import (
@@ -681,15 +681,17 @@ def escalation_open(
         users = _watchers(measure, person)
         link = reverse("health:escalation_detail", args=[escalation.pk])
         community = person.community.name if person.community else ""
-        title = _("Fever case to notify: %(name)s %(community)s") % {
-            "name": mask_name(person.name),
-            "community": community,
-        }
-        body = _("%(signs)s. Source: %(source)s. Notify the community within %(minutes)s minutes.") % {
-            "signs": symptoms or (f"{temperature} °C" if temperature is not None else ""),
-            "source": Escalation.Source(source).label,
-            "minutes": cfg.notify_within_minutes,
-        }
+        title = later(
+            _("Fever case to notify: %(name)s %(community)s"), {"name": mask_name(person.name), "community": community}
+        )
+        body = later(
+            _("%(signs)s. Source: %(source)s. Notify the community within %(minutes)s minutes."),
+            {
+                "signs": symptoms or (f"{temperature} °C" if temperature is not None else ""),
+                "source": Escalation.Source(source).label,
+                "minutes": cfg.notify_within_minutes,
+            },
+        )
         transaction.on_commit(
             lambda: notify(
                 users=users,
@@ -799,7 +801,7 @@ def passage_fever_escalate(*, passage: Any) -> Escalation | None:
                     community=community,
                     category_codes=["fever_case"],
                     found_by=Person.FoundBy.CHECKPOINT,
-                    note=str(_("Fever at checkpoint %(cp)s") % {"cp": checkpoint or ""}),
+                    note=stored(later(_("Fever at checkpoint %(cp)s"), {"cp": checkpoint or ""})),
                 )
             except DomainError:
                 # A passage with a malformed ID or phone still opens a case: keep the name only.
@@ -814,15 +816,15 @@ def passage_fever_escalate(*, passage: Any) -> Escalation | None:
         symptoms = [f"{temperature} °C"] if temperature is not None else []
         signs = getattr(passage, "symptoms", None) or []
         if getattr(passage, "dry_cough", False) or "dry_cough" in signs:
-            symptoms.append(str(_("dry cough")))
+            symptoms.append(stored(_("dry cough")))
         return escalation_open(
             actor=getattr(passage, "recorded_by", None) or "checkpoint",
             person=person,
             source=Escalation.Source.CHECKPOINT,
             temperature=Decimal(str(temperature)) if temperature is not None else None,
-            symptoms="、".join(symptoms) or str(_("fever")),
+            symptoms="、".join(symptoms) or stored(_("fever")),
             passage_id=passage.pk,
-            note=str(_("At checkpoint %(cp)s") % {"cp": checkpoint or ""}),
+            note=stored(later(_("At checkpoint %(cp)s"), {"cp": checkpoint or ""})),
         )
 
 
@@ -841,12 +843,11 @@ def passage_under_measure_alert(*, passage: Any) -> int:
         target=measure,
         changes={"passage": passage.pk, "checkpoint": str(checkpoint or "")},
     )
-    title = _("%(name)s, under %(kind)s, was registered at %(cp)s") % {
-        "name": mask_name(person.name),
-        "kind": measure.get_kind_display(),
-        "cp": checkpoint or "",
-    }
-    body = _("Planned end %(end)s. Check on the person and stop them leaving.") % {"end": measure.planned_end}
+    title = later(
+        _("%(name)s, under %(kind)s, was registered at %(cp)s"),
+        {"name": mask_name(person.name), "kind": Measure.Kind(measure.kind).label, "cp": checkpoint or ""},
+    )
+    body = later(_("Planned end %(end)s. Check on the person and stop them leaving."), {"end": measure.planned_end})
     users = _watchers(measure, person)
     link = reverse("health:person_detail", args=[person.pk])
     key = f"health.passage:{passage.pk}"
@@ -963,11 +964,9 @@ def _missed_notify(*, day: date, slot: Slot) -> tuple[int, int]:
     for user_id, entry in per_user.items():
         listed = sorted({n for key in entry["keys"] for n in names.get(key, [])})
         body = "、".join(listed) if listed else _("See the missed list.")
-        title = _("%(n)s people missed the %(slot)s report of %(day)s") % {
-            "n": entry["n"],
-            "slot": slot.label,
-            "day": day,
-        }
+        title = later(
+            _("%(n)s people missed the %(slot)s report of %(day)s"), {"n": entry["n"], "slot": slot.label, "day": day}
+        )
         # The first missed row in the batch names the event, so a re-run after a crash is not sent twice.
         dedupe = f"health.missed:{day}:{slot.code}:{user_id}:{entry['first']}"
         sent += notify(
@@ -994,17 +993,17 @@ def releases_review(*, now: datetime | None = None) -> dict[str, int]:
                 actor="system",
                 measure=m,
                 days=cfg.extend_days,
-                reason=str(_("Extended automatically: abnormal reports at the planned end.")),
+                reason=stored(_("Extended automatically: abnormal reports at the planned end.")),
             )
             extended += 1
         elif check.normal:
             users = _watchers(m, m.person)
-            title = _("%(name)s is due for release") % {"name": mask_name(m.person.name)}
+            title = later(_("%(name)s is due for release"), {"name": mask_name(m.person.name)})
             notify(
                 users=users,
                 kind="health.release_due",
                 title=title,
-                body=_("Planned end %(end)s; reports were normal.") % {"end": m.planned_end},
+                body=later(_("Planned end %(end)s; reports were normal."), {"end": m.planned_end}),
                 link=reverse("health:release_due"),
                 dedupe_key=f"health.release_due:{m.pk}:{m.planned_end}",
             )
@@ -1025,8 +1024,10 @@ def escalations_overdue_check(*, now: datetime | None = None) -> int:
         n += notify(
             users=users,
             kind="health.escalation_overdue",
-            title=_("Overdue: the community was not notified of %(name)s's case") % {"name": mask_name(e.person.name)},
-            body=_("Detected %(at)s.") % {"at": timezone.localtime(e.detected_at).strftime("%m-%d %H:%M")},
+            title=later(
+                _("Overdue: the community was not notified of %(name)s's case"), {"name": mask_name(e.person.name)}
+            ),
+            body=later(_("Detected %(at)s."), {"at": timezone.localtime(e.detected_at).strftime("%m-%d %H:%M")}),
             link=reverse("health:escalation_detail", args=[e.pk]),
             dedupe_key=f"health.escalation_overdue:{e.pk}",
         )

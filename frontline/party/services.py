@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from frontline.core.audit import audit_record
 from frontline.core.errors import DomainError
+from frontline.core.notify import later
 from frontline.core.services import save_instance
 from frontline.org.models import Campaign, Checkpoint, Community, Staff, Team, Unit
 from frontline.party.models import (
@@ -638,7 +639,7 @@ def application_move(*, actor: Any, application: Application, status: str, on: d
     transaction.on_commit(
         lambda: _notify_applicant(
             application,
-            _("Your membership application: %(status)s") % {"status": Application.Status(status).label},
+            later(_("Your membership application: %(status)s"), {"status": Application.Status(status).label}),
         )
     )
     return application

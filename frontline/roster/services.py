@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from frontline.core.audit import audit_record
 from frontline.core.errors import DomainError
+from frontline.core.notify import later, stored
 from frontline.core.services import save_instance
 from frontline.org.models import Batch, Campaign, Checkpoint, Staff
 from frontline.roster import planning, selectors
@@ -198,9 +199,14 @@ def _repair_for_unavailability(actor: Any, pk: int) -> None:
         staff=record.staff,
         start=record.start_date,
         end=record.end_date,
-        reason=lambda start: (
-            _("%(name)s: %(kind)s from %(start)s to %(end)s")
-            % {"name": record.staff.name, "kind": record.get_kind_display(), "start": start, "end": record.end_date}
+        reason=lambda start: later(
+            _("%(name)s: %(kind)s from %(start)s to %(end)s"),
+            {
+                "name": record.staff.name,
+                "kind": Unavailability.Kind(record.kind).label,
+                "start": start,
+                "end": record.end_date,
+            },
         ),
     )
 
@@ -585,7 +591,7 @@ def _notify_changed(version: RosterVersion, staff_ids: set[int]) -> None:
     notify(
         users=users,
         kind="roster.published",
-        title=_("Your duties have changed: %(roster)s") % {"roster": version.roster.name},
+        title=later(_("Your duties have changed: %(roster)s"), {"roster": version.roster.name}),
         link=reverse("roster:my_duties"),
         dedupe_key=f"roster.published:{version.pk}",
         channels=False,
@@ -623,7 +629,7 @@ def roster_repair_propose(
         published = selectors.published_version(roster)
         if published is None:
             continue
-        note = reason or str(_("%(name)s unavailable from %(day)s") % {"name": staff.name, "day": start})
+        note = reason or stored(later(_("%(name)s unavailable from %(day)s"), {"name": staff.name, "day": start}))
         proposals.append(
             _propose_repair(
                 actor=actor, published=published, staff=staff, start=start, end=end, note=note, time_limit=time_limit
@@ -683,7 +689,7 @@ def _notify_office(version: RosterVersion) -> None:
     notify(
         users=users_with_role(Role.OFFICE),
         kind="roster.repair",
-        title=_("Roster change to approve: %(roster)s") % {"roster": version.roster.name},
+        title=later(_("Roster change to approve: %(roster)s"), {"roster": version.roster.name}),
         body=version.note,
         link=reverse("roster:version_detail", args=[version.pk]),
         dedupe_key=f"roster.repair:{version.pk}",
@@ -700,7 +706,9 @@ def on_staff_measure_started(sender: Any, *, staff: Staff, measure: Any, **kwarg
         staff=staff,
         start=getattr(measure, "start_date", None),
         end=getattr(measure, "planned_end", None),
-        reason=lambda start: _("%(name)s is under a health measure from %(day)s") % {"name": staff.name, "day": start},
+        reason=lambda start: later(
+            _("%(name)s is under a health measure from %(day)s"), {"name": staff.name, "day": start}
+        ),
     )
 
 
@@ -718,7 +726,7 @@ def _propose_repair_quietly(
     first = max(start or today, today)
     try:
         roster_repair_propose(
-            actor=actor, staff=staff, start=first, end=end, reason=str(reason(first)), time_limit=REPAIR_TIME_LIMIT
+            actor=actor, staff=staff, start=first, end=end, reason=stored(reason(first)), time_limit=REPAIR_TIME_LIMIT
         )
     except Exception:
         log.exception("roster repair for staff %s failed", staff.pk)
@@ -770,7 +778,7 @@ def _notify_swap(swap: SwapRequest) -> None:
     notify(
         users=users_with_role(Role.OFFICE),
         kind="roster.swap",
-        title=_("Swap request: %(a)s → %(b)s") % {"a": swap.requester.name, "b": swap.substitute.name},
+        title=later(_("Swap request: %(a)s → %(b)s"), {"a": swap.requester.name, "b": swap.substitute.name}),
         body=f"{swap.day} {swap.shift} {swap.reason}",
         link=reverse("roster:swap_list"),
         dedupe_key=f"roster.swap:{swap.pk}",
@@ -818,7 +826,7 @@ def swap_decide(*, actor: Any, swap: SwapRequest, approve: bool, note: str = "")
             status=V.DRAFT if not swap.roster.versions.filter(status=V.DRAFT).exists() else V.PROPOSED,
             kind=RosterVersion.Kind.SWAP,
             based_on=published,
-            note=str(_("Swap: %(a)s → %(b)s") % {"a": swap.requester.name, "b": swap.substitute.name}),
+            note=stored(later(_("Swap: %(a)s → %(b)s"), {"a": swap.requester.name, "b": swap.substitute.name})),
         )
         cells = [
             planning.Cell(

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from frontline.core.access import CAPABILITIES
 from frontline.core.audit import audit_record
 from frontline.core.errors import DomainError
-from frontline.core.notify import notify
+from frontline.core.notify import later, notify, stored
 from frontline.core.services import raise_validation_error, save_instance
 from frontline.org.models import Checkpoint, Community, Staff
 from frontline.supplies.catalogue import BUREAU_STORE_NAME, CATALOGUE
@@ -601,7 +601,7 @@ def frontline_kit_issue(
                     staff=person,
                     checkpoint=checkpoint,
                     occurred_on=occurred_on,
-                    note=str(_("Daily front-line kit")),
+                    note=stored(_("Daily front-line kit")),
                 )
     return movements
 
@@ -701,7 +701,7 @@ def request_submit(
             changes={"place": request.requester_place, "lines": {i.name: q for i, q in wanted.values()}},
         )
         link = reverse("supplies:request_detail", args=[request.pk])
-        title = _("Supply request from %(place)s") % {"place": request.requester_place}
+        title = later(_("Supply request from %(place)s"), {"place": request.requester_place})
         body = "、".join(f"{i.name} {q}{i.unit}" for i, q in wanted.values())
         users = _logistics_users()
         transaction.on_commit(
@@ -756,9 +756,12 @@ def request_approve(*, actor: Any, request: SupplyRequest, approved: dict[int, A
             target=request,
             changes={"status": request.status, "approved": {ln.item.name: granted[ln.pk] for ln in lines}},
         )
-        title = (
-            _("Your supply request %(n)s was approved") if full else _("Your supply request %(n)s was approved in part")
-        ) % {"n": request.pk}
+        title = later(
+            _("Your supply request %(n)s was approved")
+            if full
+            else _("Your supply request %(n)s was approved in part"),
+            {"n": request.pk},
+        )
         _tell_requester(request, title, "supplies.request_approved")
     return request
 
@@ -775,7 +778,7 @@ def request_reject(*, actor: Any, request: SupplyRequest, note: str) -> SupplyRe
         request.save()
         audit_record(actor=actor, action="stock.request_reject", target=request, changes={"note": note})
         _tell_requester(
-            request, _("Your supply request %(n)s was rejected") % {"n": request.pk}, "supplies.request_rejected"
+            request, later(_("Your supply request %(n)s was rejected"), {"n": request.pk}), "supplies.request_rejected"
         )
     return request
 
@@ -818,7 +821,7 @@ def request_issue(
         audit_record(actor=actor, action="stock.request_issue", target=request, changes={"store": store.name})
         _tell_requester(
             request,
-            _("Supplies for your request %(n)s have been issued") % {"n": request.pk},
+            later(_("Supplies for your request %(n)s have been issued"), {"n": request.pk}),
             "supplies.request_issued",
         )
     return request
@@ -879,29 +882,33 @@ def stock_alerts_evaluate(
             )
             opened += 1
             if reason == StockAlert.Reason.THRESHOLD:
-                body = _("%(store)s holds %(n)s %(unit)s of %(item)s, under the threshold of %(t)s.") % {
-                    "store": store.name,
-                    "n": cover.on_hand,
-                    "unit": item.unit,
-                    "item": item.name,
-                    "t": item.low_stock_threshold,
-                }
+                body = later(
+                    _("%(store)s holds %(n)s %(unit)s of %(item)s, under the threshold of %(t)s."),
+                    {
+                        "store": store.name,
+                        "n": cover.on_hand,
+                        "unit": item.unit,
+                        "item": item.name,
+                        "t": item.low_stock_threshold,
+                    },
+                )
             else:
-                body = _(
-                    "%(store)s holds %(n)s %(unit)s of %(item)s: %(d)s days at the current rate of %(r)s a day."
-                ) % {
-                    "store": store.name,
-                    "n": cover.on_hand,
-                    "unit": item.unit,
-                    "item": item.name,
-                    "d": alert.days_of_cover,
-                    "r": cover.rate.quantize(Decimal("0.1")),
-                }
+                body = later(
+                    _("%(store)s holds %(n)s %(unit)s of %(item)s: %(d)s days at the current rate of %(r)s a day."),
+                    {
+                        "store": store.name,
+                        "n": cover.on_hand,
+                        "unit": item.unit,
+                        "item": item.name,
+                        "d": alert.days_of_cover,
+                        "r": cover.rate.quantize(Decimal("0.1")),
+                    },
+                )
             users = _logistics_users() + (list(liaisons_of(store.community)) if store.community_id else [])
             notify(
                 users=users,
                 kind="supplies.low_stock",
-                title=_("Low stock: %(item)s at %(store)s") % {"item": item.name, "store": store.name},
+                title=later(_("Low stock: %(item)s at %(store)s"), {"item": item.name, "store": store.name}),
                 body=body,
                 link=reverse("supplies:cover"),
                 dedupe_key=alert.dedupe_key,

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import Workbook, load_workbook
 
 from frontline.checkpoints import services
@@ -72,6 +72,15 @@ def test_a_fever_notifies_the_office_once_and_shows_in_fever_today(org, client_a
     with django_capture_on_commit_callbacks(execute=True):
         record(org, org.duty, seq=2, temperature="36.5", symptoms=["dry_cough"])
     assert Notification.objects.filter(kind="checkpoints.fever").count() == 2
+
+
+def test_a_fever_recorded_in_english_is_told_to_the_office_in_chinese(org, django_capture_on_commit_callbacks):
+    # The duty officer's phone is set to English; the office reads the campaign's language.
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        record(org, org.duty, temperature="38.4", name="王五", symptoms=["dry_cough"])
+    note = Notification.objects.get(kind="checkpoints.fever")
+    assert "发现发热：38.4 °C" in note.title
+    assert "症状：" in note.body and "处置：" in note.body and "Outcome" not in note.body
 
 
 def test_a_failing_signal_receiver_does_not_lose_the_passage(org):

@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from frontline.core.models import Notification
 from frontline.roster import planning, services
 from frontline.roster.models import CalendarToken, RosterVersion, RuleSetting
 from frontline.roster.tests.test_attendance import local, published_duties
@@ -326,6 +327,32 @@ def test_leave_for_someone_an_open_repair_hands_duties_to_remakes_that_repair(
     assert not remade.assignments.filter(staff=sick, day__gte=timezone.localdate()).exists()
     assert not remade.assignments.filter(staff=stand_in.staff, day=stand_in.day).exists()
     assert not [b for b in planning.check_version(remade) if b.hard]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_what_an_english_speaking_office_records_is_stored_for_everyone_in_chinese(
+    roster_org: Any, client_as: Any, monkeypatch: Any
+) -> None:
+    # The note of the proposed repair and the office's notification are read by the whole
+    # office: they are written in the campaign's language, not in the language of whoever acted.
+    monkeypatch.setattr(services, "REPAIR_TIME_LIMIT", TL)
+    version = _published(roster_org)
+    sick = version.assignments.filter(checkpoint__isnull=False).first().staff
+    c = client_as(roster_org.office)
+    c.post("/i18n/setlang/", {"language": "en", "next": "/roster/"})
+    form = {
+        "staff": sick.pk,
+        "kind": "sick",
+        "start_date": roster_org.start,
+        "end_date": roster_org.start + timedelta(days=4),
+        "reason": "",
+    }
+    response = c.post("/roster/leave/new/", form, follow=True)
+    assert "duties in those days are given to others below" in response.content.decode()  # the page: English
+    proposal = RosterVersion.objects.get(status=RosterVersion.Status.PROPOSED)
+    assert proposal.note.startswith(f"{sick.name}病假（")
+    titles = set(Notification.objects.filter(kind="roster.repair").values_list("title", flat=True))
+    assert titles == {f"排班调整待审批：{version.roster.name}"}
 
 
 @pytest.mark.django_db
