@@ -335,7 +335,7 @@ def tip_submit(
         link = reverse("desk:tip_detail", args=[tip.pk])
         title = later(
             _("New hotline tip %(code)s: %(category)s"),
-            {"code": tip.display_code, "category": tip.get_category_display()},
+            {"code": tip.display_code, "category": Tip.Category(tip.category).label},
         )
         transaction.on_commit(
             lambda: notify(
@@ -641,7 +641,7 @@ def legalaid_submit(
             action="legalaid.create",
             sensitive=frozenset({"requester_phone", "requester_name", "description", "lookup_digest"}),
         )
-        params = {"code": request.display_code, "topic": request.get_topic_display()}
+        params = {"code": request.display_code, "topic": LegalAidRequest.Topic(request.topic).label}
         if lawyer is not None:
             _notify_lawyer(
                 request,
