@@ -107,3 +107,34 @@ def _referenced(q: object) -> set[str]:
             if isinstance(value, F):
                 names.add(value.name.split("__")[0])
     return names
+
+
+def _renders_now(node: ast.expr) -> bool:
+    """``_("…") % {…}`` or ``str(_("…"))``: a message rendered in the language of whoever acts."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
+        return _renders_now(node.left) or (isinstance(node.left, ast.Call) and _is_gettext(node.left))
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "str":
+        return bool(node.args) and isinstance(node.args[0], ast.Call) and _is_gettext(node.args[0])
+    return False
+
+
+def _is_gettext(call: ast.Call) -> bool:
+    return isinstance(call.func, ast.Name) and call.func.id in ("_", "gettext", "gettext_lazy")
+
+
+def test_stored_text_is_not_rendered_in_the_actors_language() -> None:
+    # Notifications and notes are read by others, in the campaign's language: they are passed as
+    # core.notify.later(...) (or written with stored(...)), which notify renders in LANGUAGE_CODE.
+    stored_args = {"title", "body", "note", "reason", "purpose", "answer", "symptoms"}
+    found = []
+    for path in sorted(ROOT.glob("frontline/*/services.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                for kw in node.keywords:
+                    if kw.arg in stored_args and _renders_now(kw.value):
+                        found.append(f"{path.relative_to(ROOT)}:{kw.value.lineno} {kw.arg}=")
+            elif isinstance(node, ast.Assign) and _renders_now(node.value):
+                names = {t.id for t in node.targets if isinstance(t, ast.Name)}
+                if names & stored_args:
+                    found.append(f"{path.relative_to(ROOT)}:{node.lineno} {', '.join(sorted(names))} =")
+    assert not found, found
