@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -40,6 +41,10 @@ class AttendanceOut(Schema):
     clock_out: datetime | None
 
 
+class ClockIn(Schema):
+    action: Literal["in", "out"]  # which the tap is: a repeated tap changes nothing
+
+
 class OnDutyOut(Schema):
     checkpoint_id: int
     checkpoint: str
@@ -63,9 +68,9 @@ def my_duties(request: HttpRequest) -> list[Assignment]:
 
 
 @router.post("/roster/clock", response=AttendanceOut)
-def clock(request: HttpRequest) -> Attendance:
+def clock(request: HttpRequest, payload: ClockIn) -> Attendance:
     require(request.user, "roster.own")
-    return services.attendance_clock(actor=request.user, staff=_me(request))
+    return services.attendance_clock(actor=request.user, staff=_me(request), action=payload.action)
 
 
 @router.get("/roster/on-duty-now", response=list[OnDutyOut])

@@ -876,8 +876,15 @@ LATE_AFTER = timedelta(minutes=15)
 
 
 @transaction.atomic
-def attendance_clock(*, actor: Any, staff: Staff, at: datetime | None = None) -> Attendance:
-    """Clock in to the duty at hand, or out of it when already in: one tap on the field page."""
+def attendance_clock(*, actor: Any, staff: Staff, action: str, at: datetime | None = None) -> Attendance:
+    """Clock in to the duty at hand (``action="in"``) or out of it (``"out"``): one tap on the field page.
+
+    The tap says which it is, so a repeated one (a double tap, a retry on a weak network
+    whose first answer was lost) changes nothing: clocking in twice keeps the first time,
+    and does not clock out.
+    """
+    if action not in ("in", "out"):
+        raise DomainError(_("Clock: say whether you clock in or out."), code="roster.clock_action", field="clock")
     now = at or timezone.now()
     duty = selectors.clockable_duty(staff=staff, at=now)
     if duty is None:
@@ -885,20 +892,29 @@ def attendance_clock(*, actor: Any, staff: Staff, at: datetime | None = None) ->
             _("Clock: you have no duty starting within an hour or under way."), code="roster.no_duty", field="clock"
         )
     row = Attendance.objects.select_for_update().filter(staff=staff, planned_start=duty.starts_at).first()
+    if action == "out" and (row is None or row.clock_in is None or row.status == Attendance.Status.ABSENT):
+        raise DomainError(
+            _("Clock: you have not clocked in to this duty."), code="roster.not_clocked_in", field="clock"
+        )
     if row is None:
         if now > duty.ends_at:
             raise DomainError(_("Clock: this duty is over."), code="roster.duty_over", field="clock")
-        row = Attendance.objects.create(
-            staff=staff,
-            campaign=duty.version.roster.campaign,
-            checkpoint=duty.checkpoint,
-            day=duty.day,
-            shift=duty.shift,
-            planned_start=duty.starts_at,
-            planned_end=duty.ends_at,
-            clock_in=now,
-            status=Attendance.Status.LATE if now > duty.starts_at + LATE_AFTER else Attendance.Status.PRESENT,
-        )
+        try:
+            with transaction.atomic():
+                row = Attendance.objects.create(
+                    staff=staff,
+                    campaign=duty.version.roster.campaign,
+                    checkpoint=duty.checkpoint,
+                    day=duty.day,
+                    shift=duty.shift,
+                    planned_start=duty.starts_at,
+                    planned_end=duty.ends_at,
+                    clock_in=now,
+                    status=Attendance.Status.LATE if now > duty.starts_at + LATE_AFTER else Attendance.Status.PRESENT,
+                )
+        except IntegrityError:
+            # The same tap arrived twice at once: the other request clocked in.
+            return Attendance.objects.get(staff=staff, planned_start=duty.starts_at)
         audit_record(actor=actor, action="roster.clock_in", target=row, changes={"at": now})
         return row
     if row.status == Attendance.Status.ABSENT:
@@ -908,6 +924,10 @@ def attendance_clock(*, actor: Any, staff: Staff, at: datetime | None = None) ->
         row.save(update_fields=["status", "clock_in", "updated_at"])
         audit_record(actor=actor, action="roster.clock_in", target=row, changes={"at": now, "was": "absent"})
         return row
+    if action == "in" and row.clock_out is None:
+        return row  # clocked in already: the first time stands
+    if action == "out" and row.clock_out is not None:
+        return row  # clocked out already: the first time stands
     if row.clock_out is not None:
         raise DomainError(
             _("Clock: you have already clocked out of this duty."), code="roster.clocked_out", field="clock"

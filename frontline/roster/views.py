@@ -537,7 +537,7 @@ def clock(request: HttpRequest) -> HttpResponse:
         messages.error(request, gettext("Your log-in is not linked to a staff record."))
         return redirect("roster:my_duties")
     try:
-        row = services.attendance_clock(actor=request.user, staff=staff)
+        row = services.attendance_clock(actor=request.user, staff=staff, action=request.POST.get("action", ""))
     except DomainError as exc:
         messages.error(request, str(exc))
     else:

@@ -10,6 +10,7 @@ import time_machine
 from django.utils import timezone
 
 from frontline.core.errors import DomainError
+from frontline.core.models import AuditLog
 from frontline.org.models import Checkpoint
 from frontline.roster import selectors, services
 from frontline.roster.models import Assignment, Attendance, Roster, RosterVersion
@@ -43,19 +44,19 @@ def test_one_tap_clocks_in_then_out_and_counts_person_times(roster_org: Any) -> 
     me = roster_org.staff[-1]  # the duty log-in's staff record
     duties = published_duties(roster_org, me)
     with time_machine.travel(local(roster_org.start, 6, 50), tick=False):
-        row = services.attendance_clock(actor=roster_org.duty, staff=me)
+        row = services.attendance_clock(actor=roster_org.duty, staff=me, action="in")
         assert row.status == Attendance.Status.PRESENT and row.clock_in and not row.clock_out
     with time_machine.travel(local(roster_org.start, 13, 5), tick=False):
-        row = services.attendance_clock(actor=roster_org.duty, staff=me)
+        row = services.attendance_clock(actor=roster_org.duty, staff=me, action="out")
         assert row.clock_out is not None
         with pytest.raises(DomainError):
-            services.attendance_clock(actor=roster_org.duty, staff=me)
+            services.attendance_clock(actor=roster_org.duty, staff=me, action="in")
     with time_machine.travel(local(roster_org.start + timedelta(days=1), 7, 40), tick=False):
-        late = services.attendance_clock(actor=roster_org.duty, staff=me)
+        late = services.attendance_clock(actor=roster_org.duty, staff=me, action="in")
         assert late.status == Attendance.Status.LATE
     with time_machine.travel(local(roster_org.start + timedelta(days=1), 16, 0), tick=False):
         with pytest.raises(DomainError) as exc:
-            services.attendance_clock(actor=roster_org.duty, staff=me)
+            services.attendance_clock(actor=roster_org.duty, staff=me, action="out")
         assert exc.value.field == "clock"
     assert selectors.person_times(campaign=roster_org.campaign) == 2
     assert selectors.person_times(campaign=roster_org.campaign, day_from=duties[1].day, day_to=duties[1].day) == 1
@@ -76,9 +77,40 @@ def test_the_job_flags_absences_once_and_a_late_arrival_still_counts(roster_org:
         assert row.status == Attendance.Status.ABSENT
         assert selectors.person_times(campaign=roster_org.campaign) == 0
     with time_machine.travel(local(roster_org.start, 8, 0), tick=False):
-        row = services.attendance_clock(actor=roster_org.duty, staff=me)
+        row = services.attendance_clock(actor=roster_org.duty, staff=me, action="in")
         assert row.status == Attendance.Status.LATE
     assert selectors.person_times(campaign=roster_org.campaign) == 1
+
+
+@pytest.mark.django_db
+def test_a_repeated_tap_on_a_weak_network_changes_nothing(roster_org: Any, client_as: Any) -> None:
+    me = roster_org.staff[-1]
+    published_duties(roster_org, me)
+    phone = client_as(roster_org.duty)
+    with time_machine.travel(local(roster_org.start, 6, 50), tick=False):
+        page = phone.get("/roster/me/").content.decode()
+        assert 'name="action" value="in"' in page
+        phone.post("/roster/me/clock/", {"action": "in"})
+    # The first answer was lost: the phone sends the same tap again a minute later.
+    with time_machine.travel(local(roster_org.start, 6, 51), tick=False):
+        response = phone.post("/roster/me/clock/", {"action": "in"}, follow=True)
+        assert "06:50" in response.content.decode()
+    row = Attendance.objects.get(staff=me)
+    assert row.clock_in == local(roster_org.start, 6, 50) and row.clock_out is None
+    # Out, twice: the first time stands.
+    for minute in (5, 6):
+        with time_machine.travel(local(roster_org.start, 13, minute), tick=False):
+            phone.post("/roster/me/clock/", {"action": "out"})
+    row.refresh_from_db()
+    assert row.clock_out == local(roster_org.start, 13, 5)
+    assert AuditLog.objects.filter(action__in=("roster.clock_in", "roster.clock_out")).count() == 2
+    # Out without having clocked in, or a tap that says neither: a clear error on the field "clock".
+    with time_machine.travel(local(roster_org.start + timedelta(days=1), 7, 0), tick=False):
+        for action in ("out", ""):
+            with pytest.raises(DomainError) as exc:
+                services.attendance_clock(actor=roster_org.duty, staff=me, action=action)
+            assert exc.value.field == "clock"
+    assert Attendance.objects.count() == 1
 
 
 @pytest.mark.django_db

@@ -150,7 +150,7 @@ def test_my_duties_on_a_phone_clock_in_and_calendar_feed(roster_org: Any, client
     with time_machine.travel(local(roster_org.start, 6, 45), tick=False):
         html = c.get("/roster/me/").content.decode()
         assert "clock-button" in html and "富强东门" in html
-        response = c.post("/roster/me/clock/", follow=True)
+        response = c.post("/roster/me/clock/", {"action": "in"}, follow=True)
         body = response.content.decode()
         assert "已于" in body and "签到" in body, body[body.find("<main") :][:1500]
     token = CalendarToken.objects.get(staff=me).token
