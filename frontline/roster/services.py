@@ -873,19 +873,37 @@ def swap_cancel(*, actor: Any, swap: SwapRequest, requester: Staff) -> SwapReque
 
 
 LATE_AFTER = timedelta(minutes=15)
+OFFLINE_CLOCK_MAX_AGE = timedelta(hours=12)  # a tap kept on a phone without network is accepted this long
+OFFLINE_CLOCK_SKEW = timedelta(minutes=5)  # how far ahead of the server a phone's clock may be
 
 
 @transaction.atomic
-def attendance_clock(*, actor: Any, staff: Staff, action: str, at: datetime | None = None) -> Attendance:
+def attendance_clock(
+    *, actor: Any, staff: Staff, action: str, at: datetime | None = None, tapped_at: datetime | None = None
+) -> Attendance:
     """Clock in to the duty at hand (``action="in"``) or out of it (``"out"``): one tap on the field page.
 
     The tap says which it is, so a repeated one (a double tap, a retry on a weak network
     whose first answer was lost) changes nothing: clocking in twice keeps the first time,
     and does not clock out.
+
+    ``tapped_at`` is when a tap kept on a phone without network was made: it counts as that
+    moment, if the phone's clock is plausible (not ahead of ours, not older than a shift).
     """
     if action not in ("in", "out"):
         raise DomainError(_("Clock: say whether you clock in or out."), code="roster.clock_action", field="clock")
-    now = at or timezone.now()
+    received = at or timezone.now()
+    now = received
+    if tapped_at is not None:
+        if not received - OFFLINE_CLOCK_MAX_AGE <= tapped_at <= received + OFFLINE_CLOCK_SKEW:
+            raise DomainError(
+                _("Clock: the time the phone gives (%(t)s) is not plausible; check the phone's clock and tap again."),
+                code="roster.clock_skew",
+                field="clock",
+                params={"t": timezone.localtime(tapped_at).strftime("%m-%d %H:%M")},
+            )
+        now = min(tapped_at, received)
+    late_note = {"received": received} if now != received else {}  # the audit says when it reached us
     duty = selectors.clockable_duty(staff=staff, at=now)
     if duty is None:
         raise DomainError(
@@ -915,14 +933,16 @@ def attendance_clock(*, actor: Any, staff: Staff, action: str, at: datetime | No
         except IntegrityError:
             # The same tap arrived twice at once: the other request clocked in.
             return Attendance.objects.get(staff=staff, planned_start=duty.starts_at)
-        audit_record(actor=actor, action="roster.clock_in", target=row, changes={"at": now})
+        audit_record(actor=actor, action="roster.clock_in", target=row, changes={"at": now, **late_note})
         return row
     if row.status == Attendance.Status.ABSENT:
-        # Flagged absent by the job, then turned up: record the late arrival.
-        row.status = Attendance.Status.LATE
+        # Flagged absent by the job, then turned up (or the tap made in time arrives now).
+        row.status = Attendance.Status.LATE if now > duty.starts_at + LATE_AFTER else Attendance.Status.PRESENT
         row.clock_in = now
         row.save(update_fields=["status", "clock_in", "updated_at"])
-        audit_record(actor=actor, action="roster.clock_in", target=row, changes={"at": now, "was": "absent"})
+        audit_record(
+            actor=actor, action="roster.clock_in", target=row, changes={"at": now, "was": "absent", **late_note}
+        )
         return row
     if action == "in" and row.clock_out is None:
         return row  # clocked in already: the first time stands
@@ -934,7 +954,7 @@ def attendance_clock(*, actor: Any, staff: Staff, action: str, at: datetime | No
         )
     row.clock_out = now
     row.save(update_fields=["clock_out", "updated_at"])
-    audit_record(actor=actor, action="roster.clock_out", target=row, changes={"at": now})
+    audit_record(actor=actor, action="roster.clock_out", target=row, changes={"at": now, **late_note})
     return row
 
 

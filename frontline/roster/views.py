@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -537,7 +538,17 @@ def clock(request: HttpRequest) -> HttpResponse:
         messages.error(request, gettext("Your log-in is not linked to a staff record."))
         return redirect("roster:my_duties")
     try:
-        row = services.attendance_clock(actor=request.user, staff=staff, action=request.POST.get("action", ""))
+        # A tap kept on the phone while it had no network carries the moment it was made.
+        tapped = request.POST.get("tapped_at") or ""
+        try:
+            tapped_at = parse_datetime(tapped) if tapped else None
+        except ValueError:
+            tapped_at = None
+        if tapped and (tapped_at is None or timezone.is_naive(tapped_at)):
+            raise DomainError(_("Clock: the phone sent no readable time."), code="roster.clock_time", field="clock")
+        row = services.attendance_clock(
+            actor=request.user, staff=staff, action=request.POST.get("action", ""), tapped_at=tapped_at
+        )
     except DomainError as exc:
         messages.error(request, str(exc))
     else:

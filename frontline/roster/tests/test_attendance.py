@@ -114,6 +114,32 @@ def test_a_repeated_tap_on_a_weak_network_changes_nothing(roster_org: Any, clien
 
 
 @pytest.mark.django_db
+def test_a_tap_kept_on_a_phone_without_network_counts_when_it_was_made(roster_org: Any, client_as: Any) -> None:
+    me = roster_org.staff[-1]
+    published_duties(roster_org, me)
+    phone = client_as(roster_org.duty)
+    tapped = local(roster_org.start, 6, 55)
+    # No network at the gate: the tap reaches us at 07:40, after the job flagged the duty absent.
+    with time_machine.travel(local(roster_org.start, 7, 40), tick=False):
+        services.attendance_flag_absences()
+        phone.post("/roster/me/clock/", {"action": "in", "tapped_at": tapped.isoformat()})
+    row = Attendance.objects.get(staff=me)
+    assert (row.clock_in, row.status) == (tapped, Attendance.Status.PRESENT)
+    audit = AuditLog.objects.get(action="roster.clock_in")
+    assert "received" in audit.changes
+    # A phone clock ahead of ours, or a tap older than a shift, is refused with the reason.
+    with time_machine.travel(local(roster_org.start, 12, 0), tick=False):
+        for bad in (local(roster_org.start, 12, 30), local(roster_org.start, 12, 0) - timedelta(hours=13)):
+            with pytest.raises(DomainError) as exc:
+                services.attendance_clock(actor=roster_org.duty, staff=me, action="out", tapped_at=bad)
+            assert exc.value.field == "clock" and exc.value.code == "roster.clock_skew"
+        response = phone.post("/roster/me/clock/", {"action": "out", "tapped_at": "yesterday"}, follow=True)
+        assert "手机发送的时间无法识别" in response.content.decode()
+    row.refresh_from_db()
+    assert row.clock_out is None
+
+
+@pytest.mark.django_db
 def test_inspections_are_logged_and_shown_by_day(roster_org: Any, client_as: Any) -> None:
     leader = roster_org.leaders[0]
     at = timezone.now() - timedelta(hours=1)

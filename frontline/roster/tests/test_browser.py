@@ -122,3 +122,29 @@ def test_office_generates_edits_locks_resolves_publishes_and_duty_clocks_in(
         p.screenshot(path=artifacts / "10-my-duties-phone-en.png", full_page=True)
     row = Attendance.objects.get(staff=me)
     assert row.clock_in is not None and row.checkpoint_id == cp.pk
+
+
+def test_a_clock_in_tapped_without_network_is_sent_when_it_returns(roster_org: Any, phone: Any, artifacts: Any) -> None:
+    from frontline.roster.tests.test_attendance import local, published_duties
+
+    me = roster_org.staff[-1]
+    published_duties(roster_org, me)
+    gate = local(roster_org.start, 6, 50)
+    with time_machine.travel(gate, tick=True):
+        phone.clock.install(time=gate)  # the phone's clock agrees with ours
+        login(phone, "duty")
+        phone.goto(phone.base_url + "/roster/me/")
+        phone.context.set_offline(True)
+        phone.click("#clock-button")
+        pending = phone.locator("#clock-pending")
+        pending.wait_for(state="visible")
+        assert "06:50 的签到已保存在本机" in pending.inner_text()
+        phone.screenshot(path=artifacts / "11-clock-in-kept-offline-phone-zh.png", full_page=True)
+        assert not Attendance.objects.filter(staff=me).exists()
+        with phone.expect_navigation():
+            phone.context.set_offline(False)  # the phone is told the network is back, and sends the tap
+        assert phone.locator("#clocked-in").inner_text() == "06:50"
+        assert phone.locator("#clock-pending").is_hidden()
+        phone.screenshot(path=artifacts / "12-clock-in-sent-phone-zh.png", full_page=True)
+    row = Attendance.objects.get(staff=me)
+    assert row.status == Attendance.Status.PRESENT and abs((row.clock_in - gate).total_seconds()) < 120
