@@ -419,6 +419,8 @@ class Attendance(TimeStampedModel):
     clock_in = models.DateTimeField(_("clocked in"), null=True, blank=True)
     clock_out = models.DateTimeField(_("clocked out"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    # A tap kept on a phone without network and sent later: its time is the phone's.
+    sent_late = models.BooleanField(_("sent later from the phone"), default=False)
 
     community_path = "checkpoint__community"
 

@@ -903,7 +903,8 @@ def attendance_clock(
                 params={"t": timezone.localtime(tapped_at).strftime("%m-%d %H:%M")},
             )
         now = min(tapped_at, received)
-    late_note = {"received": received} if now != received else {}  # the audit says when it reached us
+    sent_late = now != received
+    late_note = {"received": received} if sent_late else {}  # the audit says when it reached us
     duty = selectors.clockable_duty(staff=staff, at=now)
     if duty is None:
         raise DomainError(
@@ -929,6 +930,7 @@ def attendance_clock(
                     planned_end=duty.ends_at,
                     clock_in=now,
                     status=Attendance.Status.LATE if now > duty.starts_at + LATE_AFTER else Attendance.Status.PRESENT,
+                    sent_late=sent_late,
                 )
         except IntegrityError:
             # The same tap arrived twice at once: the other request clocked in.
@@ -939,7 +941,8 @@ def attendance_clock(
         # Flagged absent by the job, then turned up (or the tap made in time arrives now).
         row.status = Attendance.Status.LATE if now > duty.starts_at + LATE_AFTER else Attendance.Status.PRESENT
         row.clock_in = now
-        row.save(update_fields=["status", "clock_in", "updated_at"])
+        row.sent_late = row.sent_late or sent_late
+        row.save(update_fields=["status", "clock_in", "sent_late", "updated_at"])
         audit_record(
             actor=actor, action="roster.clock_in", target=row, changes={"at": now, "was": "absent", **late_note}
         )
@@ -953,7 +956,8 @@ def attendance_clock(
             _("Clock: you have already clocked out of this duty."), code="roster.clocked_out", field="clock"
         )
     row.clock_out = now
-    row.save(update_fields=["clock_out", "updated_at"])
+    row.sent_late = row.sent_late or sent_late
+    row.save(update_fields=["clock_out", "sent_late", "updated_at"])
     audit_record(actor=actor, action="roster.clock_out", target=row, changes={"at": now, **late_note})
     return row
 

@@ -124,9 +124,12 @@ def test_a_tap_kept_on_a_phone_without_network_counts_when_it_was_made(roster_or
         services.attendance_flag_absences()
         phone.post("/roster/me/clock/", {"action": "in", "tapped_at": tapped.isoformat()})
     row = Attendance.objects.get(staff=me)
-    assert (row.clock_in, row.status) == (tapped, Attendance.Status.PRESENT)
+    assert (row.clock_in, row.status, row.sent_late) == (tapped, Attendance.Status.PRESENT, True)
     audit = AuditLog.objects.get(action="roster.clock_in")
     assert "received" in audit.changes
+    # The office sees that this time came from the phone.
+    page = client_as(roster_org.office).get(f"/roster/attendance/?day={roster_org.start.isoformat()}")
+    assert "离线补传" in page.content.decode()
     # A phone clock ahead of ours, or a tap older than a shift, is refused with the reason.
     with time_machine.travel(local(roster_org.start, 12, 0), tick=False):
         for bad in (local(roster_org.start, 12, 30), local(roster_org.start, 12, 0) - timedelta(hours=13)):
