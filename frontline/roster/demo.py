@@ -132,18 +132,7 @@ def _attendance(ctx: Any, version: RosterVersion) -> None:
 
 
 def _row(a: Assignment, clock_in: datetime | None, clock_out: datetime | None, status: str) -> Attendance:
-    return Attendance(
-        staff_id=a.staff_id,
-        campaign_id=a.version.roster.campaign_id,
-        checkpoint_id=a.checkpoint_id,
-        day=a.day,
-        shift=a.shift,
-        planned_start=a.starts_at,
-        planned_end=a.ends_at,
-        clock_in=clock_in,
-        clock_out=clock_out,
-        status=status,
-    )
+    return Attendance.for_duty(a, clock_in=clock_in, clock_out=clock_out, status=status)
 
 
 FINDINGS = [

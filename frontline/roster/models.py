@@ -424,6 +424,20 @@ class Attendance(TimeStampedModel):
 
     community_path = "checkpoint__community"
 
+    @classmethod
+    def for_duty(cls, duty: Assignment, **fields: Any) -> Attendance:
+        """An unsaved row for a published duty (its person, place and planned times), with the given fields."""
+        return cls(
+            staff_id=duty.staff_id,
+            campaign_id=duty.version.roster.campaign_id,
+            checkpoint_id=duty.checkpoint_id,
+            day=duty.day,
+            shift=duty.shift,
+            planned_start=duty.starts_at,
+            planned_end=duty.ends_at,
+            **fields,
+        )
+
     class Meta:
         verbose_name = _("attendance")  # 出勤
         verbose_name_plural = _("attendance")

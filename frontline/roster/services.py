@@ -920,18 +920,13 @@ def attendance_clock(
             raise DomainError(_("Clock: this duty is over."), code="roster.duty_over", field="clock")
         try:
             with transaction.atomic():
-                row = Attendance.objects.create(
-                    staff=staff,
-                    campaign=duty.version.roster.campaign,
-                    checkpoint=duty.checkpoint,
-                    day=duty.day,
-                    shift=duty.shift,
-                    planned_start=duty.starts_at,
-                    planned_end=duty.ends_at,
+                row = Attendance.for_duty(
+                    duty,
                     clock_in=now,
                     status=Attendance.Status.LATE if now > duty.starts_at + LATE_AFTER else Attendance.Status.PRESENT,
                     sent_late=sent_late,
                 )
+                row.save()
         except IntegrityError:
             # The same tap arrived twice at once: the other request clocked in.
             return Attendance.objects.get(staff=staff, planned_start=duty.starts_at)
@@ -976,18 +971,7 @@ def attendance_flag_absences(*, now: datetime | None = None, lookback: timedelta
     )
     seen = set(Attendance.objects.filter(planned_start__gte=now - lookback).values_list("staff_id", "planned_start"))
     rows = [
-        Attendance(
-            staff_id=a.staff_id,
-            campaign_id=a.version.roster.campaign_id,
-            checkpoint_id=a.checkpoint_id,
-            day=a.day,
-            shift=a.shift,
-            planned_start=a.starts_at,
-            planned_end=a.ends_at,
-            status=Attendance.Status.ABSENT,
-        )
-        for a in due
-        if (a.staff_id, a.starts_at) not in seen
+        Attendance.for_duty(a, status=Attendance.Status.ABSENT) for a in due if (a.staff_id, a.starts_at) not in seen
     ]
     Attendance.objects.bulk_create(rows, ignore_conflicts=True)
     if rows:
