@@ -10,6 +10,7 @@ import pytest
 import time_machine
 
 from frontline.conftest import login
+from frontline.roster import services
 from frontline.roster.models import Attendance, RosterVersion
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -148,3 +149,33 @@ def test_a_clock_in_tapped_without_network_is_sent_when_it_returns(roster_org: A
         phone.screenshot(path=artifacts / "12-clock-in-sent-phone-zh.png", full_page=True)
     row = Attendance.objects.get(staff=me)
     assert row.status == Attendance.Status.PRESENT and abs((row.clock_in - gate).total_seconds()) < 120
+
+
+def test_a_clock_out_kept_offline_is_sent_when_the_page_opens_after_the_duty(roster_org: Any, phone: Any) -> None:
+    from frontline.roster.tests.test_attendance import local, published_duties
+
+    me = roster_org.staff[-1]
+    published_duties(roster_org, me, days=1)
+    end = local(roster_org.start, 13, 5)
+    with time_machine.travel(end, tick=True):
+        services.attendance_clock(actor=roster_org.duty, staff=me, action="in", at=local(roster_org.start, 6, 55))
+        phone.clock.install(time=end)
+        login(phone, "duty")
+        phone.goto(phone.base_url + "/roster/me/")
+        phone.context.set_offline(True)
+        phone.click("#clock-button")
+        phone.locator("#clock-pending").wait_for(state="visible")
+        assert "13:05 的签退已保存在本机" in phone.locator("#clock-pending").inner_text()
+        phone.close()  # the officer puts the phone away; the tap stays in its storage
+    later = local(roster_org.start, 16, 0)
+    with time_machine.travel(later, tick=True):
+        page = phone.context.new_page()
+        page.clock.install(time=later)
+        phone.context.set_offline(False)
+        with page.expect_navigation():
+            page.goto(phone.base_url + "/roster/me/")  # no duty within the hour now: the kept tap is still sent
+        page.wait_for_load_state("networkidle")
+        assert "13:05" in page.locator(".alert-success").inner_text()
+        assert page.locator("#clock-pending").is_hidden()
+    row = Attendance.objects.get(staff=me)
+    assert row.sent_late and abs((row.clock_out - end).total_seconds()) < 120

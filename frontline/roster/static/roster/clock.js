@@ -53,7 +53,7 @@
   }
   form.addEventListener("submit", function (ev) {
     ev.preventDefault();
-    var button = form.querySelector("#clock-button");
+    var button = document.getElementById("clock-button");  // inside the duty card, tied by form="clock-form"
     var tap = { action: button.value, tapped_at: new Date().toISOString() };
     button.disabled = true;
     send({ action: tap.action })
