@@ -891,7 +891,7 @@ def self_registration_confirm(
             symptoms=list(locked.symptoms),
             origin_region=locked.origin_region,
             arrived_on=locked.arrived_on,
-            purpose=stored(later(_("QR self-registration %(code)s"), {"code": locked.receipt})),
+            purpose=stored(_("QR self-registration %(code)s"), {"code": locked.receipt}),
         )
         result = passage_record(actor=actor, data=data, source=Source.QR)
         locked.passage = result.obj if result.status == "created" else Passage.objects.get(client_uuid=data.client_uuid)

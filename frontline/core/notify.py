@@ -40,10 +40,10 @@ def later(message: Any, params: Mapping[str, Any] | None = None) -> Any:
     return lazy(lambda: str(message) % {k: str(v) for k, v in params.items()}, str)()
 
 
-def stored(text: Any) -> str:
-    """Render a message now in the campaign's language, for text stored once and read by everyone."""
+def stored(message: Any, params: Mapping[str, Any] | None = None) -> str:
+    """Render a message (with its parameters) now in the campaign's language, for text stored once and read by all."""
     with translation.override(settings.LANGUAGE_CODE):
-        return str(text)
+        return str(later(message, params))
 
 
 def notify(

@@ -462,11 +462,9 @@ def tip_convert_to_watch(*, actor: Any, tip: Tip) -> Tip:
                 action="tip.watch_queued",
             )
         return saved
-    note = stored(
-        later(_("From hotline tip %(code)s: %(text)s"), {"code": tip.display_code, "text": tip.description[:500]})
-    )
+    note = stored(_("From hotline tip %(code)s: %(text)s"), {"code": tip.display_code, "text": tip.description[:500]})
     if tip.came_from:
-        note += " · " + stored(later(_("Returned from: %(place)s"), {"place": tip.came_from}))
+        note += " · " + stored(_("Returned from: %(place)s"), {"place": tip.came_from})
     with transaction.atomic():
         person = create(
             actor=actor,

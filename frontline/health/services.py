@@ -801,7 +801,7 @@ def passage_fever_escalate(*, passage: Any) -> Escalation | None:
                     community=community,
                     category_codes=["fever_case"],
                     found_by=Person.FoundBy.CHECKPOINT,
-                    note=stored(later(_("Fever at checkpoint %(cp)s"), {"cp": checkpoint or ""})),
+                    note=stored(_("Fever at checkpoint %(cp)s"), {"cp": checkpoint or ""}),
                 )
             except DomainError:
                 # A passage with a malformed ID or phone still opens a case: keep the name only.
@@ -824,7 +824,7 @@ def passage_fever_escalate(*, passage: Any) -> Escalation | None:
             temperature=Decimal(str(temperature)) if temperature is not None else None,
             symptoms="、".join(symptoms) or stored(_("fever")),
             passage_id=passage.pk,
-            note=stored(later(_("At checkpoint %(cp)s"), {"cp": checkpoint or ""})),
+            note=stored(_("At checkpoint %(cp)s"), {"cp": checkpoint or ""}),
         )
 
 

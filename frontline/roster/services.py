@@ -629,7 +629,7 @@ def roster_repair_propose(
         published = selectors.published_version(roster)
         if published is None:
             continue
-        note = reason or stored(later(_("%(name)s unavailable from %(day)s"), {"name": staff.name, "day": start}))
+        note = reason or stored(_("%(name)s unavailable from %(day)s"), {"name": staff.name, "day": start})
         proposals.append(
             _propose_repair(
                 actor=actor, published=published, staff=staff, start=start, end=end, note=note, time_limit=time_limit
@@ -826,7 +826,7 @@ def swap_decide(*, actor: Any, swap: SwapRequest, approve: bool, note: str = "")
             status=V.DRAFT if not swap.roster.versions.filter(status=V.DRAFT).exists() else V.PROPOSED,
             kind=RosterVersion.Kind.SWAP,
             based_on=published,
-            note=stored(later(_("Swap: %(a)s → %(b)s"), {"a": swap.requester.name, "b": swap.substitute.name})),
+            note=stored(_("Swap: %(a)s → %(b)s"), {"a": swap.requester.name, "b": swap.substitute.name}),
         )
         cells = [
             planning.Cell(
@@ -877,6 +877,11 @@ OFFLINE_CLOCK_MAX_AGE = timedelta(hours=12)  # a tap kept on a phone without net
 OFFLINE_CLOCK_SKEW = timedelta(minutes=5)  # how far ahead of the server a phone's clock may be
 
 
+def unreadable_tap_time() -> DomainError:
+    """The error for a kept tap whose time cannot be read."""
+    return DomainError(_("Clock: the phone sent no readable time."), code="roster.clock_time", field="clock")
+
+
 @transaction.atomic
 def attendance_clock(
     *, actor: Any, staff: Staff, action: str, at: datetime | None = None, tapped_at: datetime | None = None
@@ -895,6 +900,8 @@ def attendance_clock(
     received = at or timezone.now()
     now = received
     if tapped_at is not None:
+        if timezone.is_naive(tapped_at):
+            raise unreadable_tap_time()  # a moment without its zone cannot be placed
         if not received - OFFLINE_CLOCK_MAX_AGE <= tapped_at <= received + OFFLINE_CLOCK_SKEW:
             raise DomainError(
                 _("Clock: the time the phone gives (%(t)s) is not plausible; check the phone's clock and tap again."),

@@ -1845,8 +1845,7 @@ def solve(
         # Where either relaxation sends people (see _planned_cells). On the Django demo's
         # whole campaign the aggregate plan sends nobody away (its bound is 0) and the LP's
         # shows where away duty pays: 217/239/251 against 247-267 with the aggregate's alone.
-        planned_where = {**{key: n for key, n in lp_plan.items() if n > 0}, **{k: n for k, n in plan.items() if n > 0}}
-        allowed = _planned_cells(ix, planned_where) if planned_where else None
+        allowed = _planned_cells(ix, plan, lp_plan) if plan or lp_plan else None
         best, best_obj = _twin_lns(
             ix,
             set(roster),
@@ -2407,11 +2406,11 @@ def _lns(
 _FULL_SEARCH_MAX_VARS = 20_000  # above this the full model only runs on small instances' terms
 
 
-def _planned_cells(ix: _Index, plan: Mapping[tuple[int, Hashable], float]) -> set[tuple[int, int]]:
-    """Return the cells the search may use: each person's home community and where the plan sends them.
+def _planned_cells(ix: _Index, *plans: Mapping[tuple[int, Hashable], float]) -> set[tuple[int, int]]:
+    """Return the cells the search may use: each person's home community and where any plan sends them.
 
-    The plan is the relaxations' (person, community) -> shifts there: the aggregate one's
-    and, when it finished in time, the day-by-day LP's.
+    A plan is a relaxation's (person, community) -> shifts there: the aggregate one's and,
+    when it finished in time, the day-by-day LP's.
 
     The aggregate relaxation's best counts say in which communities each person works
     (:func:`_aggregate_bound`'s ``plan``). Neighbourhoods restricted to those cells (and
@@ -2419,9 +2418,10 @@ def _planned_cells(ix: _Index, plan: Mapping[tuple[int, Hashable], float]) -> se
     paired 60-s runs ended at 371/429/473 with it against 457/523/523 without.
     """
     where: dict[int, set[Hashable]] = defaultdict(set)
-    for (i, c), n in plan.items():
-        if n > 0:
-            where[i].add(c)
+    for plan in plans:
+        for (i, c), n in plan.items():
+            if n > 0:
+                where[i].add(c)
     for i, p in enumerate(ix.staff):
         where[i].add(p.home_community_id)
     return {

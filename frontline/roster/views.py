@@ -544,8 +544,8 @@ def clock(request: HttpRequest) -> HttpResponse:
             tapped_at = parse_datetime(tapped) if tapped else None
         except ValueError:
             tapped_at = None
-        if tapped and (tapped_at is None or timezone.is_naive(tapped_at)):
-            raise DomainError(_("Clock: the phone sent no readable time."), code="roster.clock_time", field="clock")
+        if tapped and tapped_at is None:
+            raise services.unreadable_tap_time()
         row = services.attendance_clock(
             actor=request.user, staff=staff, action=request.POST.get("action", ""), tapped_at=tapped_at
         )
